@@ -1,0 +1,62 @@
+// FROM scratch images for our static binaries. Nothing is pulled: no registry can be reached.
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { HarnessError } from '../errors.ts';
+
+let cached: Docker | undefined;
+export function docker(): Docker {
+  cached ??= new Docker();
+  return cached;
+}
+
+/** True when a Docker engine answers within `timeoutMs`. */
+export async function dockerAvailable(timeoutMs = 3000): Promise<boolean> {
+  try {
+    await Promise.race([
+      docker().ping(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
+    ]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface ScratchImage {
+  tag: string;
+  binary: string;
+  /** Name of the binary inside the image, at `/<name>`, which is also the entrypoint. */
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** The image id of `tag` if it exists and carries `brownout.input=<inputHash>`. */
+export async function findImage(tag: string, inputHash: string): Promise<string | undefined> {
+  try {
+    const info = await docker().getImage(tag).inspect();
+    return info.Config?.Labels?.['brownout.input'] === inputHash ? info.Id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function buildScratchImage(spec: ScratchImage): Promise<string> {
+  const ctx = mkdtempSync(path.join(os.tmpdir(), 'brownout-image-'));
+  try {
+    copyFileSync(spec.binary, path.join(ctx, spec.name));
+    writeFileSync(path.join(ctx, 'Dockerfile'), `FROM scratch\nCOPY ${spec.name} /${spec.name}\nENTRYPOINT ["/${spec.name}"]\n`);
+    const stream = await docker().buildImage({ context: ctx, src: ['Dockerfile', spec.name] }, { t: spec.tag, labels: spec.labels, rm: true });
+    await new Promise<void>((resolve, reject) => {
+      docker().modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
+        const failed = err?.message ?? out.find((o) => o.error)?.error;
+        if (failed) reject(new HarnessError(`docker build of ${spec.tag} failed: ${failed}`));
+        else resolve();
+      });
+    });
+    return (await docker().getImage(spec.tag).inspect()).Id;
+  } finally {
+    rmSync(ctx, { recursive: true, force: true });
+  }
+}
