@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { BadInputError } from '../harness/errors.ts';
+import { parseTopology, presets, serversOf, topologyFromFlags } from './topology.ts';
+
+describe('clusters topology', () => {
+  it('topology - preset three-regions expands to 9 named servers', () => {
+    const t = parseTopology(presets['three-regions']);
+    const names = serversOf(t).map((s) => s.name);
+    assert.deepEqual(names, ['iad-1', 'iad-2', 'iad-3', 'lhr-1', 'lhr-2', 'lhr-3', 'syd-1', 'syd-2', 'syd-3']);
+    assert.equal(t.ping.interval, '2m');
+    assert.equal(t.ports.gateway, 7222);
+  });
+
+  it('topology - per-server variant overrides make a mixed cluster', () => {
+    const t = parseTopology({ ...presets['two-regions'], variant: 'v2.10.14+brownout', variants: { 'lhr-2': 'v2.10.14' } });
+    const byName = Object.fromEntries(serversOf(t).map((s) => [s.name, s.variant]));
+    assert.equal(byName['lhr-2'], 'v2.10.14');
+    assert.equal(byName['iad-1'], 'v2.10.14+brownout');
+  });
+
+  it('topology - invalid input lists every problem with its path', () => {
+    let err: unknown;
+    try {
+      parseTopology({
+        regions: [{ name: 'IAD', servers: 0 }, { name: 'lhr', servers: 2, extra: true }],
+        ping: { interval: 'soon' },
+        colour: 'red',
+      });
+    } catch (e) { err = e; }
+    assert.ok(err instanceof BadInputError);
+    const text = err.problems.join('\n');
+    for (const path of ['regions.0.name', 'regions.0.servers', 'regions.1', 'ping.interval', '(root)']) {
+      assert.match(text, new RegExp(path.replace(/[.()]/g, '\\$&')), `missing ${path} in\n${text}`);
+    }
+  });
+
+  it('topology - cross checks: duplicate regions and unknown override servers', () => {
+    assert.throws(
+      () => parseTopology({ regions: [{ name: 'iad', servers: 1 }, { name: 'iad', servers: 1 }], variants: { 'syd-1': 'v1' } }),
+      (e: unknown) => e instanceof BadInputError
+        && e.problems.some((p) => p.startsWith('regions.1.name'))
+        && e.problems.some((p) => p.startsWith('variants.syd-1')),
+    );
+  });
+
+  it('topology - flags --regions a,b --servers N', () => {
+    const t = topologyFromFlags({ regions: 'iad,fra', servers: '2', variant: 'v2.10.14', pingInterval: '1s', pingMax: '2' });
+    assert.deepEqual(t.regions, [{ name: 'iad', servers: 2 }, { name: 'fra', servers: 2 }]);
+    assert.deepEqual(t.ping, { interval: '1s', max: 2 });
+    assert.throws(() => topologyFromFlags({ preset: 'nope' }), BadInputError);
+    assert.throws(() => topologyFromFlags({ servers: 'x' }), BadInputError);
+  });
+});

@@ -1,0 +1,126 @@
+// The Topology: plain data describing a super-cluster. Validated once with zod; every problem is
+// reported with its path. No I/O here.
+import { z } from 'zod';
+import { BadInputError } from '../harness/errors.ts';
+import { DEFAULT_NATS_TAG, patchedName } from '../harness/variants/layout.ts';
+
+const name = z.string().regex(/^[a-z][a-z0-9]{1,15}$/, 'lowercase letters and digits, 2-16 chars, starting with a letter');
+const variant = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'a variant name such as v2.10.14 or v2.10.14+brownout');
+// Go duration as nats-server parses it.
+const duration = z.string().regex(/^\d+(ms|s|m)$/, 'a duration such as "500ms", "1s", "2m"');
+const port = z.number().int().min(1).max(65535);
+
+const regionSchema = z.strictObject({
+  name,
+  servers: z.number().int().min(1).max(16),
+});
+
+export const topologySchema = z.strictObject({
+  /** Default variant of every server. */
+  variant: variant.default(patchedName(DEFAULT_NATS_TAG)),
+  regions: z.array(regionSchema).min(1).max(8),
+  /** Per-server variant overrides, e.g. `{ "iad-2": "v2.10.14" }` for a mixed (mid-rollout) cluster. */
+  variants: z.record(z.string(), variant).default({}),
+  /** Ports inside a server's own network namespace (docker). The local backend picks free ports instead. */
+  ports: z.strictObject({
+    client: port.default(4222),
+    cluster: port.default(6222),
+    gateway: port.default(7222),
+    monitor: port.default(8222),
+  }).prefault({}),
+  ping: z.strictObject({
+    interval: duration.default('2m'),
+    max: z.number().int().min(1).max(100).default(2),
+  }).prefault({}),
+  /** Seconds a server waits for a gateway's CONNECT (gateway `authorization { timeout }`). DESIGN fact (a). */
+  gatewayAuthTimeoutSec: z.number().min(0.1).max(3600).optional(),
+  /** Route pool size; nats-server 2.10 defaults to 3. */
+  routePoolSize: z.number().int().min(1).max(16).optional(),
+});
+
+export type Topology = z.output<typeof topologySchema>;
+export type TopologyInput = z.input<typeof topologySchema>;
+
+export interface ServerSpec {
+  /** Stable name `<region>-<n>`, n from 1. */
+  name: string;
+  region: string;
+  index: number;
+  variant: string;
+}
+
+export const presets = {
+  'two-regions': { regions: [{ name: 'iad', servers: 2 }, { name: 'lhr', servers: 2 }] },
+  'three-regions': { regions: ['iad', 'lhr', 'syd'].map((r) => ({ name: r, servers: 3 })) },
+  'five-regions': { regions: ['iad', 'lhr', 'syd', 'fra', 'sfo'].map((r) => ({ name: r, servers: 6 })) },
+} satisfies Record<string, TopologyInput>;
+export type PresetName = keyof typeof presets;
+
+/** Validate input; throws BadInputError listing every problem as `path: message`. */
+export function parseTopology(input: unknown): Topology {
+  const parsed = topologySchema.safeParse(input);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  if (parsed.success) problems.push(...crossCheck(parsed.data));
+  if (problems.length > 0 || !parsed.success) {
+    throw new BadInputError(`invalid topology (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { problems });
+  }
+  return parsed.data;
+}
+
+function crossCheck(t: Topology): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  t.regions.forEach((r, i) => {
+    if (seen.has(r.name)) problems.push(`regions.${i}.name: duplicate region "${r.name}"`);
+    seen.add(r.name);
+  });
+  const names = new Set(serversOf({ ...t, variants: {} }).map((s) => s.name));
+  for (const key of Object.keys(t.variants)) {
+    if (!names.has(key)) problems.push(`variants.${key}: no such server; servers are ${[...names].join(', ')}`);
+  }
+  const p = t.ports;
+  if (new Set([p.client, p.cluster, p.gateway, p.monitor]).size !== 4) problems.push('ports: client, cluster, gateway and monitor must differ');
+  return problems;
+}
+
+/** Every server of the topology, region by region. */
+export function serversOf(t: Topology): ServerSpec[] {
+  return t.regions.flatMap((r) =>
+    Array.from({ length: r.servers }, (_, i) => {
+      const n = `${r.name}-${i + 1}`;
+      return { name: n, region: r.name, index: i + 1, variant: t.variants[n] ?? t.variant };
+    }),
+  );
+}
+
+export interface TopologyFlags {
+  preset?: string;
+  regions?: string;
+  servers?: string | number;
+  variant?: string;
+  pingInterval?: string;
+  pingMax?: string | number;
+}
+
+/** Build a topology from CLI flags: a preset, or `--regions a,b,c --servers N`. */
+export function topologyFromFlags(f: TopologyFlags): Topology {
+  let base: TopologyInput;
+  if (f.preset !== undefined) {
+    const p = presets[f.preset as PresetName];
+    if (!p) throw new BadInputError(`unknown preset "${f.preset}"`, { problems: [`preset: one of ${Object.keys(presets).join(', ')}`] });
+    base = structuredClone(p) as TopologyInput;
+  } else {
+    base = structuredClone(presets['three-regions']) as TopologyInput;
+  }
+  if (f.regions !== undefined) {
+    const n = f.servers === undefined ? 3 : Number(f.servers);
+    base.regions = f.regions.split(',').map((r) => ({ name: r.trim(), servers: n }));
+  } else if (f.servers !== undefined) {
+    base.regions = base.regions.map((r) => ({ ...r, servers: Number(f.servers) }));
+  }
+  if (f.variant !== undefined) base.variant = f.variant;
+  if (f.pingInterval !== undefined || f.pingMax !== undefined) {
+    base.ping = { interval: f.pingInterval, max: f.pingMax === undefined ? undefined : Number(f.pingMax) };
+  }
+  return parseTopology(base);
+}
