@@ -12,7 +12,7 @@ export const formatters = {
     + (r.recoveryMs !== undefined ? ` recovered in ${secs(r.recoveryMs)}` : '')
     + (r.detail ? ` (${r.detail})` : ''),
   statsz: (r) => `statsz ${r.serverName} [${r.serverId.slice(0, 8)}] ${r.msgs} msgs ${kib(r.bytes)} in second ${new Date(r.second).toISOString().slice(11, 19)} (on ${r.observedOn})`,
-  'statsz-burst': (r) => `STATSZ BURST ${r.serverName} [${r.serverId.slice(0, 8)}] ${r.msgs} msgs ${kib(r.bytes)} in ${r.last - r.first} ms`,
+  'statsz-burst': (r) => `STATSZ BURST ${r.serverName} [${r.serverId.slice(0, 8)}] ${r.msgs} msgs ${kib(r.bytes)} in ${r.last - r.first} ms (peak ${r.peak} in ${r.windowMs} ms)`,
   'statsz-check': (r) => `statsz-check ${secs(r.to - r.from)}: subscription ${r.statszMsgs} msgs ${kib(r.statszBytes)}; varz out ${r.varzOutMsgs} msgs ${kib(r.varzOutBytes)}; routes out ${r.routeOutMsgs} msgs ${kib(r.routeOutBytes)}; gateways out ${r.gatewayOutMsgs} msgs ${kib(r.gatewayOutBytes)} (${r.servers} servers)`,
   varz: (r) => `varz ${r.server} out ${r.outMsgs} msgs ${kib(r.outBytes)} in ${r.inMsgs} msgs ${kib(r.inBytes)} rss ${kib(r.rssBytes)} cpu ${r.cpuPercent.toFixed(1)}%`
     + (r.procRssBytes !== undefined ? ` proc rss ${kib(r.procRssBytes)}` : '') + (r.healthy ? '' : ' UNHEALTHY'),

@@ -58,8 +58,10 @@ export const statszBurstRecord = z.object({
   kind: z.literal('statsz-burst'),
   serverId: z.string(),
   serverName: z.string(),
-  /** Messages in the burst; at least `minMsgs`. */
+  /** Messages in the burst: a run from one ID with gaps of at most `windowMs`. */
   msgs: count,
+  /** Most messages inside any `windowMs` window of the burst; at least `minMsgs`. */
+  peak: count,
   bytes: count,
   /** Receive time of the first and last message of the burst (ms epoch). */
   first: ms,

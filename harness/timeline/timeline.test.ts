@@ -11,7 +11,7 @@ const t = 1_764_000_000_000;
 const samples: TimelineRecord[] = [
   { t, kind: 'link', server: 'iad-1', region: 'iad', linkType: 'gateway', peer: 'lhr', state: 'up', previous: 'down', since: t, downSince: t - 10_000, recoveryMs: 10_000 },
   { t, kind: 'statsz', second: t - 1000, serverId: 'NABC', serverName: 'iad-2', msgs: 3, bytes: 2400, observedOn: 'lhr-1' },
-  { t, kind: 'statsz-burst', serverId: 'NABC', serverName: 'iad-2', msgs: 7, bytes: 5600, first: t - 80, last: t, windowMs: 100, minMsgs: 3, observedOn: 'lhr-1' },
+  { t, kind: 'statsz-burst', serverId: 'NABC', serverName: 'iad-2', msgs: 7, peak: 5, bytes: 5600, first: t - 80, last: t, windowMs: 100, minMsgs: 3, observedOn: 'lhr-1' },
   { t, kind: 'statsz-check', from: t - 500, to: t, statszMsgs: 4, statszBytes: 3000, varzOutMsgs: 40, varzOutBytes: 30000, routeOutMsgs: 20, routeOutBytes: 16000, gatewayOutMsgs: 10, gatewayOutBytes: 8000, servers: 12 },
   { t, kind: 'varz', server: 'iad-1', region: 'iad', serverId: 'NABC', intervalMs: 500, outMsgs: 1, outBytes: 2, inMsgs: 3, inBytes: 4, rssBytes: 20 << 20, cpuPercent: 1.5, connections: 2, routes: 3, healthy: true },
   { t, kind: 'server', server: 'iad-1', region: 'iad', state: 'restarted', serverId: 'NNEW', previousId: 'NOLD' },
