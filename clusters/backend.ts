@@ -1,0 +1,27 @@
+// What a backend does for the cluster; the StartedCluster adds topology, state and the link API.
+import type { PacketLossDriver, ProxyRef } from './links.ts';
+import type { BackendName, ClusterState } from './state-file.ts';
+import type { ServerEndpoint } from './view.ts';
+
+export interface Backend {
+  readonly kind: BackendName;
+  readonly proxies: ProxyRef[];
+  readonly packetLoss?: PacketLossDriver;
+  endpoint(name: string): ServerEndpoint;
+  /** Start (or start again) a stopped server with this variant; resolves when its monitor answers. */
+  startServer(name: string, variant: string): Promise<void>;
+  /** SIGTERM waits for a clean exit; SIGKILL is kill -9. */
+  stopServer(name: string, how: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  pause(name: string): Promise<void>;
+  resume(name: string): Promise<void>;
+  logs(name: string): Promise<string>;
+  /** Backend part of the state file. */
+  stateFields(): Pick<ClusterState, 'local' | 'docker'>;
+  teardown(): Promise<void>;
+  /** Last resort on process exit: synchronous, best effort. */
+  teardownSync(): void;
+}
+
+export interface Progress {
+  (message: string): void;
+}

@@ -1,0 +1,176 @@
+// StartedCluster: the live API on top of a backend. Only a started cluster exists as an object,
+// and once stopped every call fails, so a torn-down cluster cannot be used by mistake.
+import { HarnessError } from '../harness/errors.ts';
+import type { Backend } from './backend.ts';
+import { Links } from './links.ts';
+import { gatewayBypasses, snapshotMesh, waitForMesh, type MeshReport } from './mesh.ts';
+import { monitorGet, type Varz } from './monitor.ts';
+import type { ClusterSecrets } from './render-config.ts';
+import { registerLive, unregisterLive } from './signals.ts';
+import { removeState, writeState, type BackendName, type ClusterState } from './state-file.ts';
+import { serversOf, type Topology } from './topology.ts';
+import type { ClusterView, ServerEndpoint, SystemUser } from './view.ts';
+
+export interface ClusterServer {
+  readonly name: string;
+  readonly region: string;
+  /** Variant it runs now (changes with replaceVariant). */
+  readonly variant: string;
+  endpoint(): ServerEndpoint;
+  /** Current server ID from /varz; a new one after every (re)start. */
+  serverId(): Promise<string>;
+  start(): Promise<void>;
+  /** Graceful stop (SIGTERM); the server stays down until start(). */
+  stop(): Promise<void>;
+  /** kill -9; the server stays down until start(). */
+  kill(): Promise<void>;
+  /** Stop and start in place: same name, config and ports, new server ID. */
+  restart(): Promise<void>;
+  /** SIGSTOP / docker pause: the process stops answering, its sockets stay open. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Restart in place on another variant (a rollout step). */
+  replaceVariant(variant: string): Promise<void>;
+  logs(): Promise<string>;
+}
+
+export interface StartedCluster extends ClusterView, AsyncDisposable {
+  readonly backend: BackendName;
+  readonly topology: Topology;
+  readonly runDir: string;
+  readonly links: Links;
+  server(name: string): ClusterServer;
+  servers(): ClusterServer[];
+  /** One snapshot of routes and gateways per server. */
+  meshStatus(): Promise<MeshReport>;
+  /** Resolves when every server has all its routes and gateways; TimeoutError names what is missing. */
+  waitForMesh(deadlineMs?: number): Promise<MeshReport>;
+  /** Outbound gateways that do not dial a proxy (should always be empty). */
+  gatewayBypasses(report?: MeshReport): Promise<string[]>;
+  /** Remove every process, container, network and proxy this run made. */
+  stop(): Promise<void>;
+  /** Leave the cluster running after this process exits (`cluster up`); the state file stays. */
+  detach(): void;
+}
+
+export class Cluster implements StartedCluster {
+  readonly regions: readonly string[];
+  readonly system: SystemUser;
+  readonly links: Links;
+  private readonly handles = new Map<string, ClusterServer>();
+  private stopped = false;
+  private readonly createdAt = new Date().toISOString();
+  private detached = false;
+  private readonly live = { stop: () => this.stop(), teardownSync: () => this.impl.teardownSync() };
+
+  constructor(
+    readonly runId: string,
+    readonly topology: Topology,
+    readonly runDir: string,
+    private readonly secrets: ClusterSecrets,
+    private readonly impl: Backend,
+  ) {
+    this.regions = topology.regions.map((r) => r.name);
+    this.system = { ...secrets.system };
+    const regionOf = new Map(serversOf(topology).map((s) => [s.name, s.region]));
+    this.links = new Links(impl.proxies, (n) => regionOf.get(n), impl.packetLoss);
+    for (const s of serversOf(topology)) this.handles.set(s.name, this.handle(s.name, s.region));
+    registerLive(this.live);
+    this.save();
+  }
+
+  get backend(): BackendName {
+    return this.impl.kind;
+  }
+
+  endpoints(): ServerEndpoint[] {
+    return [...this.handles.keys()].map((n) => this.impl.endpoint(n));
+  }
+
+  server(name: string): ClusterServer {
+    this.alive();
+    const h = this.handles.get(name);
+    if (!h) throw new HarnessError(`no server "${name}"; servers are ${[...this.handles.keys()].join(', ')}`);
+    return h;
+  }
+
+  servers(): ClusterServer[] {
+    return [...this.handles.values()];
+  }
+
+  meshStatus(): Promise<MeshReport> {
+    this.alive();
+    return snapshotMesh(this.endpoints());
+  }
+
+  waitForMesh(deadlineMs = 30_000): Promise<MeshReport> {
+    this.alive();
+    return waitForMesh(() => this.endpoints(), deadlineMs);
+  }
+
+  async gatewayBypasses(report?: MeshReport): Promise<string[]> {
+    return gatewayBypasses(report ?? (await this.meshStatus()), this.links.proxyAddresses());
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    try {
+      await this.impl.teardown();
+      removeState(this.runId);
+    } finally {
+      unregisterLive(this.live);
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  detach(): void {
+    this.detached = true;
+    this.save();
+    unregisterLive(this.live);
+  }
+
+  private handle(name: string, region: string): ClusterServer {
+    const impl = this.impl;
+    const after = async (p: Promise<void>) => { await p; this.save(); };
+    const self = this;
+    return {
+      name, region,
+      get variant() { return impl.endpoint(name).variant; },
+      endpoint: () => impl.endpoint(name),
+      serverId: async () => (await monitorGet<Varz>(impl.endpoint(name).monitorUrl, 'varz')).server_id,
+      start: () => { self.alive(); return after(impl.startServer(name, impl.endpoint(name).variant)); },
+      stop: () => { self.alive(); return after(impl.stopServer(name, 'SIGTERM')); },
+      kill: () => { self.alive(); return after(impl.stopServer(name, 'SIGKILL')); },
+      restart: async () => {
+        self.alive();
+        await impl.stopServer(name, 'SIGTERM');
+        await after(impl.startServer(name, impl.endpoint(name).variant));
+      },
+      pause: () => { self.alive(); return impl.pause(name); },
+      resume: () => { self.alive(); return impl.resume(name); },
+      replaceVariant: async (variant: string) => {
+        self.alive();
+        await impl.stopServer(name, 'SIGTERM');
+        await after(impl.startServer(name, variant));
+      },
+      logs: () => impl.logs(name),
+    };
+  }
+
+  private save(): void {
+    const state: ClusterState = {
+      runId: this.runId, backend: this.impl.kind, runDir: this.runDir, createdAt: this.createdAt,
+      ownerPid: process.pid, detached: this.detached, topology: this.topology, secrets: this.secrets,
+      endpoints: this.endpoints(), ...this.impl.stateFields(),
+    };
+    if (!this.stopped) writeState(state);
+  }
+
+  private alive(): void {
+    if (this.stopped) throw new HarnessError(`cluster ${this.runId} is stopped`);
+  }
+}

@@ -1,0 +1,201 @@
+// Local backend: servers are child processes on 127.0.0.1 with free ports, and one Toxiproxy
+// process holds one proxy per destination server (`gw-lhr-2`). Each server advertises its own
+// proxy, so every gateway dial, gossiped ones included, crosses it.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { EnvironmentError, HarnessError } from '../harness/errors.ts';
+import { natsServerBinary, toxiproxyBinary } from '../harness/variants/layout.ts';
+import type { Backend, Progress } from './backend.ts';
+import { freePort } from './free-port.ts';
+import type { ProxyRef } from './links.ts';
+import { monitorGet } from './monitor.ts';
+import { pidAlive, signal, terminate } from './pids.ts';
+import { renderConfig, type ClusterSecrets } from './render-config.ts';
+import type { LocalServerState } from './state-file.ts';
+import { ToxiproxyClient } from './toxiproxy-client.ts';
+import { serversOf, type ServerSpec, type Topology } from './topology.ts';
+import type { ServerEndpoint } from './view.ts';
+import { waitFor } from './wait.ts';
+
+const HOST = '127.0.0.1';
+
+export class LocalBackend implements Backend {
+  readonly kind = 'local' as const;
+  private constructor(
+    private readonly topology: Topology,
+    private readonly runDir: string,
+    private readonly secrets: ClusterSecrets,
+    private readonly servers: Map<string, LocalServerState & { spec: ServerSpec }>,
+    private readonly toxiproxy: { pid: number; apiUrl: string },
+    readonly proxies: ProxyRef[],
+  ) {}
+
+  static async start(topology: Topology, runDir: string, secrets: ClusterSecrets, progress: Progress): Promise<LocalBackend> {
+    const specs = serversOf(topology);
+    for (const v of new Set(specs.map((s) => s.variant))) requireBinary(natsServerBinary(v), 'npm run build:nats');
+    requireBinary(toxiproxyBinary(), 'npm run build:toxiproxy');
+    mkdirSync(path.join(runDir, 'logs'), { recursive: true });
+
+    const servers = new Map<string, LocalServerState & { spec: ServerSpec }>();
+    for (const spec of specs) {
+      const ports = { client: await freePort(), cluster: await freePort(), gateway: await freePort(), monitor: await freePort(), proxy: await freePort() };
+      servers.set(spec.name, { spec, pid: null, variant: spec.variant, ports });
+    }
+
+    // Proxies come from Toxiproxy's -config file; the path also marks the process as this run's.
+    const proxyConfigs = [...servers.values()].map((s) => ({
+      name: `gw-${s.spec.name}`, listen: `${HOST}:${s.ports.proxy}`, upstream: `${HOST}:${s.ports.gateway}`, enabled: true,
+    }));
+    const tpConfig = path.join(runDir, 'toxiproxy.json');
+    writeFileSync(tpConfig, JSON.stringify(proxyConfigs, null, 2));
+    const apiPort = await freePort();
+    progress(`starting toxiproxy on ${HOST}:${apiPort} with ${proxyConfigs.length} proxies`);
+    const tpPid = spawnDetached(toxiproxyBinary(), ['-host', HOST, '-port', String(apiPort), '-config', tpConfig], path.join(runDir, 'logs', 'toxiproxy.log'));
+    const client = new ToxiproxyClient(`http://${HOST}:${apiPort}`);
+    const proxies: ProxyRef[] = [...servers.values()].map((s) => ({
+      name: `gw-${s.spec.name}`, from: null, to: s.spec.name, toRegion: s.spec.region, listen: `${HOST}:${s.ports.proxy}`, client,
+    }));
+    const backend = new LocalBackend(topology, runDir, secrets, servers, { pid: tpPid, apiUrl: client.apiUrl }, proxies);
+    try {
+      await waitFor(`toxiproxy API at ${client.apiUrl} with ${proxies.length} proxies`, 10_000, async () => {
+        if (!pidAlive(tpPid)) throw new HarnessError(`toxiproxy exited: ${tail(path.join(runDir, 'logs', 'toxiproxy.log'))}`);
+        const n = Object.keys(await client.proxies()).length;
+        return n === proxies.length ? { done: true, value: n } : { done: false, missing: `${n}/${proxies.length} proxies` };
+      }, 100);
+      for (const s of servers.values()) backend.writeConfig(s.spec.name);
+      progress(`starting ${servers.size} servers`);
+      await Promise.all([...servers.values()].map((s) => backend.startServer(s.spec.name, s.variant)));
+    } catch (err) {
+      await backend.teardown();
+      throw err;
+    }
+    return backend;
+  }
+
+  endpoint(name: string): ServerEndpoint {
+    const s = this.get(name);
+    return {
+      name, region: s.spec.region, variant: s.variant,
+      clientUrl: `nats://${HOST}:${s.ports.client}`, monitorUrl: `http://${HOST}:${s.ports.monitor}`,
+    };
+  }
+
+  async startServer(name: string, variant: string): Promise<void> {
+    const s = this.get(name);
+    if (s.pid !== null && pidAlive(s.pid)) throw new HarnessError(`${name} is already running (pid ${s.pid})`);
+    const bin = natsServerBinary(variant);
+    requireBinary(bin, `npm run build:nats (variant ${variant})`);
+    s.variant = variant;
+    const conf = this.confPath(name);
+    const log = path.join(this.runDir, 'logs', `${name}.log`);
+    const pid = spawnDetached(bin, ['-c', conf], log);
+    s.pid = pid;
+    const monitor = this.endpoint(name).monitorUrl;
+    await waitFor(`${name} (pid ${pid}) monitor at ${monitor}`, 15_000, async () => {
+      if (!pidAlive(pid)) throw new HarnessError(`${name} exited at start: ${tail(log)}`);
+      await monitorGet(monitor, 'varz', 500);
+      return { done: true, value: undefined };
+    }, 100);
+  }
+
+  async stopServer(name: string, how: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+    const s = this.get(name);
+    if (s.pid === null) return;
+    await terminate(s.pid, 5000, how);
+    s.pid = null;
+  }
+
+  async pause(name: string): Promise<void> {
+    const pid = this.runningPid(name);
+    signal(pid, 'SIGSTOP');
+  }
+
+  async resume(name: string): Promise<void> {
+    signal(this.runningPid(name), 'SIGCONT');
+  }
+
+  async logs(name: string): Promise<string> {
+    this.get(name);
+    const file = path.join(this.runDir, 'logs', `${name}.log`);
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
+  }
+
+  stateFields() {
+    const servers = Object.fromEntries([...this.servers].map(([n, { pid, variant, ports }]) => [n, { pid, variant, ports }]));
+    return { local: { toxiproxy: this.toxiproxy, servers } };
+  }
+
+  async teardown(): Promise<void> {
+    await Promise.all([...this.servers.values()].map(async (s) => {
+      if (s.pid !== null) await terminate(s.pid, 3000);
+      s.pid = null;
+    }));
+    await terminate(this.toxiproxy.pid, 3000);
+  }
+
+  teardownSync(): void {
+    for (const s of this.servers.values()) if (s.pid !== null) signal(s.pid, 'SIGKILL');
+    signal(this.toxiproxy.pid, 'SIGKILL');
+  }
+
+  private writeConfig(name: string): void {
+    const s = this.get(name);
+    const peers = [...this.servers.values()].filter((p) => p.spec.region === s.spec.region && p.spec.name !== name);
+    const gateways: Record<string, string[]> = {};
+    for (const p of this.servers.values()) {
+      if (p.spec.region !== s.spec.region) (gateways[p.spec.region] ??= []).push(`${HOST}:${p.ports.proxy}`);
+    }
+    const conf = renderConfig(this.topology, { ...s.spec, variant: s.variant }, {
+      client: `${HOST}:${s.ports.client}`, cluster: `${HOST}:${s.ports.cluster}`,
+      gateway: `${HOST}:${s.ports.gateway}`, monitor: `${HOST}:${s.ports.monitor}`,
+      routes: peers.map((p) => `${HOST}:${p.ports.cluster}`),
+      gatewayAdvertise: `${HOST}:${s.ports.proxy}`,
+      gateways,
+    }, this.secrets);
+    mkdirSync(path.dirname(this.confPath(name)), { recursive: true });
+    writeFileSync(this.confPath(name), conf, { mode: 0o600 });
+  }
+
+  private confPath(name: string): string {
+    return path.join(this.runDir, 'conf', `${name}.conf`);
+  }
+
+  private get(name: string) {
+    const s = this.servers.get(name);
+    if (!s) throw new HarnessError(`no server "${name}" in this cluster`);
+    return s;
+  }
+
+  private runningPid(name: string): number {
+    const s = this.get(name);
+    if (s.pid === null || !pidAlive(s.pid)) throw new HarnessError(`${name} is not running`);
+    return s.pid;
+  }
+}
+
+/** Own process group, output to a log file: survives the harness when left running on purpose. */
+function spawnDetached(bin: string, args: string[], logFile: string): number {
+  const fd = openSync(logFile, 'a');
+  try {
+    const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd] });
+    child.on('error', () => {}); // surfaces as pidAlive() false in the start wait
+    child.unref();
+    if (child.pid === undefined) throw new HarnessError(`could not start ${bin}`);
+    return child.pid;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function requireBinary(file: string, build: string): void {
+  if (!existsSync(file)) throw new EnvironmentError(`${file} is missing`, { hint: `run ${build}` });
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' | ');
+  } catch {
+    return '(no log)';
+  }
+}

@@ -1,0 +1,83 @@
+// startCluster(): reap leftovers of dead runs, pick a backend, boot, wait for the full mesh.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { BadInputError, EnvironmentError } from '../harness/errors.ts';
+import { RUNS_DIR } from '../harness/variants/layout.ts';
+import type { Backend, Progress } from './backend.ts';
+import { Cluster, type StartedCluster } from './cluster.ts';
+import { dockerAvailable } from './docker-resources.ts';
+import { LocalBackend } from './local-backend.ts';
+import { reapLeftovers, reapRun } from './reaper.ts';
+import { generateSecrets } from './secrets.ts';
+import { writeState, type BackendName } from './state-file.ts';
+import type { Topology } from './topology.ts';
+
+export type BackendChoice = BackendName | 'auto';
+
+export interface StartOptions {
+  /** `auto` (default): docker when an engine answers, else local. */
+  backend?: BackendChoice;
+  /** Labels everything the run creates; default `<timestamp>-<random>`. */
+  runId?: string;
+  /** Configs and logs; default `runs/<runId>`. */
+  runDir?: string;
+  /** Deadline for the full mesh before startCluster resolves; 0 skips the wait. Default 60 s. */
+  meshDeadlineMs?: number;
+  progress?: Progress;
+}
+
+export function newRunId(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function resolveBackend(choice: BackendChoice, progress: Progress = () => {}): Promise<BackendName> {
+  if (choice === 'local') return 'local';
+  const engine = await dockerAvailable();
+  if (choice === 'docker') {
+    if (!engine) throw new EnvironmentError('no Docker engine answers', { hint: 'start dockerd, or use --backend local' });
+    return 'docker';
+  }
+  if (choice !== 'auto') throw new BadInputError(`unknown backend "${String(choice)}"`, { problems: ['backend: one of local, docker, auto'] });
+  const picked = engine ? 'docker' : 'local';
+  progress(`backend auto: ${picked} (${engine ? 'a Docker engine answers' : 'no Docker engine'})`);
+  return picked;
+}
+
+export async function startCluster(topology: Topology, opts: StartOptions = {}): Promise<StartedCluster> {
+  const progress = opts.progress ?? (() => {});
+  const backendName = await resolveBackend(opts.backend ?? 'auto', progress);
+  const reaped = await reapLeftovers();
+  for (const r of reaped.removed) progress(`reaped leftover run ${r}`);
+  const runId = opts.runId ?? newRunId();
+  const runDir = path.resolve(opts.runDir ?? path.join(RUNS_DIR, runId), 'cluster');
+  const secrets = generateSecrets();
+  // Written before anything starts, so a harness killed mid-boot still leaves a trail for the reaper.
+  writeState({
+    runId, backend: backendName, runDir, createdAt: new Date().toISOString(), ownerPid: process.pid, detached: false,
+    topology, secrets, endpoints: [],
+  });
+  let backend: Backend;
+  try {
+    if (backendName === 'local') {
+      backend = await LocalBackend.start(topology, runDir, secrets, progress);
+    } else {
+      const { DockerBackend } = await import('./docker-backend.ts');
+      backend = await DockerBackend.start(topology, runId, runDir, secrets, progress);
+    }
+  } catch (err) {
+    // The backend removed what it started; the reaper sweeps anything it missed.
+    await reapRun({ runId, runDir, backend: backendName });
+    throw err;
+  }
+  const cluster = new Cluster(runId, topology, runDir, secrets, backend);
+  if (opts.meshDeadlineMs !== 0) {
+    progress('waiting for every route and gateway');
+    try {
+      await cluster.waitForMesh(opts.meshDeadlineMs ?? 60_000);
+    } catch (err) {
+      await cluster.stop();
+      throw err;
+    }
+  }
+  return cluster;
+}
