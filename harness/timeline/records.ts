@@ -166,7 +166,7 @@ export const probeStallRecord = z.object({
   /** Region of the stalled subscriber. */
   region: z.string(),
   server: z.string(),
-  phase: z.enum(['stalled', 'resubscribed', 'resumed']),
+  phase: z.enum(['stalled', 'resubscribed', 'reconnected', 'resumed']),
   /** When the last message before the stall arrived (ms epoch). */
   lastMessageAt: ms,
   /** On `resumed`: from the last message before the stall to the first after it. */

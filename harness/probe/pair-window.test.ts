@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { PairWindow, isStalled } from './pair-window.ts';
+
+describe('probe pair window', () => {
+  it('probe pair window - counts, latency percentiles and the longest gap, then resets', () => {
+    const w = new PairWindow('iad', 'lhr', 0);
+    w.delivered(100, 2);
+    w.delivered(200, 4);
+    w.delivered(900, 3);
+    w.duplicated();
+    w.lost(2);
+    const r = w.close(1000, 10);
+    assert.deepEqual({ ...r }, {
+      t: 1000, kind: 'probe', from: 'iad', to: 'lhr', windowStart: 0, windowEnd: 1000, sent: 10, delivered: 3, lost: 2,
+      duplicated: 1, reordered: 0, latencyMs: { p50: 3, p99: 4, max: 4 }, longestGapMs: 700, stalled: false,
+    });
+    const empty = w.close(3000, 20);
+    assert.equal(empty.delivered, 0);
+    assert.equal(empty.latencyMs, null);
+    assert.equal(empty.longestGapMs, 2100, 'an ongoing gap counts up to the window end');
+  });
+
+  const stalls: [number, number, number, number, boolean][] = [
+    [1000, 900, 50, 20, false],
+    [2001, 1000, 50, 20, true],
+    [2000, 1000, 50, 20, false],
+  ];
+  for (const [now, last, iv, n, want] of stalls) {
+    it(`probe pair window - ${now - last} ms quiet at ${iv} ms × ${n} is ${want ? '' : 'not '}a stall`, () => assert.equal(isStalled(now, last, iv, n), want));
+  }
+});
