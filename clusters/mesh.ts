@@ -27,6 +27,8 @@ export interface ServerMesh {
   routes: { up: number; expected: number; missing: string[] };
   gateways: { up: number; expected: number; missing: string[] };
   outbound: OutboundGateway[];
+  /** Inbound gateway connections, all regions together. */
+  inbound: number;
   rssBytes?: number;
   uptime?: string;
   error?: string;
@@ -56,7 +58,7 @@ export function evaluateMesh(endpoints: ServerEndpoint[], snaps: Map<string, Ser
         ...base, reachable: false, error: snap?.message ?? 'not read',
         routes: { up: 0, expected: peers.length, missing: peers.map((p) => p.name) },
         gateways: { up: 0, expected: remotes.length, missing: remotes },
-        outbound: [],
+        outbound: [], inbound: 0,
       };
     }
     const routeIds = new Set((snap.routez.routes ?? []).map((r) => r.remote_id));
@@ -72,7 +74,8 @@ export function evaluateMesh(endpoints: ServerEndpoint[], snaps: Map<string, Ser
       ...base, reachable: true, serverId: snap.varz.server_id,
       routes: { up: peers.length - missingRoutes.length, expected: peers.length, missing: missingRoutes },
       gateways: { up: remotes.length - missingGws.length, expected: remotes.length, missing: missingGws },
-      outbound, rssBytes: snap.varz.mem, uptime: snap.varz.uptime,
+      outbound, inbound: Object.values(snap.gatewayz.inbound_gateways ?? {}).reduce((n, l) => n + l.length, 0),
+      rssBytes: snap.varz.mem, uptime: snap.varz.uptime,
     };
   });
   const missing = servers.flatMap((s) => [

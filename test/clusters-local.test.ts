@@ -1,0 +1,5 @@
+import { clusterSuite } from './clusters-shared.ts';
+
+describe('clusters local', () => {
+  clusterSuite('local');
+});

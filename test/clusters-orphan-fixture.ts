@@ -1,0 +1,8 @@
+// A harness that boots a small cluster and then waits to be killed (-9) by
+// test/clusters-shared.ts, which checks that the next reaper removes everything it left.
+import { parseTopology, startCluster, type BackendName } from '../clusters/index.ts';
+
+const backend = (process.argv[2] ?? 'local') as BackendName;
+const c = await startCluster(parseTopology({ variant: 'v2.10.14', regions: [{ name: 'iad', servers: 1 }, { name: 'lhr', servers: 1 }] }), { backend });
+process.stdout.write(`READY ${c.runId} ${c.runDir}\n`);
+setInterval(() => {}, 60_000);
