@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { loadScenario, scenarioSeconds } from './scenario.ts';
+import { SCENARIOS, SCENARIO_NAMES, GATE_SUITE } from './scenarios/index.ts';
+import { BadInputError } from '../harness/errors.ts';
+import { FAULT_NAMES } from './faults/registry.ts';
+
+describe('scenarios', () => {
+  for (const name of SCENARIO_NAMES) {
+    it(`scenarios - ${name} loads, is named after its key and runs under three minutes`, () => {
+      const loaded = loadScenario(SCENARIOS[name], 'v2.10.14+brownout', `chaos/scenarios/${name}`);
+      assert.equal(loaded.scenario.name, name);
+      assert.ok(scenarioSeconds(loaded.scenario) < 180);
+      assert.equal(JSON.parse(JSON.stringify(loaded.scenario)).name, name, 'JSON-serializable');
+    });
+  }
+
+  it('scenarios - the gate suite names known scenarios and the registry holds the ten fault types', () => {
+    for (const g of GATE_SUITE) assert.ok(SCENARIO_NAMES.includes(g));
+    assert.equal(FAULT_NAMES.length, 10);
+  });
+
+  it('scenarios - an invalid scenario lists every problem with its path and the allowed values', () => {
+    const bad = {
+      ...SCENARIOS.partition,
+      topology: { regions: [{ name: 'IAD', servers: 0 }] },
+      observer: { vantage: 'nowhere-1' },
+      steps: [
+        { name: 'x', fault: { type: 'earthquake' }, holdSeconds: 1 },
+        { name: 'y', fault: { type: 'latency', to: 'lhr', latencyMs: -5, colour: 'red' }, holdSeconds: 1 },
+        { name: 'z', holdSeconds: -1 },
+      ],
+      surprise: true,
+    };
+    const err = (() => {
+      try {
+        loadScenario(bad, 'v2.10.14', 'bad.json');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    assert.ok(err instanceof BadInputError);
+    assert.equal(err.exitCode, 2);
+    // The top-level schema fails first (unknown key, negative hold): all of those at once.
+    assert.ok(err.problems.some((p) => p.includes('surprise')), err.problems.join('\n'));
+    assert.ok(err.problems.some((p) => p.startsWith('steps.2.holdSeconds')), err.problems.join('\n'));
+    const { surprise: _, ...rest } = bad;
+    const err2 = (() => {
+      try {
+        loadScenario({ ...rest, steps: rest.steps.slice(0, 2) }, 'v2.10.14', 'bad.json');
+      } catch (e) {
+        return e as BadInputError;
+      }
+      return undefined;
+    })();
+    assert.ok(err2);
+    const text = err2.problems.join('\n');
+    assert.match(err2.message, /scenario bad\.json is invalid/);
+    assert.match(text, /topology\.regions\.0\.name/);
+    assert.match(text, /topology\.regions\.0\.servers/);
+    assert.match(text, /steps\.0\.fault\.type: "earthquake" is not a fault; one of latency, bandwidth/);
+    assert.match(text, /steps\.1\.fault\.latencyMs/);
+    assert.match(text, /steps\.1\.fault.*colour/);
+  });
+});

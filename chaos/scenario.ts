@@ -1,0 +1,108 @@
+// A Scenario: plain, JSON-serializable data (topology, timeline of steps, thresholds), validated
+// once on load. Validation collects every problem, each with its path and what is allowed.
+import { z } from 'zod';
+import { BadInputError } from '../harness/errors.ts';
+import { parseTopology, type Topology, type TopologyInput } from '../clusters/index.ts';
+import { FAULTS, FAULT_NAMES, type FaultName } from './faults/registry.ts';
+
+const faultSpec = z.looseObject({ type: z.string() });
+
+const stepSchema = z.strictObject({
+  name: z.string().min(1),
+  /** The fault applied at the step's start and reverted after holdSeconds; none: just observe. */
+  fault: faultSpec.optional(),
+  /** How long the fault stays (the step's own duration). */
+  holdSeconds: z.number().min(0).max(600),
+  /** Run the step this many times in a row (each time a fresh random choice of targets). */
+  repeat: z.number().int().min(1).max(50).default(1),
+  /** Quiet time after each revert, before the next step. */
+  gapSeconds: z.number().min(0).max(600).default(0),
+});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase words joined by dashes'),
+  description: z.string().min(1),
+  /** Topology without the variant: the variant comes from --variant (default: patched). */
+  topology: z.record(z.string(), z.unknown()),
+  observer: z.strictObject({
+    /** Where the STATSZ subscription sits; faults that pick servers spare it. Default: first server. */
+    vantage: z.string().optional(),
+    intervalMs: z.number().int().min(100).max(10_000).default(500),
+  }).prefault({}),
+  probe: z.strictObject({
+    ratePerSecond: z.number().min(1).max(1000).default(20),
+    stallIntervals: z.number().int().min(2).max(1000).default(10),
+  }).prefault({}),
+  steps: z.array(stepSchema).min(1),
+  /** Observation after the last step, so recovery can be seen (and its absence). */
+  settleSeconds: z.number().min(0).max(600),
+  /** Overrides of the default thresholds (harness/verdict), as plain data. */
+  thresholds: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+export type Step = Scenario['steps'][number];
+
+export interface ParsedFault {
+  type: FaultName;
+  attributes: Record<string, unknown>;
+}
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  topology: Topology;
+  /** Each step's fault, its attributes parsed by the fault type's own schema. */
+  faults: (ParsedFault | undefined)[];
+}
+
+function issues(prefix: string, error: z.ZodError): string[] {
+  return error.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.')}: ${i.message}`);
+}
+
+/** Validate a scenario for a variant; `source` names where it came from in every problem. */
+export function loadScenario(input: unknown, variant: string, source: string): LoadedScenario {
+  const parsed = scenarioSchema.safeParse(input);
+  if (!parsed.success) throw invalid(source, issues('', parsed.error));
+  const scenario = parsed.data;
+  const problems: string[] = [];
+
+  let topology: Topology | undefined;
+  try {
+    topology = parseTopology({ ...(scenario.topology as TopologyInput), variant });
+  } catch (err) {
+    if (!(err instanceof BadInputError)) throw err;
+    problems.push(...err.problems.map((p) => `topology.${p}`));
+  }
+
+  const faults = scenario.steps.map((step, i): ParsedFault | undefined => {
+    if (!step.fault) return undefined;
+    const { type, ...attributes } = step.fault;
+    if (!(type in FAULTS)) {
+      problems.push(`steps.${i}.fault.type: "${type}" is not a fault; one of ${FAULT_NAMES.join(', ')}`);
+      return undefined;
+    }
+    const r = FAULTS[type as FaultName].attributes.safeParse(attributes);
+    if (!r.success) {
+      problems.push(...issues(`steps.${i}.fault`, r.error));
+      return undefined;
+    }
+    return { type: type as FaultName, attributes: r.data as Record<string, unknown> };
+  });
+
+  if (topology && scenario.observer.vantage !== undefined) {
+    const names = topology.regions.flatMap((r) => Array.from({ length: r.servers }, (_, k) => `${r.name}-${k + 1}`));
+    if (!names.includes(scenario.observer.vantage)) problems.push(`observer.vantage: "${scenario.observer.vantage}" is not a server; one of ${names.join(', ')}`);
+  }
+  if (problems.length) throw invalid(source, problems);
+  return { scenario, topology: topology!, faults };
+}
+
+function invalid(source: string, problems: string[]): BadInputError {
+  return new BadInputError(`scenario ${source} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { problems });
+}
+
+/** Seconds the scenario runs once the cluster is up (for progress and time-left). */
+export function scenarioSeconds(s: Scenario): number {
+  return s.steps.reduce((acc, st) => acc + st.repeat * (st.holdSeconds + st.gapSeconds), 0) + s.settleSeconds;
+}
