@@ -1,0 +1,131 @@
+// The `brownout_*` metrics, kept current from timeline records: whatever reaches the timeline
+// reaches Prometheus, and nothing else does. Registered on a Registry passed in. Every metric is
+// documented in METRICS.md; keep that table and this file in step.
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { TimelineRecord } from '../timeline/records.ts';
+
+/** Buckets for recovery times: the design's bounds (10 s gateway re-establishment) sit mid-range. */
+export const RECOVERY_BUCKETS = [0.25, 0.5, 1, 2, 3, 5, 10, 15, 20, 30, 60, 120];
+
+export class BrownoutMetrics {
+  readonly statszMessages: Counter<'server'>;
+  readonly statszBytes: Counter<'server'>;
+  readonly statszBursts: Counter<'server'>;
+  readonly statszPeak: Gauge<'server'>;
+  readonly routesUp: Gauge<'server' | 'region'>;
+  readonly gatewaysUp: Gauge<'server' | 'region'>;
+  readonly gatewaysHandshake: Gauge<'server' | 'region'>;
+  readonly recovery: Histogram<'link_type'>;
+  readonly rss: Gauge<'server' | 'region'>;
+  readonly cpu: Gauge<'server' | 'region'>;
+  readonly restarts: Counter<'server' | 'region'>;
+  readonly probeSent: Counter<'from' | 'to'>;
+  readonly probeDelivered: Counter<'from' | 'to'>;
+  readonly probeLost: Counter<'from' | 'to'>;
+  readonly probeDuplicated: Counter<'from' | 'to'>;
+  readonly probeReordered: Counter<'from' | 'to'>;
+  readonly probeLatency: Gauge<'from' | 'to' | 'stat'>;
+  readonly probeStalls: Counter<'region'>;
+  readonly scenario: Gauge<'scenario' | 'step'>;
+  readonly faultsActive: Gauge<'fault'>;
+  readonly observerCpu: Gauge;
+  /** link key → state, to count links up per server. */
+  #links = new Map<string, { server: string; region: string; linkType: string; state: string }>();
+  #peaks = new Map<string, Map<number, number>>();
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.statszMessages = new Counter({ name: 'brownout_statsz_messages_total', help: 'STATSZ messages received from the server (by name, all its IDs) on the system-account subscription', labelNames: ['server'], registers });
+    this.statszBytes = new Counter({ name: 'brownout_statsz_bytes_total', help: 'STATSZ payload bytes received from the server on the system-account subscription', labelNames: ['server'], registers });
+    this.statszBursts = new Counter({ name: 'brownout_statsz_bursts_total', help: 'STATSZ bursts (several messages from one server ID within 100 ms) from the server', labelNames: ['server'], registers });
+    this.statszPeak = new Gauge({ name: 'brownout_statsz_peak_per_second', help: 'Most STATSZ messages from the server in one wall-clock second so far', labelNames: ['server'], registers });
+    this.routesUp = new Gauge({ name: 'brownout_route_connections_up', help: 'Peers in its region to which the server has a route up', labelNames: ['server', 'region'], registers });
+    this.gatewaysUp = new Gauge({ name: 'brownout_gateway_connections_up', help: 'Remote regions to which the server has a registered outbound gateway', labelNames: ['server', 'region'], registers });
+    this.gatewaysHandshake = new Gauge({ name: 'brownout_gateway_connections_handshake', help: 'Outbound gateways of the server stuck in handshake (connected, not registered)', labelNames: ['server', 'region'], registers });
+    this.recovery = new Histogram({ name: 'brownout_handshake_recovery_seconds', help: 'Seconds from a route or gateway leaving up until its handshake completed again', labelNames: ['link_type'], buckets: RECOVERY_BUCKETS, registers });
+    this.rss = new Gauge({ name: 'brownout_server_rss_bytes', help: 'Resident memory of the server (process RSS when the backend exposes it, else /varz mem)', labelNames: ['server', 'region'], registers });
+    this.cpu = new Gauge({ name: 'brownout_server_cpu_percent', help: 'CPU of the server in percent of one core, from /varz', labelNames: ['server', 'region'], registers });
+    this.restarts = new Counter({ name: 'brownout_server_restarts_total', help: 'Times the server came back with a new server ID', labelNames: ['server', 'region'], registers });
+    const pair = ['from', 'to'] as const;
+    this.probeSent = new Counter({ name: 'brownout_probe_sent_total', help: 'Log-probe messages published in region `from` (counted once per subscriber region `to`)', labelNames: pair, registers });
+    this.probeDelivered = new Counter({ name: 'brownout_probe_delivered_total', help: 'Log-probe messages from region `from` delivered to the subscriber in region `to`', labelNames: pair, registers });
+    this.probeLost = new Counter({ name: 'brownout_probe_lost_total', help: 'Log-probe messages from `from` never delivered to `to` within the settle time', labelNames: pair, registers });
+    this.probeDuplicated = new Counter({ name: 'brownout_probe_duplicated_total', help: 'Log-probe messages delivered more than once', labelNames: pair, registers });
+    this.probeReordered = new Counter({ name: 'brownout_probe_reordered_total', help: 'Log-probe messages delivered after a later one from the same publisher', labelNames: pair, registers });
+    this.probeLatency = new Gauge({ name: 'brownout_probe_latency_seconds', help: 'Publish-to-delivery latency in the last probe window; stat is p50, p99 or max', labelNames: ['from', 'to', 'stat'], registers });
+    this.probeStalls = new Counter({ name: 'brownout_probe_stalls_total', help: 'Times the log-probe subscriber in the region stalled', labelNames: ['region'], registers });
+    this.scenario = new Gauge({ name: 'brownout_scenario_step_info', help: '1 for the scenario and step running now', labelNames: ['scenario', 'step'], registers });
+    this.faultsActive = new Gauge({ name: 'brownout_faults_active', help: 'Faults of this type applied and not yet reverted', labelNames: ['fault'], registers });
+    this.observerCpu = new Gauge({ name: 'brownout_observer_cpu_percent', help: 'CPU of the harness process (observer and probe) in percent of one core', registers });
+  }
+
+  /** Before any step starts: the scenario with step "-". */
+  setScenario(scenario: string, step = '-'): void {
+    this.scenario.reset();
+    this.scenario.set({ scenario, step }, 1);
+  }
+
+  observe(r: TimelineRecord): void {
+    switch (r.kind) {
+      case 'statsz': {
+        this.statszMessages.inc({ server: r.serverName }, r.msgs);
+        this.statszBytes.inc({ server: r.serverName }, r.bytes);
+        const secs = this.#peaks.get(r.serverName) ?? new Map<number, number>();
+        secs.set(r.second, (secs.get(r.second) ?? 0) + r.msgs);
+        this.#peaks.set(r.serverName, secs);
+        this.statszPeak.set({ server: r.serverName }, Math.max(...secs.values()));
+        break;
+      }
+      case 'statsz-burst':
+        this.statszBursts.inc({ server: r.serverName });
+        break;
+      case 'link': {
+        this.#links.set(`${r.linkType}:${r.server}:${r.peer}`, { server: r.server, region: r.region, linkType: r.linkType, state: r.state });
+        if (r.recoveryMs !== undefined) this.recovery.observe({ link_type: r.linkType }, r.recoveryMs / 1000);
+        const mine = [...this.#links.values()].filter((l) => l.server === r.server);
+        const labels = { server: r.server, region: r.region };
+        this.routesUp.set(labels, mine.filter((l) => l.linkType === 'route' && l.state === 'up').length);
+        this.gatewaysUp.set(labels, mine.filter((l) => l.linkType === 'gateway' && l.state === 'up').length);
+        this.gatewaysHandshake.set(labels, mine.filter((l) => l.linkType === 'gateway' && l.state === 'handshake').length);
+        break;
+      }
+      case 'varz': {
+        const labels = { server: r.server, region: r.region };
+        this.rss.set(labels, r.procRssBytes ?? r.rssBytes);
+        this.cpu.set(labels, r.cpuPercent);
+        break;
+      }
+      case 'server':
+        if (r.state === 'restarted') this.restarts.inc({ server: r.server, region: r.region });
+        break;
+      case 'probe': {
+        const labels = { from: r.from, to: r.to };
+        this.probeSent.inc(labels, r.sent);
+        this.probeDelivered.inc(labels, r.delivered);
+        this.probeLost.inc(labels, r.lost);
+        this.probeDuplicated.inc(labels, r.duplicated);
+        this.probeReordered.inc(labels, r.reordered);
+        if (r.latencyMs) {
+          this.probeLatency.set({ ...labels, stat: 'p50' }, r.latencyMs.p50 / 1000);
+          this.probeLatency.set({ ...labels, stat: 'p99' }, r.latencyMs.p99 / 1000);
+          this.probeLatency.set({ ...labels, stat: 'max' }, r.latencyMs.max / 1000);
+        }
+        break;
+      }
+      case 'probe-stall':
+        if (r.phase === 'stalled') this.probeStalls.inc({ region: r.region });
+        break;
+      case 'step':
+        if (r.phase === 'start') this.setScenario(r.scenario, r.name);
+        break;
+      case 'fault':
+        this.faultsActive.inc({ fault: r.fault }, r.phase === 'applied' ? 1 : -1);
+        break;
+      case 'observer':
+        this.observerCpu.set(r.cpuPercent);
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,4 @@
+// Public API of metrics: the brownout_* set on a Registry passed in, and the /metrics server.
+export { BrownoutMetrics, RECOVERY_BUCKETS } from './brownout-metrics.ts';
+export { startMetricsServer } from './metrics-server.ts';
+export type { MetricsServer } from './metrics-server.ts';

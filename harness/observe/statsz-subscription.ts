@@ -1,0 +1,39 @@
+// The system-account subscription to `$SYS.SERVER.*.STATSZ` on one server chosen to be outside the
+// blast radius. It only receives: a subscriber misses what a restarted server sends before that
+// server's route (or gateway) to this one is up, so pick a server the scenario does not touch.
+import { connect, type NatsConnection } from 'nats';
+import type { ServerEndpoint, SystemUser } from '../../clusters/view.ts';
+import type { StatszMessage } from './statsz-counter.ts';
+
+export interface StatszSubscription {
+  readonly server: string;
+  close(): Promise<void>;
+}
+
+/** Server ID and name from a STATSZ payload; the subject's ID when the body does not parse. */
+export function parseStatsz(subject: string, data: Uint8Array): { serverId: string; serverName: string } {
+  const fromSubject = subject.split('.')[2] ?? 'unknown';
+  try {
+    const body = JSON.parse(new TextDecoder().decode(data)) as { server?: { id?: string; name?: string } };
+    return { serverId: body.server?.id ?? fromSubject, serverName: body.server?.name ?? fromSubject };
+  } catch {
+    return { serverId: fromSubject, serverName: fromSubject };
+  }
+}
+
+export async function subscribeStatsz(on: ServerEndpoint, system: SystemUser, onMessage: (m: StatszMessage) => void): Promise<StatszSubscription> {
+  const nc: NatsConnection = await connect({
+    servers: [on.clientUrl], user: system.user, pass: system.password, name: 'brownout-observer-statsz',
+    // Stay on the chosen server: following gossip could land the subscription inside the blast radius.
+    noRandomize: true, ignoreClusterUpdates: true, maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 2000,
+  });
+  nc.subscribe('$SYS.SERVER.*.STATSZ', {
+    callback: (err, msg) => {
+      if (err) return;
+      const t = Date.now();
+      onMessage({ t, ...parseStatsz(msg.subject, msg.data), bytes: msg.data.length });
+    },
+  });
+  await nc.flush();
+  return { server: on.name, close: () => nc.close() };
+}
