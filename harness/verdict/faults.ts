@@ -1,0 +1,44 @@
+// Pairs the chaos runner's `fault` records into windows: applied at, reverted at (or never). Pure.
+import type { FaultRecord } from '../timeline/records.ts';
+
+export interface FaultWindow {
+  fault: string;
+  targets: string[];
+  /** `blackhole iad→lhr` */
+  label: string;
+  applied: number;
+  /** null: never reverted before the run ended. */
+  reverted: number | null;
+}
+
+const keyOf = (r: FaultRecord): string => `${r.fault}|${[...r.targets].sort().join(',')}`;
+
+/** Each `reverted` closes the oldest open `applied` of the same fault type and targets. */
+export function faultWindows(faults: readonly FaultRecord[]): FaultWindow[] {
+  const out: FaultWindow[] = [];
+  const open = new Map<string, FaultWindow[]>();
+  for (const r of [...faults].sort((a, b) => a.t - b.t)) {
+    const key = keyOf(r);
+    if (r.phase === 'applied') {
+      const w: FaultWindow = { fault: r.fault, targets: r.targets, label: `${r.fault} ${r.targets.join(', ')}`, applied: r.t, reverted: null };
+      out.push(w);
+      open.set(key, [...(open.get(key) ?? []), w]);
+    } else {
+      const w = open.get(key)?.shift();
+      if (w) w.reverted = r.t;
+    }
+  }
+  return out;
+}
+
+/** Another fault is still applied at `t` (so recovery is judged at that fault's revert instead). */
+export function otherFaultActiveAt(windows: readonly FaultWindow[], self: FaultWindow, t: number): FaultWindow | undefined {
+  return windows.find((w) => w !== self && w.applied <= t && (w.reverted === null || w.reverted > t));
+}
+
+/** The first fault applied strictly after `t`. */
+export function nextFaultAfter(windows: readonly FaultWindow[], t: number): FaultWindow | undefined {
+  return windows.filter((w) => w.applied > t).sort((a, b) => a.applied - b.applied)[0];
+}
+
+export const RESTART_FAULTS: readonly string[] = ['restart', 'kill', 'upgrade'];
