@@ -197,8 +197,9 @@ export async function startProbe(view: ClusterView, opts: ProbeOptions): Promise
     }
   };
 
+  let publishStoppedAt: number | undefined;
   const closeWindow = (t: number): void => {
-    for (const pair of pairs.values()) opts.timeline.append(pair.close(Math.round(t), sentInWindow.get(pair.from) ?? 0));
+    for (const pair of pairs.values()) opts.timeline.append(pair.close(Math.round(t), sentInWindow.get(pair.from) ?? 0, Math.min(t, publishStoppedAt ?? t)));
     for (const r of regions) sentInWindow.set(r, 0);
   };
 
@@ -258,6 +259,7 @@ export async function startProbe(view: ClusterView, opts: ProbeOptions): Promise
     stop: () => {
       stopped ??= (async () => {
         stopping = true;
+        publishStoppedAt = now();
         clearInterval(publishTimer);
         clearInterval(stallTimer);
         await new Promise((r) => setTimeout(r, settleMs));

@@ -26,7 +26,7 @@ export class PairWindow {
 
   delivered(t: number, latencyMs: number): void {
     this.#delivered += 1;
-    this.#latencies.push(latencyMs);
+    this.#latencies.push(Math.round(latencyMs * 1000) / 1000);
     this.#longestGap = Math.max(this.#longestGap, t - this.#lastDeliveryAt);
     this.#lastDeliveryAt = Math.max(this.#lastDeliveryAt, t);
   }
@@ -35,13 +35,16 @@ export class PairWindow {
   lost(n: number): void { this.#lost += n; }
   markStalled(): void { this.#stalled = true; }
 
-  /** Close the window at `now` and start the next one. */
-  close(now: number, sent: number): ProbeRecord {
+  /**
+   * Close the window at `now` and start the next one. `gapUntil`: where an ongoing gap stops
+   * counting (the moment publishing stopped, for the last window); default `now`.
+   */
+  close(now: number, sent: number, gapUntil = now): ProbeRecord {
     const rec: ProbeRecord = {
-      t: now, kind: 'probe', from: this.from, to: this.to, windowStart: this.#windowStart, windowEnd: now,
+      t: Math.round(now), kind: 'probe', from: this.from, to: this.to, windowStart: Math.round(this.#windowStart), windowEnd: Math.round(now),
       sent, delivered: this.#delivered, lost: this.#lost, duplicated: this.#duplicated, reordered: this.#reordered,
       latencyMs: latencySummary(this.#latencies),
-      longestGapMs: Math.max(this.#longestGap, now - this.#lastDeliveryAt),
+      longestGapMs: Math.round(Math.max(this.#longestGap, gapUntil - this.#lastDeliveryAt, 0)),
       stalled: this.#stalled,
     };
     this.#windowStart = now;
