@@ -1,10 +1,266 @@
-import { HarnessError } from '../harness/errors.ts';
+// Docker backend: one container per server from the variant's image, one network per region, and
+// one Toxiproxy container per region. Network aliases are per network, so in iad's network the name
+// `gw-lhr-2` is iad's Toxiproxy while in syd's network it is syd's: servers advertise one gateway
+// name, and each region pair still crosses its own proxy (per region-pair faults).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { EnvironmentError, HarnessError } from '../harness/errors.ts';
+import { toxiproxyImage, variantImage } from '../harness/variants/layout.ts';
 import type { Backend, Progress } from './backend.ts';
-import type { ClusterSecrets } from './render-config.ts';
-import type { Topology } from './topology.ts';
+import { docker, LABEL_RUN, removeDockerRun, runLabels } from './docker-resources.ts';
+import { IptablesLoss } from './iptables-loss.ts';
+import type { ProxyRef } from './links.ts';
+import { monitorGet } from './monitor.ts';
+import { renderConfig, type ClusterSecrets } from './render-config.ts';
+import { ToxiproxyClient } from './toxiproxy-client.ts';
+import { serversOf, type ServerSpec, type Topology } from './topology.ts';
+import type { ServerEndpoint } from './view.ts';
+import { waitFor } from './wait.ts';
 
-export class DockerBackend {
-  static async start(_t: Topology, _runId: string, _runDir: string, _s: ClusterSecrets, _p: Progress): Promise<Backend> {
-    throw new HarnessError('docker backend not implemented yet');
+const CONF = '/etc/nats/nats-server.conf';
+const PROXY_BASE_PORT = 17000;
+const TOXIPROXY_API_PORT = 8474;
+
+interface DockerServer {
+  spec: ServerSpec;
+  variant: string;
+  container: string;
+  ip: string;
+  proxyPort: number;
+}
+
+export interface RegionProxy {
+  region: string;
+  container: string;
+  /** IP on each region's network, keyed by region. */
+  ips: Record<string, string>;
+  client: ToxiproxyClient;
+}
+
+export class DockerBackend implements Backend {
+  readonly kind = 'docker' as const;
+  readonly proxies: ProxyRef[] = [];
+  readonly packetLoss: IptablesLoss;
+
+  private constructor(
+    private readonly topology: Topology,
+    private readonly runId: string,
+    private readonly runDir: string,
+    private readonly secrets: ClusterSecrets,
+    private readonly servers: Map<string, DockerServer>,
+    private readonly networks: Map<string, string>,
+    readonly regionProxies: Map<string, RegionProxy>,
+  ) {
+    this.packetLoss = new IptablesLoss(this);
   }
+
+  static async start(topology: Topology, runId: string, runDir: string, secrets: ClusterSecrets, progress: Progress): Promise<DockerBackend> {
+    const specs = serversOf(topology);
+    for (const img of [...new Set(specs.map((s) => variantImage(s.variant))), toxiproxyImage()]) await requireImage(img);
+    mkdirSync(path.join(runDir, 'conf'), { recursive: true });
+    const regions = topology.regions.map((r) => r.name);
+    const servers = new Map(specs.map((spec, i): [string, DockerServer] => [spec.name, {
+      spec, variant: spec.variant, container: `brownout-${runId}-${spec.name}`, ip: '', proxyPort: PROXY_BASE_PORT + i,
+    }]));
+    const b = new DockerBackend(topology, runId, runDir, secrets, servers, new Map(), new Map());
+    try {
+      progress(`creating ${regions.length} networks`);
+      for (const r of regions) {
+        const net = await docker().createNetwork({ Name: `brownout-${runId}-${r}`, Driver: 'bridge', Labels: runLabels(runId), CheckDuplicate: true });
+        b.networks.set(r, net.id);
+      }
+      progress(`starting ${regions.length} toxiproxy containers`);
+      await Promise.all(regions.map((r) => b.startRegionProxy(r)));
+      for (const s of servers.values()) b.writeConfig(s.spec.name);
+      progress(`starting ${servers.size} server containers`);
+      await Promise.all([...servers.values()].map((s) => b.startServer(s.spec.name, s.variant)));
+    } catch (err) {
+      await b.teardown();
+      throw err;
+    }
+    return b;
+  }
+
+  endpoint(name: string): ServerEndpoint {
+    const s = this.get(name);
+    const p = this.topology.ports;
+    return { name, region: s.spec.region, variant: s.variant, clientUrl: `nats://${s.ip}:${p.client}`, monitorUrl: `http://${s.ip}:${p.monitor}` };
+  }
+
+  async startServer(name: string, variant: string): Promise<void> {
+    const s = this.get(name);
+    const c = docker().getContainer(s.container);
+    const existing = await c.inspect().catch(() => undefined);
+    if (existing?.State.Running) throw new HarnessError(`${name} is already running`);
+    if (existing && variant !== s.variant) {
+      // A new image needs a new container; name, alias and config stay.
+      await c.remove({ force: true, v: true });
+    }
+    if (!existing || variant !== s.variant) {
+      await requireImage(variantImage(variant));
+      await this.createServer(s, variant);
+    }
+    s.variant = variant;
+    await c.start();
+    await this.refreshIp(s);
+    const monitor = this.endpoint(name).monitorUrl;
+    await waitFor(`${name} (${s.container}) monitor at ${monitor}`, 20_000, async () => {
+      const st = await c.inspect();
+      if (!st.State.Running) throw new HarnessError(`${name} exited at start (code ${st.State.ExitCode}): ${(await this.logs(name)).trim().split('\n').slice(-3).join(' | ')}`);
+      await monitorGet(monitor, 'varz', 500);
+      return { done: true, value: undefined };
+    }, 100);
+  }
+
+  async stopServer(name: string, how: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+    const c = docker().getContainer(this.get(name).container);
+    const st = await c.inspect();
+    if (st.State.Paused) await c.unpause();
+    if (!st.State.Running) return;
+    if (how === 'SIGKILL') await c.kill({ signal: 'SIGKILL' });
+    else await c.stop({ t: 5 });
+    await c.wait({ condition: 'not-running' }).catch(() => undefined);
+  }
+
+  async pause(name: string): Promise<void> {
+    await docker().getContainer(this.get(name).container).pause();
+  }
+
+  async resume(name: string): Promise<void> {
+    await docker().getContainer(this.get(name).container).unpause();
+  }
+
+  async logs(name: string): Promise<string> {
+    const buf = await docker().getContainer(this.get(name).container).logs({ stdout: true, stderr: true, follow: false });
+    return demux(buf as unknown as Buffer);
+  }
+
+  /** Host pid of a container's first process, for nsenter into its network namespace. */
+  async pidOf(container: string): Promise<number> {
+    const st = await docker().getContainer(container).inspect();
+    if (!st.State.Running || !st.State.Pid) throw new HarnessError(`${container} is not running`);
+    return st.State.Pid;
+  }
+
+  serverInfo(name: string): { container: string; region: string; ip: string } {
+    const s = this.get(name);
+    return { container: s.container, region: s.spec.region, ip: s.ip };
+  }
+
+  stateFields() {
+    const toxiproxyApis = Object.fromEntries([...this.regionProxies].map(([r, p]) => [r, p.client.apiUrl]));
+    return { docker: { label: `${LABEL_RUN}=${this.runId}`, toxiproxyApis } };
+  }
+
+  async teardown(): Promise<void> {
+    await removeDockerRun(this.runId);
+  }
+
+  teardownSync(): void {
+    try {
+      const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=${LABEL_RUN}=${this.runId}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+      if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
+      const nets = execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=${LABEL_RUN}=${this.runId}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+      if (nets.length) execFileSync('docker', ['network', 'rm', ...nets], { stdio: 'ignore' });
+    } catch {
+      // best effort; the next start's reaper finishes the job by label
+    }
+  }
+
+  private async startRegionProxy(region: string): Promise<void> {
+    const remote = [...this.servers.values()].filter((s) => s.spec.region !== region);
+    const configs = remote.map((s) => ({
+      name: `${region}-to-${s.spec.name}`, listen: `0.0.0.0:${s.proxyPort}`, upstream: `${s.spec.name}:${this.topology.ports.gateway}`, enabled: true,
+    }));
+    const file = path.join(this.runDir, `toxiproxy-${region}.json`);
+    writeFileSync(file, JSON.stringify(configs, null, 2));
+    const name = `brownout-${this.runId}-toxiproxy-${region}`;
+    const c = await docker().createContainer({
+      name, Image: toxiproxyImage(), Labels: runLabels(this.runId),
+      Cmd: ['-host', '0.0.0.0', '-port', String(TOXIPROXY_API_PORT), '-config', '/etc/toxiproxy/proxies.json'],
+      HostConfig: { Binds: [`${file}:/etc/toxiproxy/proxies.json:ro`], NetworkMode: this.net(region), CapAdd: ['NET_ADMIN'] },
+      // In its own region's network it answers to every remote server's gateway name.
+      NetworkingConfig: { EndpointsConfig: { [this.net(region)]: { Aliases: remote.map((s) => `gw-${s.spec.name}`) } } },
+    });
+    // Attached to the other regions' networks too, to reach the upstream servers there.
+    for (const r of this.networks.keys()) if (r !== region) await docker().getNetwork(this.networks.get(r)!).connect({ Container: c.id });
+    await c.start();
+    const nets = (await c.inspect()).NetworkSettings.Networks;
+    const ips = Object.fromEntries([...this.networks].map(([r]) => [r, nets[this.net(r)]?.IPAddress ?? '']));
+    const client = new ToxiproxyClient(`http://${ips[region]}:${TOXIPROXY_API_PORT}`);
+    this.regionProxies.set(region, { region, container: name, ips, client });
+    for (const s of remote) {
+      this.proxies.push({ name: `${region}-to-${s.spec.name}`, from: region, to: s.spec.name, toRegion: s.spec.region, listen: `${ips[region]}:${s.proxyPort}`, client });
+    }
+    await waitFor(`toxiproxy ${name} API at ${client.apiUrl} with ${configs.length} proxies`, 15_000, async () => {
+      const n = Object.keys(await client.proxies()).length;
+      return n === configs.length ? { done: true, value: n } : { done: false, missing: `${n}/${configs.length} proxies` };
+    }, 100);
+  }
+
+  private async createServer(s: DockerServer, variant: string): Promise<void> {
+    await docker().createContainer({
+      name: s.container, Image: variantImage(variant), Labels: { ...runLabels(this.runId), 'brownout.server': s.spec.name },
+      Cmd: ['-c', CONF], Hostname: s.spec.name,
+      HostConfig: { Binds: [`${this.confPath(s.spec.name)}:${CONF}:ro`], NetworkMode: this.net(s.spec.region) },
+      NetworkingConfig: { EndpointsConfig: { [this.net(s.spec.region)]: { Aliases: [s.spec.name] } } },
+    });
+  }
+
+  private async refreshIp(s: DockerServer): Promise<void> {
+    const st = await docker().getContainer(s.container).inspect();
+    s.ip = st.NetworkSettings.Networks[this.net(s.spec.region)]?.IPAddress ?? '';
+    if (!s.ip) throw new HarnessError(`${s.spec.name} has no IP on ${this.net(s.spec.region)}`);
+  }
+
+  private writeConfig(name: string): void {
+    const s = this.get(name);
+    const p = this.topology.ports;
+    const all = [...this.servers.values()];
+    const gateways: Record<string, string[]> = {};
+    for (const o of all) if (o.spec.region !== s.spec.region) (gateways[o.spec.region] ??= []).push(`gw-${o.spec.name}:${o.proxyPort}`);
+    const conf = renderConfig(this.topology, { ...s.spec, variant: s.variant }, {
+      client: `0.0.0.0:${p.client}`, cluster: `0.0.0.0:${p.cluster}`, gateway: `0.0.0.0:${p.gateway}`, monitor: `0.0.0.0:${p.monitor}`,
+      routes: all.filter((o) => o.spec.region === s.spec.region && o !== s).map((o) => `${o.spec.name}:${p.cluster}`),
+      gatewayAdvertise: `gw-${name}:${s.proxyPort}`,
+      gateways,
+    }, this.secrets);
+    writeFileSync(this.confPath(name), conf, { mode: 0o600 });
+  }
+
+  private net(region: string): string {
+    return `brownout-${this.runId}-${region}`;
+  }
+
+  private confPath(name: string): string {
+    return path.join(this.runDir, 'conf', `${name}.conf`);
+  }
+
+  private get(name: string): DockerServer {
+    const s = this.servers.get(name);
+    if (!s) throw new HarnessError(`no server "${name}" in this cluster`);
+    return s;
+  }
+}
+
+async function requireImage(tag: string): Promise<void> {
+  try {
+    await docker().getImage(tag).inspect();
+  } catch (cause) {
+    throw new EnvironmentError(`Docker image ${tag} is missing`, { cause, hint: 'run npm run build:nats (images are built when a Docker engine answers)' });
+  }
+}
+
+/** Docker's log stream without a TTY: 8-byte frame headers (stream, 0, 0, 0, length BE32). */
+function demux(buf: Buffer): string {
+  const out: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const len = buf.readUInt32BE(i + 4);
+    out.push(buf.subarray(i + 8, i + 8 + len));
+    i += 8 + len;
+  }
+  return Buffer.concat(out).toString('utf8');
 }

@@ -55,7 +55,7 @@ export interface Revertible {
 
 /** Real IP-level loss, supplied by backends that can do it (docker: iptables statistic). */
 export interface PacketLossDriver {
-  apply(refs: ProxyRef[], probability: number): Promise<Revertible>;
+  apply(refs: ProxyRef[], probability: number, at?: 'destination' | 'proxy'): Promise<Revertible>;
 }
 
 export interface LinkInfo {
@@ -133,11 +133,15 @@ export class Links {
     };
   }
 
-  /** Random IP-level drop of packets from the source to the destination server (docker only). */
-  async packetLoss(sel: LinkSelector, probability: number): Promise<Revertible> {
+  /**
+   * Random IP-level drop, both ways, between the source region's proxy and the destination server
+   * (docker only). `at: 'proxy'` places the rules in the proxy's namespace, so they survive the
+   * server's restart and swallow its FIN/RST (DESIGN, stuck gateway (b)).
+   */
+  async packetLoss(sel: LinkSelector, probability: number, opts: { at?: 'destination' | 'proxy' } = {}): Promise<Revertible> {
     if (!this.loss) throw new BadInputError('packet loss needs the docker backend', { hint: 'use --backend docker; locally, combine toxics with link flaps' });
     if (!(probability > 0 && probability <= 1)) throw new BadInputError(`packet-loss probability ${probability} is outside (0, 1]`);
-    const h = await this.loss.apply(this.select(sel), probability);
+    const h = await this.loss.apply(this.select(sel), probability, opts.at);
     this.lossHandles.add(h);
     return { revert: async () => { this.lossHandles.delete(h); await h.revert(); } };
   }

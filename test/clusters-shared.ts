@@ -142,6 +142,34 @@ export function clusterSuite(backend: BackendName): void {
       await c.waitForMesh(30_000);
     });
 
+    if (backend === 'docker') {
+      it('a region-pair link is faulted alone', async () => {
+        await c.links.disable({ from: 'iad', to: 'lhr' });
+        await waitFor('iad loses lhr, nobody else loses anything', 20_000, async () => {
+          const m = await c.meshStatus();
+          const wrong = m.servers.filter((s) => s.gateways.missing.join() !== (s.region === 'iad' ? 'lhr' : ''));
+          return wrong.length === 0 ? { done: true, value: m } : { done: false, missing: wrong.map((s) => `${s.name} [${s.gateways.missing}]`).join('; ') };
+        });
+        await c.links.enable({ from: 'iad', to: 'lhr' });
+        await c.waitForMesh(30_000);
+      });
+
+      it('packet loss adds iptables statistic rules and removes them on revert', async () => {
+        const { execFileSync } = await import('node:child_process');
+        const rules = async () => {
+          const pid = (await docker().getContainer(`brownout-${c.runId}-lhr-2`).inspect()).State.Pid;
+          return execFileSync('nsenter', ['-t', String(pid), '-n', 'iptables', '-S'], { encoding: 'utf8' })
+            .split('\n').filter((l) => l.includes('statistic'));
+        };
+        const loss = await c.links.packetLoss({ from: 'iad', to: 'lhr-2' }, 0.3);
+        const on = await rules();
+        assert.equal(on.length, 2, on.join('\n'));
+        assert.match(on[0]!, /--probability 0\.(3|29)/); // iptables rounds to steps of 2^-31
+        await loss.revert();
+        assert.deepEqual(await rules(), []);
+      });
+    }
+
     it('rejects link selectors that do not match', async () => {
       await assert.rejects(c.links.disable({ to: 'nowhere' }), /bad link selector/);
       if (backend === 'local') await assert.rejects(c.links.disable({ from: 'iad', to: 'lhr' }), /bad link selector/);
