@@ -1,0 +1,307 @@
+import assert from 'node:assert/strict';
+import type { TimelineRecord } from '../timeline/records.ts';
+import { judge } from './judge.ts';
+import type { ThresholdResult } from './result.ts';
+import type { Thresholds } from './thresholds.ts';
+import { DEFAULT_THRESHOLDS } from './thresholds.ts';
+import { burst, completeRun, fault, link, probe, run, statsz, steadyProbe, varz } from './timeline-fixtures.ts';
+
+interface Case {
+  name: string;
+  thresholds: Thresholds;
+  records: TimelineRecord[];
+  pass: boolean;
+  observed: string;
+  /** Substrings that must appear in the evidence. */
+  evidence?: string[];
+  /** The result to look at when the thresholds produce more than one. */
+  pick?: string;
+}
+
+const blackhole = [fault(10, 'blackhole', 'applied', 'iad→lhr'), fault(20, 'blackhole', 'reverted', 'iad→lhr')];
+const rec = (maxSeconds: number): Thresholds => ({ recovery: { maxSeconds } });
+
+const cases: Case[] = [
+  // recovery.maxSeconds
+  {
+    name: 'recovery - gateway back up 3 s after the heal passes',
+    thresholds: rec(10),
+    records: completeRun(60, link(0, 'iad-2', 'lhr', 'up'), ...blackhole, link(12, 'iad-2', 'lhr', 'handshake'), link(23, 'iad-2', 'lhr', 'up')),
+    pass: true, observed: '3.0 s', evidence: ['1 link outage(s) judged'],
+  },
+  {
+    name: 'recovery - gateway stuck in handshake after a blackhole fails',
+    thresholds: rec(10),
+    records: completeRun(60, link(0, 'iad-2', 'lhr', 'up'), ...blackhole, link(12, 'iad-2', 'lhr', 'handshake')),
+    pass: false, observed: '1 link(s) not recovered',
+    evidence: ['iad-2 → lhr gateway in handshake since 8.0 s before heal of blackhole iad→lhr, still at end of run'],
+  },
+  {
+    name: 'recovery - gateway back up 15 s after the heal fails at 10 s',
+    thresholds: rec(10),
+    records: completeRun(60, link(0, 'iad-2', 'lhr', 'up'), ...blackhole, link(12, 'iad-2', 'lhr', 'handshake'), link(35, 'iad-2', 'lhr', 'up')),
+    pass: false, observed: '15.0 s', evidence: ['iad-2 → lhr gateway up 15.0 s after heal of blackhole iad→lhr'],
+  },
+  {
+    name: 'recovery - a drop caused by the heal itself is measured to the final up',
+    thresholds: rec(10),
+    records: completeRun(60, link(0, 'iad-2', 'lhr', 'up'), ...blackhole, link(12, 'iad-2', 'lhr', 'down'), link(15, 'iad-2', 'lhr', 'up'),
+      link(20.2, 'iad-2', 'lhr', 'down'), link(21, 'iad-2', 'lhr', 'up')),
+    pass: true, observed: '1.0 s',
+  },
+  {
+    name: 'recovery - still not up when the next fault starts fails',
+    thresholds: rec(10),
+    records: completeRun(90, link(0, 'iad-2', 'lhr', 'up'), ...blackhole, link(12, 'iad-2', 'lhr', 'handshake'),
+      fault(50, 'latency', 'applied', 'lhr→syd'), link(55, 'iad-2', 'lhr', 'up'), fault(60, 'latency', 'reverted', 'lhr→syd')),
+    pass: false, observed: '1 link(s) not recovered', evidence: ['still at latency lhr→syd (30.0 s after heal)'],
+  },
+  {
+    name: 'recovery - routes to a killed server back up 2 s after restart pass',
+    thresholds: rec(10),
+    records: completeRun(60, link(0, 'lhr-2', 'lhr-1', 'up', 'route'), fault(10, 'kill', 'applied', 'lhr-1'), link(10.5, 'lhr-2', 'lhr-1', 'down', 'route'),
+      fault(15, 'kill', 'reverted', 'lhr-1'), link(17, 'lhr-2', 'lhr-1', 'up', 'route')),
+    pass: true, observed: '2.0 s',
+  },
+  {
+    name: 'recovery - links that stayed up during every fault: nothing to judge',
+    thresholds: rec(10),
+    records: completeRun(60, link(0, 'iad-2', 'lhr', 'up'), ...blackhole),
+    pass: true, observed: 'n/a', evidence: ['n/a: no link left `up` during any fault'],
+  },
+  {
+    name: 'recovery - overlapping faults are judged at the last revert',
+    thresholds: rec(5),
+    records: completeRun(60, link(0, 'iad-2', 'lhr', 'up'), fault(10, 'blackhole', 'applied', 'iad→lhr'), link(12, 'iad-2', 'lhr', 'handshake'),
+      fault(15, 'partition', 'applied', 'lhr→iad'), fault(20, 'blackhole', 'reverted', 'iad→lhr'), fault(30, 'partition', 'reverted', 'lhr→iad'),
+      link(32, 'iad-2', 'lhr', 'up')),
+    pass: true, observed: '2.0 s', evidence: ['reverted while partition lhr→iad was still applied'],
+  },
+  // recovery.noneStuck
+  {
+    name: 'none stuck - every link up at the end passes',
+    thresholds: { recovery: { noneStuck: true } },
+    records: completeRun(60, link(0, 'iad-2', 'lhr', 'up'), link(0, 'iad-1', 'iad-2', 'up', 'route'), ...blackhole, link(12, 'iad-2', 'lhr', 'down'), link(22, 'iad-2', 'lhr', 'up')),
+    pass: true, observed: '0 stuck',
+  },
+  {
+    name: 'none stuck - a gateway left in handshake fails',
+    thresholds: { recovery: { noneStuck: true } },
+    records: completeRun(60, link(0, 'iad-2', 'lhr', 'up'), ...blackhole, link(12, 'iad-2', 'lhr', 'down'), link(22.3, 'iad-2', 'lhr', 'handshake')),
+    pass: false, observed: '1 stuck', evidence: ['iad-2 → lhr gateway in handshake since 14:03:22, 37.7 s before end of run (2.3 s after heal of blackhole iad→lhr)'],
+  },
+  {
+    name: 'none stuck - no link records at all fails',
+    thresholds: { recovery: { noneStuck: true } },
+    records: completeRun(60, ...blackhole),
+    pass: false, observed: 'no link records',
+  },
+  // statsz.maxPerServerPerSecond
+  {
+    name: 'statsz per second - 21 from one server in one second fails at 4',
+    thresholds: { statsz: { maxPerServerPerSecond: 4 } },
+    records: completeRun(60, statsz(4, 'lhr-1', 'A', 1), statsz(5, 'lhr-1', 'A', 21), statsz(5, 'iad-1', 'C', 1), burst(5, 'lhr-1', 'A', 19)),
+    pass: false, observed: '21 msgs/s', evidence: ['lhr-1 sent 21 STATSZ in second 14:03:05', 'burst: lhr-1 [A] 19 STATSZ'],
+  },
+  {
+    name: 'statsz per second - one a second from every server passes',
+    thresholds: { statsz: { maxPerServerPerSecond: 4 } },
+    records: completeRun(60, statsz(4, 'lhr-1', 'A', 1), statsz(5, 'lhr-1', 'A', 2), statsz(5, 'iad-1', 'C', 1)),
+    pass: true, observed: '2 msgs/s', evidence: ['highest: lhr-1 sent 2 STATSZ in second 14:03:05'],
+  },
+  {
+    name: 'statsz per second - a restart\'s old and new IDs count as one server',
+    thresholds: { statsz: { maxPerServerPerSecond: 4 } },
+    records: completeRun(60, statsz(5, 'lhr-1', 'old', 3), statsz(5, 'lhr-1', 'new', 3)),
+    pass: false, observed: '6 msgs/s', evidence: ['lhr-1 sent 6 STATSZ in second 14:03:05 (from 2 server IDs)'],
+  },
+  {
+    name: 'statsz per second - two subscriptions seeing the same messages are not summed',
+    thresholds: { statsz: { maxPerServerPerSecond: 4 } },
+    records: completeRun(60, statsz(5, 'lhr-1', 'A', 3, 3000, 'syd-1'), statsz(5, 'lhr-1', 'A', 3, 3000, 'iad-3')),
+    pass: true, observed: '3 msgs/s',
+  },
+  {
+    name: 'statsz per second - no statsz records: n/a',
+    thresholds: { statsz: { maxPerServerPerSecond: 4 } },
+    records: completeRun(60),
+    pass: true, observed: 'n/a', evidence: ['n/a: no statsz records'],
+  },
+  // statsz.maxBytesPerRestart
+  {
+    name: 'statsz per restart - bytes in the window under the bound pass; later seconds not counted',
+    thresholds: { statsz: { maxBytesPerRestart: 10_000, restartWindowSeconds: 10 } },
+    records: completeRun(60, fault(5.4, 'restart', 'applied', 'lhr-1'), statsz(5, 'lhr-1', 'A', 3), statsz(6, 'iad-1', 'C', 1), statsz(14, 'lhr-1', 'B', 4), statsz(16, 'lhr-1', 'B', 50)),
+    pass: true, observed: '7.8 KiB', evidence: ['restart lhr-1 at 14:03:05: 7.8 KiB STATSZ in 10 s, 1 server(s)'],
+  },
+  {
+    name: 'statsz per restart - a storm over the bound fails, divided by restarted servers',
+    thresholds: { statsz: { maxBytesPerRestart: 10_000 } },
+    records: completeRun(60, fault(5, 'restart', 'applied', 'lhr-1', 'lhr-2'), statsz(5, 'lhr-1', 'A', 21), statsz(5, 'lhr-2', 'B', 21)),
+    pass: false, observed: '20.5 KiB', evidence: ['2 server(s) → 20.5 KiB per restart'],
+  },
+  {
+    name: 'statsz per restart - a kill is counted from the kill to the window after it is back',
+    thresholds: { statsz: { maxBytesPerRestart: 10_000, restartWindowSeconds: 5 } },
+    records: completeRun(60, fault(5, 'kill', 'applied', 'lhr-1'), fault(20, 'kill', 'reverted', 'lhr-1'), statsz(22, 'lhr-1', 'B', 21), statsz(26, 'lhr-1', 'B', 50)),
+    pass: false, observed: '20.5 KiB',
+  },
+  {
+    name: 'statsz per restart - no restarts: n/a',
+    thresholds: { statsz: { maxBytesPerRestart: 10_000 } },
+    records: completeRun(60, ...blackhole, statsz(5, 'lhr-1', 'A', 21)),
+    pass: true, observed: 'n/a', evidence: ['n/a: no restart, kill or upgrade fault in the run'],
+  },
+  // memory.maxRssMiB
+  {
+    name: 'rss - a server over the ceiling fails',
+    thresholds: { memory: { maxRssMiB: 256 } },
+    records: completeRun(60, varz(1, 'iad-1', 'A', 40), varz(2, 'lhr-1', 'B', 300), varz(3, 'lhr-1', 'B', 120)),
+    pass: false, observed: '300.0 MiB', evidence: ['lhr-1 RSS 300.0 MiB at 14:03:02'],
+  },
+  {
+    name: 'rss - every server under the ceiling passes',
+    thresholds: { memory: { maxRssMiB: 256 } },
+    records: completeRun(60, varz(1, 'iad-1', 'A', 40), varz(2, 'lhr-1', 'B', 100)),
+    pass: true, observed: '100.0 MiB',
+  },
+  // memory.maxGrowthRatio
+  {
+    name: 'growth - flat RSS with one noisy early sample passes (medians)',
+    thresholds: { memory: { maxGrowthRatio: 1.5, growthSampleCount: 3 } },
+    records: completeRun(60, ...[10, 50, 50, 50, 50, 50, 50].map((m, i) => varz(i, 'iad-1', 'A', m))),
+    pass: true, observed: '×1.00',
+  },
+  {
+    name: 'growth - RSS doubling over the run fails',
+    thresholds: { memory: { maxGrowthRatio: 1.5, growthSampleCount: 3 } },
+    records: completeRun(60, ...[50, 50, 50, 70, 90, 100, 100, 100].map((m, i) => varz(i, 'iad-1', 'A', m))),
+    pass: false, observed: '×2.00', evidence: ['iad-1 [A] RSS 50.0 MiB → 100.0 MiB (×2.00) over 7.0 s'],
+  },
+  {
+    name: 'growth - a restarted server is two processes, not growth',
+    thresholds: { memory: { maxGrowthRatio: 1.5, growthSampleCount: 3 } },
+    records: completeRun(60, ...[20, 20, 20, 20, 20, 20].map((m, i) => varz(i, 'iad-1', 'old', m)), ...[80, 80, 80, 80, 80, 80].map((m, i) => varz(10 + i, 'iad-1', 'new', m))),
+    pass: true, observed: '×1.00',
+  },
+  {
+    name: 'growth - too few samples: n/a',
+    thresholds: { memory: { maxGrowthRatio: 1.5, growthSampleCount: 3 } },
+    records: completeRun(60, varz(1, 'iad-1', 'A', 20), varz(2, 'iad-1', 'A', 90)),
+    pass: true, observed: 'n/a',
+  },
+  // probe.maxLossOutsideFaults
+  {
+    name: 'probe loss - loss inside a fault window (and its grace) is ignored',
+    thresholds: { probe: { maxLossOutsideFaults: 0, graceSeconds: 5 } },
+    records: completeRun(60, ...blackhole, probe('iad', 'lhr', 0, 1), probe('iad', 'lhr', 12, 13, { lost: 40 }), probe('iad', 'lhr', 23, 24, { lost: 3 }), probe('iad', 'lhr', 40, 41)),
+    pass: true, observed: '0 lost', evidence: ['43 lost inside faults not counted'],
+  },
+  {
+    name: 'probe loss - loss outside any fault window is counted',
+    thresholds: { probe: { maxLossOutsideFaults: 0, graceSeconds: 5 } },
+    records: completeRun(60, ...blackhole, probe('iad', 'lhr', 12, 13, { lost: 40 }), probe('lhr', 'syd', 40, 41, { lost: 2 })),
+    pass: false, observed: '2 lost', evidence: ['lhr→syd lost 2 of 20 in window 14:03:40–14:03:41 (no fault)'],
+  },
+  {
+    name: 'probe loss - grace defaults to recovery.maxSeconds',
+    thresholds: { recovery: { maxSeconds: 10 }, probe: { maxLossOutsideFaults: 0 } },
+    records: completeRun(60, link(0, 'iad-2', 'lhr', 'up'), ...blackhole, probe('iad', 'lhr', 28, 29, { lost: 5 }), probe('iad', 'lhr', 40, 41)),
+    pass: true, observed: '0 lost', pick: 'probe.maxLossOutsideFaults',
+  },
+  // probe.maxResumeSeconds
+  {
+    name: 'probe resume - a pair delivering again 3 s after the heal passes',
+    thresholds: { probe: { maxResumeSeconds: 5 } },
+    records: completeRun(60, ...blackhole, ...steadyProbe('lhr', 'iad', 0, 10), probe('lhr', 'iad', 10, 11, { delivered: 2, gapS: 0.9 }),
+      ...[11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21].map((s) => probe('lhr', 'iad', s, s + 1, { delivered: 0, gapS: s + 1 - 10.1 })),
+      probe('lhr', 'iad', 22, 23, { delivered: 15, gapS: 12.9 }), ...steadyProbe('lhr', 'iad', 23, 30), ...steadyProbe('iad', 'syd', 0, 30)),
+    pass: true, observed: '3.0 s', evidence: ['every pair delivering within 3.0 s (slowest lhr→iad)'],
+  },
+  {
+    name: 'probe resume - a pair silent for 8 s after the heal fails at 5 s',
+    thresholds: { probe: { maxResumeSeconds: 5 } },
+    records: completeRun(60, ...blackhole, ...steadyProbe('lhr', 'iad', 0, 10),
+      ...[10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27].map((s) => probe('lhr', 'iad', s, s + 1, { delivered: 0, gapS: s + 1 - 10 })),
+      probe('lhr', 'iad', 28, 29, { delivered: 10, gapS: 18.5 }), ...steadyProbe('lhr', 'iad', 29, 35)),
+    pass: false, observed: '9.0 s', evidence: ['lhr→iad delivered again 9.0 s after heal of blackhole iad→lhr'],
+  },
+  {
+    name: 'probe resume - a pair that never delivers again fails',
+    thresholds: { probe: { maxResumeSeconds: 5 } },
+    records: completeRun(60, ...blackhole, ...steadyProbe('lhr', 'iad', 0, 10),
+      ...[10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24].map((s) => probe('lhr', 'iad', s, s + 1, { delivered: 0, gapS: s + 1 - 10 }))),
+    pass: false, observed: '1 pair(s) never resumed', evidence: ['lhr→iad delivered nothing after heal of blackhole iad→lhr at 14:03:20'],
+  },
+  {
+    name: 'probe resume - a pair that never stopped resumes within its longest gap',
+    thresholds: { probe: { maxResumeSeconds: 5 } },
+    records: completeRun(60, fault(10, 'latency', 'applied', 'iad→lhr'), fault(20.5, 'latency', 'reverted', 'iad→lhr'), ...steadyProbe('iad', 'lhr', 0, 30)),
+    pass: true, observed: '0.1 s',
+  },
+  // probe.maxGapSeconds
+  {
+    name: 'probe gap - a long gap inside a fault window is ignored',
+    thresholds: { probe: { maxGapSeconds: 2, graceSeconds: 5 } },
+    records: completeRun(60, ...blackhole, probe('iad', 'lhr', 0, 1), probe('iad', 'lhr', 22, 23, { gapS: 11 }), probe('iad', 'lhr', 40, 41, { gapS: 0.5 })),
+    pass: true, observed: '0.5 s',
+  },
+  {
+    name: 'probe gap - a 3 s gap outside faults fails at 2 s',
+    thresholds: { probe: { maxGapSeconds: 2, graceSeconds: 5 } },
+    records: completeRun(60, ...blackhole, probe('iad', 'lhr', 0, 1), probe('syd', 'iad', 40, 41, { gapS: 3 })),
+    pass: false, observed: '3.0 s', evidence: ['syd→iad gap 3.0 s in window 14:03:40–14:03:41 (no fault)'],
+  },
+  {
+    name: 'probe gap - no probe records: n/a',
+    thresholds: { probe: { maxGapSeconds: 2 } },
+    records: completeRun(60),
+    pass: true, observed: 'n/a', evidence: ['n/a: no probe records'],
+  },
+];
+
+function only(records: TimelineRecord[], thresholds: Thresholds, pick?: string): ThresholdResult {
+  const v = judge(records, thresholds);
+  if (pick) return v.results.find((r) => r.name === pick)!;
+  assert.equal(v.results.length, 1, `expected one result, got ${v.results.map((r) => r.name).join(', ')}`);
+  return v.results[0]!;
+}
+
+describe('judge', () => {
+  for (const c of cases) {
+    it(`judge - ${c.name}`, () => {
+      const r = only(c.records, c.thresholds, c.pick);
+      const shown = `${r.observed} / ${r.pass}\n${r.evidence.join('\n')}`;
+      assert.equal(r.observed, c.observed, shown);
+      assert.equal(r.pass, c.pass, shown);
+      for (const e of c.evidence ?? []) assert.ok(r.evidence.some((line) => line.includes(e)), `evidence lacks "${e}":\n${shown}`);
+    });
+  }
+
+  it('judge - a run without an end record is incomplete and does not pass', () => {
+    const v = judge([run('start', 0), link(0, 'iad-1', 'lhr', 'up')], { recovery: { noneStuck: true } });
+    assert.deepEqual({ pass: v.pass, incomplete: v.incomplete, resultPass: v.results[0]!.pass }, { pass: false, incomplete: true, resultPass: true });
+  });
+
+  it('judge - a clean complete run passes every default threshold', () => {
+    const records = completeRun(60, link(0, 'iad-1', 'lhr', 'up'), ...blackhole, link(12, 'iad-1', 'lhr', 'down'), link(21, 'iad-1', 'lhr', 'up'),
+      statsz(5, 'lhr-1', 'A', 1), ...[40, 40, 40, 40, 40, 41, 41, 41, 41, 41].map((m, i) => varz(i, 'iad-1', 'A', m)), ...steadyProbe('iad', 'lhr', 0, 60));
+    const v = judge(records, DEFAULT_THRESHOLDS);
+    assert.deepEqual(v.results.filter((r) => !r.pass), []);
+    assert.deepEqual({ pass: v.pass, incomplete: v.incomplete }, { pass: true, incomplete: false });
+    assert.deepEqual(v.results.map((r) => r.name), [
+      'recovery.maxSeconds', 'recovery.noneStuck', 'statsz.maxPerServerPerSecond', 'statsz.maxBytesPerRestart', 'memory.maxRssMiB',
+      'memory.maxGrowthRatio', 'probe.maxLossOutsideFaults', 'probe.maxResumeSeconds', 'probe.maxGapSeconds',
+    ]);
+  });
+
+  it('judge - thresholds left out or null are not reported', () => {
+    const v = judge(completeRun(10), { recovery: { maxSeconds: null, noneStuck: false }, statsz: { maxPerServerPerSecond: null } });
+    assert.deepEqual(v, { pass: true, incomplete: false, results: [] });
+  });
+
+  it('judge - records out of order give the same verdict', () => {
+    const c = cases[1]!;
+    assert.deepEqual(judge([...c.records].reverse(), c.thresholds), judge(c.records, c.thresholds));
+  });
+});

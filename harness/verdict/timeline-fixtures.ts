@@ -1,0 +1,55 @@
+// Small hand-made timeline records for verdict and report tests. Times are seconds after T0.
+import type {
+  FaultRecord, LinkRecord, LinkState, ProbeRecord, RunRecord, StatszBurstRecord, StatszRecord, TimelineRecord, VarzRecord,
+} from '../timeline/records.ts';
+
+/** 2026-11-25 14:03:00 UTC */
+export const T0 = Date.UTC(2026, 10, 25, 14, 3, 0);
+const at = (s: number): number => Math.round(T0 + s * 1000);
+
+export function run(phase: 'start' | 'end', s: number): RunRecord {
+  return { t: at(s), kind: 'run', phase, runId: 'r1', regions: ['iad', 'lhr', 'syd'], servers: [], intervalMs: 500, scenario: 'test' };
+}
+
+export function link(s: number, server: string, peer: string, state: LinkState, linkType: 'route' | 'gateway' = 'gateway'): LinkRecord {
+  return { t: at(s), kind: 'link', server, region: server.split('-')[0]!, linkType, peer, state, previous: null, since: at(s) };
+}
+
+export function fault(s: number, type: string, phase: 'applied' | 'reverted', ...targets: string[]): FaultRecord {
+  return { t: at(s), kind: 'fault', fault: type, phase, targets };
+}
+
+export function statsz(s: number, serverName: string, serverId: string, msgs: number, bytes = msgs * 1000, observedOn = 'syd-1'): StatszRecord {
+  return { t: at(s + 1), kind: 'statsz', second: at(Math.floor(s)), serverId, serverName, msgs, bytes, observedOn };
+}
+
+export function burst(s: number, serverName: string, serverId: string, msgs: number): StatszBurstRecord {
+  return { t: at(s + 1), kind: 'statsz-burst', serverId, serverName, msgs, peak: msgs, bytes: msgs * 1000, first: at(s), last: at(s + 0.08), windowMs: 100, minMsgs: 3, observedOn: 'syd-1' };
+}
+
+export function varz(s: number, server: string, serverId: string, rssMiB: number): VarzRecord {
+  return {
+    t: at(s), kind: 'varz', server, region: server.split('-')[0]!, serverId, intervalMs: 1000, outMsgs: 0, outBytes: 0, inMsgs: 0, inBytes: 0,
+    rssBytes: Math.round(rssMiB * (1 << 20)), cpuPercent: 1, connections: 1, routes: 2, healthy: true,
+  };
+}
+
+export function probe(from: string, to: string, start: number, end: number, o: { sent?: number; delivered?: number; lost?: number; gapS?: number } = {}): ProbeRecord {
+  const delivered = o.delivered ?? 20;
+  return {
+    t: at(end), kind: 'probe', from, to, windowStart: at(start), windowEnd: at(end), sent: o.sent ?? 20, delivered, lost: o.lost ?? 0,
+    duplicated: 0, reordered: 0, latencyMs: delivered > 0 ? { p50: 1, p99: 2, max: 3 } : null, longestGapMs: Math.round((o.gapS ?? 0.05) * 1000), stalled: false,
+  };
+}
+
+/** One probe record per second for a pair over [from, to). */
+export function steadyProbe(from: string, to: string, startS: number, endS: number): ProbeRecord[] {
+  const out: ProbeRecord[] = [];
+  for (let s = startS; s < endS; s++) out.push(probe(from, to, s, s + 1));
+  return out;
+}
+
+/** A complete run around `records`: start at 0, end at `endS`. */
+export function completeRun(endS: number, ...records: TimelineRecord[]): TimelineRecord[] {
+  return [run('start', 0), ...records, run('end', endS)];
+}
