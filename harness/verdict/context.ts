@@ -20,7 +20,7 @@ export function judgeContext(records: readonly TimelineRecord[]): JudgeContext {
   const ts = records.map((r) => r.t);
   return {
     records,
-    faults: faultWindows(recordsOf(records, 'fault')),
+    faults: faultWindows(recordsOf(records, 'fault'), recordsOf(records, 'step')),
     runStart: start?.t ?? (ts.length > 0 ? Math.min(...ts) : 0),
     runEnd: end?.t ?? (ts.length > 0 ? Math.max(...ts) : 0),
     ended: end !== undefined,

@@ -1,5 +1,5 @@
 // Pairs the chaos runner's `fault` records into windows: applied at, reverted at (or never). Pure.
-import type { FaultRecord } from '../timeline/records.ts';
+import type { FaultRecord, StepRecord } from '../timeline/records.ts';
 
 export interface FaultWindow {
   fault: string;
@@ -7,20 +7,30 @@ export interface FaultWindow {
   /** `blackhole iad→lhr` */
   label: string;
   applied: number;
+  /**
+   * When the step that applied it started (the runner writes `applied` after apply() returns, and
+   * a restart's STATSZ storm can come before that); `applied` when no step record precedes it.
+   */
+  begun: number;
   /** null: never reverted before the run ended. */
   reverted: number | null;
 }
 
 const keyOf = (r: FaultRecord): string => `${r.fault}|${[...r.targets].sort().join(',')}`;
 
+// A step start further back than this is not the step that applied the fault.
+const STEP_LOOKBACK_MS = 120_000;
+
 /** Each `reverted` closes the oldest open `applied` of the same fault type and targets. */
-export function faultWindows(faults: readonly FaultRecord[]): FaultWindow[] {
+export function faultWindows(faults: readonly FaultRecord[], steps: readonly StepRecord[] = []): FaultWindow[] {
+  const starts = steps.filter((s) => s.phase === 'start').map((s) => s.t).sort((a, b) => a - b);
+  const begunAt = (t: number): number => starts.filter((s) => s <= t && t - s <= STEP_LOOKBACK_MS).pop() ?? t;
   const out: FaultWindow[] = [];
   const open = new Map<string, FaultWindow[]>();
   for (const r of [...faults].sort((a, b) => a.t - b.t)) {
     const key = keyOf(r);
     if (r.phase === 'applied') {
-      const w: FaultWindow = { fault: r.fault, targets: r.targets, label: `${r.fault} ${r.targets.join(', ')}`, applied: r.t, reverted: null };
+      const w: FaultWindow = { fault: r.fault, targets: r.targets, label: `${r.fault} ${r.targets.join(', ')}`, applied: r.t, begun: begunAt(r.t), reverted: null };
       out.push(w);
       open.set(key, [...(open.get(key) ?? []), w]);
     } else {

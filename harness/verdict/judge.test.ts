@@ -4,7 +4,7 @@ import { judge } from './judge.ts';
 import type { ThresholdResult } from './result.ts';
 import type { Thresholds } from './thresholds.ts';
 import { DEFAULT_THRESHOLDS } from './thresholds.ts';
-import { burst, completeRun, fault, link, probe, run, statsz, steadyProbe, varz } from './timeline-fixtures.ts';
+import { burst, completeRun, fault, link, probe, run, statsz, steadyProbe, step, varz } from './timeline-fixtures.ts';
 
 interface Case {
   name: string;
@@ -145,6 +145,12 @@ const cases: Case[] = [
     thresholds: { statsz: { maxBytesPerRestart: 10_000, restartWindowSeconds: 5 } },
     records: completeRun(60, fault(5, 'kill', 'applied', 'lhr-1'), fault(20, 'kill', 'reverted', 'lhr-1'), statsz(22, 'lhr-1', 'B', 21), statsz(26, 'lhr-1', 'B', 50)),
     pass: false, observed: '20.5 KiB',
+  },
+  {
+    name: 'statsz per restart - counted from the start of the step that restarted, not the later applied record',
+    thresholds: { statsz: { maxBytesPerRestart: 10_000, restartWindowSeconds: 5 } },
+    records: completeRun(60, step(3, 0, 'start'), statsz(4, 'lhr-1', 'B', 21), fault(8, 'restart', 'applied', 'lhr-1'), step(8, 0, 'end'), statsz(14, 'lhr-1', 'B', 50)),
+    pass: false, observed: '20.5 KiB', evidence: ['restart lhr-1 at 14:03:08: 20.5 KiB STATSZ in 10 s'],
   },
   {
     name: 'statsz per restart - no restarts: n/a',

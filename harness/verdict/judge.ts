@@ -9,6 +9,8 @@ import type { ThresholdResult, Verdict } from './result.ts';
 import { checkStatszBytesPerRestart, checkStatszPerSecond } from './statsz.ts';
 import type { Thresholds } from './thresholds.ts';
 
+export type { ThresholdResult, Verdict } from './result.ts';
+
 const isSet = <T>(v: T | null | undefined): v is T => v !== null && v !== undefined;
 
 /** Checks run in this order; a threshold left out or null is not checked and not reported. */

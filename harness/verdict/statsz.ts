@@ -51,8 +51,9 @@ export function checkStatszBytesPerRestart(ctx: JudgeContext, max: number, windo
   let worst = 0;
   const lines: { perServer: number; text: string }[] = [];
   for (const f of restarts) {
-    // A killed server comes back at the revert: the window runs from the kill to `windowSeconds` after it is back.
-    const from = Math.floor(f.applied / 1000) * 1000;
+    // From the step that applied it (a restart may be over before `applied` is written); a killed
+    // server comes back at the revert, so the window runs to `windowSeconds` after that.
+    const from = Math.floor(f.begun / 1000) * 1000;
     const to = Math.max(f.applied, f.reverted ?? f.applied) + windowSeconds * 1000;
     const perObserver = new Map<string, number>();
     for (const r of statsz) if (r.second >= from && r.second < to) perObserver.set(r.observedOn, (perObserver.get(r.observedOn) ?? 0) + r.bytes);
