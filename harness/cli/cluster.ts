@@ -1,9 +1,121 @@
-import { Command } from 'commander';
-import { HarnessError } from '../errors.ts';
+// npm run cluster -- up|status|down: boot a super-cluster and leave it running, show its mesh per
+// region, tear it down. `up` records pids, ports, run label and system password in the state file
+// (runs/.clusters/<runId>.json) that `status`, `down` and `npm run clean` read.
+import Table from 'cli-table3';
+import { Command, Option } from 'commander';
+import ora from 'ora';
+import {
+  listStates, readState, reapRun, snapshotMesh, startCluster, topologyFromFlags,
+  type BackendChoice, type ClusterState, type MeshReport, type TopologyFlags,
+} from '../../clusters/index.ts';
+import { statesDir } from '../../clusters/state-file.ts';
+import { BadInputError } from '../errors.ts';
 
-// Placeholder until the cluster command lands.
+type Write = (line: string) => void;
+const stdout: Write = (l) => process.stdout.write(l + '\n');
+
+export interface UpArgs extends TopologyFlags {
+  backend?: BackendChoice;
+  runId?: string;
+  meshDeadlineMs?: number;
+}
+
+/** Boot, wait for the full mesh, detach: the cluster outlives this process. */
+export async function clusterUp(a: UpArgs, write: Write = stdout): Promise<ClusterState> {
+  const topology = topologyFromFlags(a);
+  const spinner = ora({ text: 'starting cluster', stream: process.stderr }).start();
+  const t0 = Date.now();
+  try {
+    const c = await startCluster(topology, {
+      backend: a.backend ?? 'auto', runId: a.runId, meshDeadlineMs: a.meshDeadlineMs,
+      progress: (m) => { spinner.text = m; if (!process.stderr.isTTY) process.stderr.write(`[cluster] ${m}\n`); },
+    });
+    c.detach();
+    spinner.succeed(`${c.endpoints().length} servers fully meshed on ${c.backend} in ${((Date.now() - t0) / 1000).toFixed(1)}s (run ${c.runId})`);
+    const state = readState(c.runId)!;
+    write(renderEndpoints(state));
+    write(`system user: ${state.secrets.system.user} / ${state.secrets.system.password}`);
+    write(`state: ${statesDir()}/${c.runId}.json — npm run cluster -- status | down`);
+    return state;
+  } catch (err) {
+    spinner.fail('cluster did not start');
+    throw err;
+  }
+}
+
+/** The run to act on: the given one, else the newest. */
+export function pickRun(runId?: string): ClusterState {
+  const states = listStates();
+  const s = runId ? readState(runId) : states.at(-1);
+  if (!s) {
+    const known = states.map((x) => x.runId);
+    throw new BadInputError(runId ? `no cluster run "${runId}"` : 'no cluster is running', {
+      problems: known.length ? [`run: one of ${known.join(', ')}`] : [], hint: 'start one with npm run cluster -- up',
+    });
+  }
+  return s;
+}
+
+export async function clusterStatus(a: { run?: string }, write: Write = stdout): Promise<MeshReport> {
+  const s = pickRun(a.run);
+  const report = await snapshotMesh(s.endpoints);
+  write(`run ${s.runId} on ${s.backend}: ${report.complete ? 'fully meshed' : `${report.missing.length} link(s) missing`}`);
+  for (const region of s.topology.regions.map((r) => r.name)) {
+    const table = new Table({ head: [region, 'variant', 'routes', 'gateways', 'RSS', 'uptime'], style: { head: [], border: [] } });
+    for (const m of report.servers.filter((x) => x.region === region)) {
+      table.push([
+        m.name, m.variant,
+        m.reachable ? `${m.routes.up}/${m.routes.expected}` : 'down',
+        m.reachable ? `${m.gateways.up}/${m.gateways.expected}` : 'down',
+        m.rssBytes === undefined ? '-' : `${(m.rssBytes / 2 ** 20).toFixed(1)} MiB`,
+        m.uptime ?? '-',
+      ]);
+    }
+    write(table.toString());
+  }
+  if (!report.complete) for (const l of report.missing) write(`  missing: ${l}`);
+  return report;
+}
+
+export async function clusterDown(a: { run?: string; all?: boolean }, write: Write = stdout): Promise<string[]> {
+  const runs = a.all ? listStates() : [pickRun(a.run)];
+  const removed: string[] = [];
+  for (const s of runs) {
+    const gone = await reapRun(s);
+    write(`run ${s.runId} (${s.backend}): removed ${gone.length ? gone.join(', ') : 'nothing (already gone)'}`);
+    removed.push(...gone);
+  }
+  return removed;
+}
+
+function renderEndpoints(s: ClusterState): string {
+  const table = new Table({ head: ['server', 'variant', 'client', 'monitor'], style: { head: [], border: [] } });
+  for (const e of s.endpoints) table.push([e.name, e.variant, e.clientUrl, e.monitorUrl]);
+  return table.toString();
+}
+
 export function command(): Command {
-  return new Command('cluster').description('not implemented yet').action(() => {
-    throw new HarnessError('cluster is not implemented yet');
-  });
+  const cmd = new Command('cluster').description('boot, inspect and tear down a multi-region super-cluster');
+  const backend = () => new Option('--backend <name>', 'where servers run').choices(['auto', 'local', 'docker']).default('auto');
+  cmd.command('up')
+    .description('boot a super-cluster, wait for the full mesh and leave it running')
+    .option('--preset <name>', 'two-regions | three-regions | five-regions (default three-regions)')
+    .option('--regions <list>', 'comma-separated region names, e.g. iad,lhr,syd')
+    .option('--servers <n>', 'servers per region')
+    .option('--variant <name>', 'variant of every server (default v2.10.14+brownout)')
+    .option('--ping-interval <duration>', 'ping_interval, e.g. 1s')
+    .option('--ping-max <n>', 'ping_max')
+    .option('--run-id <id>', 'label for everything this run creates')
+    .addOption(backend())
+    .action(async (o: UpArgs) => { await clusterUp(o); });
+  cmd.command('status')
+    .description('routes, gateways, RSS and uptime per server, one table per region')
+    .option('--run <id>', 'run to show (default: the newest)')
+    .action(async (o: { run?: string }) => { await clusterStatus(o); });
+  cmd.command('down')
+    .description('remove every process, container, network and proxy of a run')
+    .option('--run <id>', 'run to remove (default: the newest)')
+    .option('--all', 'every recorded run')
+    .action(async (o: { run?: string; all?: boolean }) => { await clusterDown(o); });
+  return cmd;
 }
