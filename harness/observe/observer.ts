@@ -42,6 +42,8 @@ export interface StartedObserver {
   summary(): ObserverSummary;
   /** Append a `note` (also used by tests to mark what they did). */
   note(text: string, level?: 'info' | 'warn' | 'error'): void;
+  /** The log-stream probe, when `probe` was given. */
+  readonly probe: StartedProbe | undefined;
   /** The sink the chaos runner should append `step` and `fault` records to (reaches metrics too). */
   readonly sink: TimelineSink;
   /** Stop sampling and the probe, flush the last STATSZ seconds, append `run` end; safe twice. */
@@ -228,6 +230,7 @@ export async function startObserver(view: ClusterView, opts: ObserverOptions): P
   let stopping: Promise<ObserverSummary> | undefined;
   return {
     sink,
+    probe,
     records: () => memory.records,
     summary: () => summarize(memory.records),
     note: (text, level = 'info') => sink.append({ t: Date.now(), kind: 'note', level, text }),

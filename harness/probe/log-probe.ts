@@ -40,6 +40,8 @@ export interface PairTotals {
 export interface StartedProbe {
   /** Totals so far per region pair. */
   totals(): PairTotals[];
+  /** The server each region's subscriber is connected to now (`none` while disconnected). */
+  subscriberServers(): Record<string, string>;
   /** Stop publishing, wait `settleMs` for stragglers, close the last window, disconnect. */
   stop(): Promise<PairTotals[]>;
 }
@@ -256,6 +258,7 @@ export async function startProbe(view: ClusterView, opts: ProbeOptions): Promise
   let stopped: Promise<PairTotals[]> | undefined;
   return {
     totals: snapshot,
+    subscriberServers: () => Object.fromEntries(subscribers.map((s) => [s.region, s.nc && !s.nc.isClosed() ? serverOf(s.nc) : 'none'])),
     stop: () => {
       stopped ??= (async () => {
         stopping = true;
