@@ -82,7 +82,8 @@ export function checkRecovery(ctx: JudgeContext, maxSeconds: number): ThresholdR
   }
   const pass = failures.length === 0;
   const observed = unrecovered > 0 ? `${unrecovered} link(s) not recovered` : secs(worst);
-  const summary = `${judged} link outage(s) judged, slowest back up in ${secs(worst)}`;
+  const recovered = judged - unrecovered;
+  const summary = `${judged} link outage(s) judged, ${recovered} back up` + (recovered > 0 ? `, slowest in ${secs(worst)}` : '');
   return { name, bound, observed, observedValue: unrecovered > 0 ? null : worst / 1000, pass, evidence: cap([...failures, summary, ...(pass ? evidence : [])]) };
 }
 

@@ -1,0 +1,16 @@
+// Writes a run's reports into its folder: summary.json, junit.xml, summary.md. Synchronous: it
+// runs once, at the end, and the caller must not exit before the files are there.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderJunit } from './junit.ts';
+import { renderSummaryMarkdown } from './markdown.ts';
+import { buildRunSummary, type RunReportInput, type RunSummary } from './run-summary.ts';
+
+export function writeRunReports(runDir: string, input: RunReportInput): RunSummary {
+  const summary = buildRunSummary(input);
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(join(runDir, 'junit.xml'), renderJunit(summary));
+  writeFileSync(join(runDir, 'summary.md'), renderSummaryMarkdown(summary));
+  return summary;
+}
