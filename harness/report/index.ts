@@ -4,6 +4,6 @@ export { buildRunSummary, outcomeOf, readRunSummary, runSummarySchema } from './
 export type { RunReportInput, RunSummary } from './run-summary.ts';
 export { escapeXml, renderJunit } from './junit.ts';
 export { renderSummaryMarkdown } from './markdown.ts';
-export { renderVerdictTable } from './verdict-table.ts';
+export { renderFailures, renderVerdictTable } from './verdict-table.ts';
 export { comparisonRows, formatRatio, ratioOf, renderComparison } from './comparison.ts';
 export type { ComparedVerdict, ComparisonRow } from './comparison.ts';

@@ -7,7 +7,7 @@ import { DEFAULT_THRESHOLDS } from '../verdict/thresholds.ts';
 import { comparisonRows, formatRatio, ratioOf, renderComparison } from './comparison.ts';
 import { escapeXml, renderJunit } from './junit.ts';
 import { buildRunSummary, readRunSummary, type RunReportInput } from './run-summary.ts';
-import { renderVerdictTable } from './verdict-table.ts';
+import { renderFailures, renderVerdictTable } from './verdict-table.ts';
 import { writeRunReports } from './write-run-reports.ts';
 
 const verdict: Verdict = {
@@ -124,5 +124,14 @@ describe('report', () => {
     assert.ok(out.includes('v2.10.14+brownout / v2.10.14'));
     assert.ok(out.includes('×0.10'));
     assert.ok(!out.includes('\u001b['));
+  });
+});
+
+describe('report failures', () => {
+  it('report - failures list each failed threshold with its evidence and nothing for passes', () => {
+    const out = renderFailures(verdict);
+    assert.match(out, /^recovery\.maxSeconds: observed 1 link\(s\) not recovered, bound ≤ 10 s\n  - iad-2 → lhr gateway in handshake/);
+    assert.ok(out.includes('statsz.maxPerServerPerSecond: observed 21 msgs/s'));
+    assert.ok(!out.includes('memory.maxRssMiB'));
   });
 });

@@ -10,3 +10,10 @@ export function renderVerdictTable(verdict: Verdict): string {
   if (verdict.incomplete) lines.push('INCOMPLETE: the run ended before its end record; the verdict covers only what was observed');
   return lines.join('\n');
 }
+
+/** The evidence of every failed threshold, for the terminal under the table. */
+export function renderFailures(verdict: Verdict): string {
+  return verdict.results.filter((r) => !r.pass)
+    .map((r) => [`${r.name}: observed ${r.observed}, bound ${r.bound}`, ...r.evidence.map((e) => `  - ${e}`)].join('\n'))
+    .join('\n');
+}

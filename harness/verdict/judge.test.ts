@@ -4,7 +4,7 @@ import { judge } from './judge.ts';
 import type { ThresholdResult } from './result.ts';
 import type { Thresholds } from './thresholds.ts';
 import { DEFAULT_THRESHOLDS } from './thresholds.ts';
-import { burst, completeRun, fault, link, probe, run, statsz, steadyProbe, step, varz } from './timeline-fixtures.ts';
+import { burst, completeRun, fault, link, probe, restarted, run, statsz, steadyProbe, step, varz } from './timeline-fixtures.ts';
 
 interface Case {
   name: string;
@@ -151,6 +151,13 @@ const cases: Case[] = [
     thresholds: { statsz: { maxBytesPerRestart: 10_000, restartWindowSeconds: 5 } },
     records: completeRun(60, step(3, 0, 'start'), statsz(4, 'lhr-1', 'B', 21), fault(8, 'restart', 'applied', 'lhr-1'), step(8, 0, 'end'), statsz(14, 'lhr-1', 'B', 50)),
     pass: false, observed: '20.5 KiB', evidence: ['restart lhr-1 at 14:03:08: 20.5 KiB STATSZ in 10 s'],
+  },
+  {
+    name: 'statsz per restart - divided by the servers seen restarting when the fault targets a region',
+    thresholds: { statsz: { maxBytesPerRestart: 10_000 } },
+    records: completeRun(60, fault(5, 'upgrade', 'applied', 'lhr'), restarted(6, 'lhr-1', 'B', 'A'), restarted(8, 'lhr-2', 'D', 'C'),
+      statsz(6, 'lhr-1', 'B', 11), statsz(8, 'lhr-2', 'D', 11)),
+    pass: false, observed: '10.7 KiB', evidence: ['upgrade lhr at 14:03:05: 21.5 KiB STATSZ in 10 s, 2 server(s)'],
   },
   {
     name: 'statsz per restart - no restarts: n/a',

@@ -6,7 +6,11 @@ export interface ThresholdResult {
   bound: string;
   /** The observed figure as a person reads it, or `n/a` when there was nothing to judge. */
   observed: string;
-  /** The observed figure as a number (for comparisons), null when there is none. */
+  /**
+   * The observed figure as a number (for comparisons), null when there is none or a link or pair
+   * never recovered. Units: seconds (recovery, resume, gap), messages (STATSZ per second, lost),
+   * bytes (per restart), MiB (RSS), a ratio (growth), a count of links (noneStuck).
+   */
   observedValue: number | null;
   pass: boolean;
   /** Short concrete lines: which server, which link, which second. */

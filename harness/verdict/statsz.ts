@@ -48,6 +48,7 @@ export function checkStatszBytesPerRestart(ctx: JudgeContext, max: number, windo
   if (restarts.length === 0) return notApplicable(name, bound, 'no restart, kill or upgrade fault in the run');
   const statsz = recordsOf(ctx.records, 'statsz');
   if (statsz.length === 0) return notApplicable(name, bound, `${restarts.length} restart(s) but no statsz records`);
+  const restarted = recordsOf(ctx.records, 'server').filter((r) => r.state === 'restarted');
   let worst = 0;
   const lines: { perServer: number; text: string }[] = [];
   for (const f of restarts) {
@@ -58,7 +59,10 @@ export function checkStatszBytesPerRestart(ctx: JudgeContext, max: number, windo
     const perObserver = new Map<string, number>();
     for (const r of statsz) if (r.second >= from && r.second < to) perObserver.set(r.observedOn, (perObserver.get(r.observedOn) ?? 0) + r.bytes);
     const total = Math.max(0, ...perObserver.values());
-    const servers = Math.max(1, f.targets.length);
+    // Servers seen coming back with a new ID in the window; the fault's targets when none were seen
+    // (an upgrade may target a region, not a server).
+    const seen = new Set(restarted.filter((r) => r.t >= from && r.t < to).map((r) => r.server));
+    const servers = Math.max(1, seen.size > 0 ? seen.size : f.targets.length);
     const perServer = total / servers;
     worst = Math.max(worst, perServer);
     lines.push({ perServer, text: `${f.label} at ${clock(f.applied)}: ${bytes(total)} STATSZ in ${Math.round((to - from) / 1000)} s, ${servers} server(s) → ${bytes(Math.round(perServer))} per restart` });

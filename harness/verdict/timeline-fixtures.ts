@@ -1,6 +1,6 @@
 // Small hand-made timeline records for verdict and report tests. Times are seconds after T0.
 import type {
-  FaultRecord, LinkRecord, StepRecord, LinkState, ProbeRecord, RunRecord, StatszBurstRecord, StatszRecord, TimelineRecord, VarzRecord,
+  FaultRecord, LinkRecord, ServerRecord, StepRecord, LinkState, ProbeRecord, RunRecord, StatszBurstRecord, StatszRecord, TimelineRecord, VarzRecord,
 } from '../timeline/records.ts';
 
 /** 2026-11-25 14:03:00 UTC */
@@ -17,6 +17,10 @@ export function link(s: number, server: string, peer: string, state: LinkState, 
 
 export function fault(s: number, type: string, phase: 'applied' | 'reverted', ...targets: string[]): FaultRecord {
   return { t: at(s), kind: 'fault', fault: type, phase, targets };
+}
+
+export function restarted(s: number, server: string, serverId: string, previousId: string): ServerRecord {
+  return { t: at(s), kind: 'server', server, region: server.split('-')[0]!, state: 'restarted', serverId, previousId };
 }
 
 export function step(s: number, index: number, phase: 'start' | 'end'): StepRecord {
