@@ -217,6 +217,13 @@ const cases: Case[] = [
     pass: false, observed: '2 lost', evidence: ['lhr→syd lost 2 of 20 in window 14:03:40–14:03:41 (no fault)'],
   },
   {
+    name: 'probe loss - loss while the step applies the fault (before the applied record) is ignored',
+    thresholds: { probe: { maxLossOutsideFaults: 0, graceSeconds: 5 } },
+    records: completeRun(60, step(30, 1, 'start'), probe('iad', 'lhr', 31, 32, { lost: 7 }), fault(34, 'restart', 'applied', 'lhr-1'),
+      fault(40, 'restart', 'reverted', 'lhr-1'), probe('iad', 'lhr', 50, 51)),
+    pass: true, observed: '0 lost',
+  },
+  {
     name: 'probe loss - grace defaults to recovery.maxSeconds',
     thresholds: { recovery: { maxSeconds: 10 }, probe: { maxLossOutsideFaults: 0 } },
     records: completeRun(60, link(0, 'iad-2', 'lhr', 'up'), ...blackhole, probe('iad', 'lhr', 28, 29, { lost: 5 }), probe('iad', 'lhr', 40, 41)),

@@ -1,6 +1,7 @@
 // probe.maxLossOutsideFaults, probe.maxGapSeconds and probe.maxResumeSeconds, from `probe` records
-// (one per region pair per window). Pure. A fault's window runs from applied to reverted + grace;
-// a probe window that overlaps none is "outside faults".
+// (one per region pair per window). Pure. A fault's window runs from the start of the step that
+// applied it (a restart loses messages before `applied` is written) to reverted + grace; a probe
+// window that overlaps none is "outside faults".
 import { recordsOf, type ProbeRecord } from '../timeline/records.ts';
 import type { JudgeContext } from './context.ts';
 import { otherFaultActiveAt, type FaultWindow } from './faults.ts';
@@ -10,7 +11,7 @@ const pairOf = (r: ProbeRecord): string => `${r.from}→${r.to}`;
 const span = (r: ProbeRecord): string => `${clock(r.windowStart)}–${clock(r.windowEnd)}`;
 
 function insideFault(r: ProbeRecord, faults: readonly FaultWindow[], graceMs: number): boolean {
-  return faults.some((f) => r.windowStart < (f.reverted ?? Infinity) + graceMs && r.windowEnd > f.applied);
+  return faults.some((f) => r.windowStart < (f.reverted ?? Infinity) + graceMs && r.windowEnd > f.begun);
 }
 
 function split(ctx: JudgeContext, graceMs: number): { inside: ProbeRecord[]; outside: ProbeRecord[] } {
