@@ -72,12 +72,13 @@ export class DockerBackend implements Backend {
         b.networks.set(r, net.id);
       }
       progress(`starting ${regions.length} toxiproxy containers`);
-      await Promise.all(regions.map((r) => b.startRegionProxy(r)));
+      await settleAll(regions.map((r) => b.startRegionProxy(r)));
       for (const s of servers.values()) b.writeConfig(s.spec.name);
       progress(`starting ${servers.size} server containers`);
-      await Promise.all([...servers.values()].map((s) => b.startServer(s.spec.name, s.variant)));
+      await settleAll([...servers.values()].map((s) => b.startServer(s.spec.name, s.variant)));
     } catch (err) {
-      await b.teardown();
+      // Keep the first error; a teardown failure must not hide why the start failed.
+      await b.teardown().catch((e: unknown) => progress(`teardown after failed start: ${e instanceof Error ? e.message : String(e)}`));
       throw err;
     }
     return b;
@@ -243,6 +244,12 @@ export class DockerBackend implements Backend {
     if (!s) throw new HarnessError(`no server "${name}" in this cluster`);
     return s;
   }
+}
+
+/** Like Promise.all, but waits for every operation before rejecting, so teardown never races a create. */
+async function settleAll(ops: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(ops)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 async function requireImage(tag: string): Promise<void> {

@@ -29,41 +29,62 @@ export function runLabels(runId: string, detached = false): Record<string, strin
   return { [LABEL_RUN]: runId, [LABEL_OWNER]: String(process.pid), [LABEL_DETACHED]: String(detached) };
 }
 
-/** Remove a run's containers (forced, with anonymous volumes) and then its networks. */
-export async function removeDockerRun(runId: string): Promise<string[]> {
-  if (!(await dockerAvailable())) return [];
+export interface Removal {
+  removed: string[];
+  /** What could not be removed and why; never thrown, so one stuck resource cannot block later runs. */
+  failed: string[];
+}
+
+/** Remove a run's containers (forced, with anonymous volumes), then its networks and volumes. */
+export async function removeDockerRun(runId: string, passes = 4): Promise<Removal> {
+  const out: Removal = { removed: [], failed: [] };
+  if (!(await dockerAvailable())) return out;
   const filters = JSON.stringify({ label: [`${LABEL_RUN}=${runId}`] });
-  const removed: string[] = [];
-  const containers = await docker().listContainers({ all: true, filters });
-  await Promise.all(containers.map(async (c) => {
-    await docker().getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreNotFound);
-    removed.push(`container ${c.Names[0]?.replace(/^\//, '') ?? c.Id}`);
-  }));
-  for (const n of await docker().listNetworks({ filters })) {
-    await docker().getNetwork(n.Id).remove().catch(ignoreNotFound);
-    removed.push(`network ${n.Name}`);
+  // A container created concurrently with the first pass keeps a network busy: go round again.
+  for (let pass = 1; pass <= passes; pass++) {
+    const last = pass === passes;
+    for (const c of await docker().listContainers({ all: true, filters })) {
+      const name = `container ${c.Names[0]?.replace(/^\//, '') ?? c.Id}`;
+      await docker().getContainer(c.Id).remove({ force: true, v: true })
+        .then(() => out.removed.push(name), (err) => { if (last) note(out, name, err); });
+    }
+    let busy = false;
+    for (const n of await docker().listNetworks({ filters })) {
+      await docker().getNetwork(n.Id).remove().then(() => out.removed.push(`network ${n.Name}`), (err) => {
+        busy = true;
+        if (last) note(out, `network ${n.Name}`, err);
+      });
+    }
+    if (!busy) break;
+    if (!last) await new Promise((r) => setTimeout(r, 300));
   }
-  const volumes = (await docker().listVolumes({ filters })).Volumes ?? [];
-  for (const v of volumes) {
-    await docker().getVolume(v.Name).remove().catch(ignoreNotFound);
-    removed.push(`volume ${v.Name}`);
+  for (const v of (await docker().listVolumes({ filters })).Volumes ?? []) {
+    await docker().getVolume(v.Name).remove().then(() => out.removed.push(`volume ${v.Name}`), (err) => note(out, `volume ${v.Name}`, err));
   }
-  return removed;
+  return out;
+}
+
+function note(out: Removal, what: string, err: unknown): void {
+  if ((err as { statusCode?: number }).statusCode === 404) return;
+  out.failed.push(`${what}: ${err instanceof Error ? err.message.replace(/^\(HTTP code \d+\) \w+ - /, '').trim() : String(err)}`);
 }
 
 /** Runs that exist only in Docker (their harness died before writing state) and whose owner is dead. */
-export async function removeOrphanDockerRuns(known: Set<string>): Promise<string[]> {
-  if (!(await dockerAvailable())) return [];
+export async function removeOrphanDockerRuns(known: Set<string>): Promise<Removal> {
+  const out: Removal = { removed: [], failed: [] };
+  if (!(await dockerAvailable())) return out;
   const filters = JSON.stringify({ label: [LABEL_RUN] });
   const runs = new Map<string, { owner: number; detached: boolean }>();
   for (const c of await docker().listContainers({ all: true, filters })) addRun(runs, c.Labels);
   for (const n of await docker().listNetworks({ filters })) addRun(runs, n.Labels ?? {});
-  const removed: string[] = [];
   for (const [runId, r] of runs) {
-    if (known.has(runId) || r.detached || (r.owner !== process.pid && pidAlive(r.owner)) || r.owner === process.pid) continue;
-    removed.push(...(await removeDockerRun(runId)).map((x) => `${runId}: ${x}`));
+    if (known.has(runId) || r.detached || r.owner === process.pid || pidAlive(r.owner)) continue;
+    // One pass: a resource the engine refuses to remove (a stale endpoint) must not slow every start.
+    const one = await removeDockerRun(runId, 1);
+    out.removed.push(...one.removed.map((x) => `${runId}: ${x}`));
+    out.failed.push(...one.failed.map((x) => `${runId}: ${x}`));
   }
-  return removed;
+  return out;
 }
 
 function addRun(runs: Map<string, { owner: number; detached: boolean }>, labels: Record<string, string>): void {
@@ -71,6 +92,3 @@ function addRun(runs: Map<string, { owner: number; detached: boolean }>, labels:
   if (id) runs.set(id, { owner: Number(labels[LABEL_OWNER]), detached: labels[LABEL_DETACHED] === 'true' });
 }
 
-function ignoreNotFound(err: unknown): void {
-  if ((err as { statusCode?: number }).statusCode !== 404) throw err;
-}

@@ -65,9 +65,11 @@ export class LocalBackend implements Backend {
       }, 100);
       for (const s of servers.values()) backend.writeConfig(s.spec.name);
       progress(`starting ${servers.size} servers`);
-      await Promise.all([...servers.values()].map((s) => backend.startServer(s.spec.name, s.variant)));
+      const started = await Promise.allSettled([...servers.values()].map((s) => backend.startServer(s.spec.name, s.variant)));
+      const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (err) {
-      await backend.teardown();
+      await backend.teardown().catch(() => undefined); // the reaper sweeps by run directory after this
       throw err;
     }
     return backend;

@@ -7,6 +7,8 @@ import { listStates, removeState, type ClusterState } from './state-file.ts';
 export interface ReapResult {
   removed: string[];
   skipped: string[];
+  /** Resources that could not be removed, with the engine's reason. */
+  failed: string[];
 }
 
 /** Processes whose command line mentions this run's directory. */
@@ -16,18 +18,22 @@ export function runProcesses(runDir: string): number[] {
     .filter((pid) => pid !== process.pid && pidMatches(pid, marker));
 }
 
-export async function reapRun(s: Pick<ClusterState, 'runId' | 'runDir' | 'backend'>): Promise<string[]> {
+export async function reapRun(s: Pick<ClusterState, 'runId' | 'runDir' | 'backend'>): Promise<{ removed: string[]; failed: string[] }> {
   const removed: string[] = [];
+  const failed: string[] = [];
   for (const pid of runProcesses(s.runDir)) {
-    await terminate(pid, 2000);
-    removed.push(`process ${pid}`);
+    await terminate(pid, 2000).then(() => removed.push(`process ${pid}`), (e: Error) => failed.push(`process ${pid}: ${e.message}`));
   }
   if (s.backend === 'docker') {
     const { removeDockerRun } = await import('./docker-resources.ts');
-    removed.push(...(await removeDockerRun(s.runId)));
+    const r = await removeDockerRun(s.runId);
+    removed.push(...r.removed);
+    failed.push(...r.failed);
   }
+  // Dropped even when something failed: a label sweep still finds docker leftovers, and a state
+  // file that can never be reaped would make every later start retry it.
   removeState(s.runId);
-  return removed;
+  return { removed, failed };
 }
 
 /**
@@ -36,7 +42,7 @@ export async function reapRun(s: Pick<ClusterState, 'runId' | 'runDir' | 'backen
  * harness on this machine may be using them.
  */
 export async function reapLeftovers(opts: { all?: boolean } = {}): Promise<ReapResult> {
-  const result: ReapResult = { removed: [], skipped: [] };
+  const result: ReapResult = { removed: [], skipped: [], failed: [] };
   for (const s of listStates()) {
     const ownerAlive = s.ownerPid !== process.pid && pidAlive(s.ownerPid);
     if (s.ownerPid === process.pid && !s.detached) continue;
@@ -45,9 +51,12 @@ export async function reapLeftovers(opts: { all?: boolean } = {}): Promise<ReapR
       continue;
     }
     const gone = await reapRun(s);
-    result.removed.push(`${s.runId}: ${gone.length === 0 ? 'nothing left' : gone.join(', ')}`);
+    result.removed.push(`${s.runId}: ${gone.removed.length === 0 ? 'nothing left' : gone.removed.join(', ')}`);
+    result.failed.push(...gone.failed.map((f) => `${s.runId}: ${f}`));
   }
   const { removeOrphanDockerRuns } = await import('./docker-resources.ts');
-  result.removed.push(...(await removeOrphanDockerRuns(new Set(listStates().map((s) => s.runId)))));
+  const orphans = await removeOrphanDockerRuns(new Set(listStates().map((s) => s.runId)));
+  result.removed.push(...orphans.removed);
+  result.failed.push(...orphans.failed);
   return result;
 }

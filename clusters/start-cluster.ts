@@ -48,6 +48,7 @@ export async function startCluster(topology: Topology, opts: StartOptions = {}):
   const backendName = await resolveBackend(opts.backend ?? 'auto', progress);
   const reaped = await reapLeftovers();
   for (const r of reaped.removed) progress(`reaped leftover run ${r}`);
+  for (const r of reaped.failed) progress(`warning: could not remove leftover ${r}`);
   const runId = opts.runId ?? newRunId();
   const runDir = path.resolve(opts.runDir ?? path.join(RUNS_DIR, runId), 'cluster');
   const secrets = generateSecrets();

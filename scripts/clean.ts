@@ -10,7 +10,9 @@ export async function clean(write: (l: string) => void = (l) => process.stdout.w
   const r = await reapLeftovers({ all: true });
   for (const line of r.removed) write(`removed ${line}`);
   for (const line of r.skipped) write(`skipped ${line}`);
-  if (r.removed.length === 0) write('nothing to clean');
+  for (const line of r.failed) write(`could not remove ${line}`);
+  if (r.removed.length === 0 && r.failed.length === 0) write('nothing to clean');
+  if (r.failed.length > 0) process.exitCode = 4;
 }
 
 const program = new Command('clean')

@@ -82,8 +82,9 @@ export async function clusterDown(a: { run?: string; all?: boolean }, write: Wri
   const removed: string[] = [];
   for (const s of runs) {
     const gone = await reapRun(s);
-    write(`run ${s.runId} (${s.backend}): removed ${gone.length ? gone.join(', ') : 'nothing (already gone)'}`);
-    removed.push(...gone);
+    write(`run ${s.runId} (${s.backend}): removed ${gone.removed.length ? gone.removed.join(', ') : 'nothing (already gone)'}`);
+    for (const f of gone.failed) write(`  could not remove ${f}`);
+    removed.push(...gone.removed);
   }
   return removed;
 }
