@@ -9,7 +9,7 @@ export type {
   LinkRecord, StatszRecord, StatszBurstRecord, StatszCheckRecord, VarzRecord, ServerRecord,
   ProbeRecord, ProbeStallRecord, StepRecord, FaultRecord, ObserverRecord, RunRecord, NoteRecord,
 } from './records.ts';
-export { TimelineWriter, MemoryTimeline, teeSink } from './writer.ts';
+export { TimelineWriter, MemoryTimeline, teeSink, runTimelinePath } from './writer.ts';
 export type { TimelineSink, TimelineListener } from './writer.ts';
 export { parseTimeline, readTimeline } from './reader.ts';
 export type { ParsedTimeline } from './reader.ts';
