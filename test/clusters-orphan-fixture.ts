@@ -1,5 +1,5 @@
-// A harness that boots a small cluster and then waits to be killed (-9) by
-// test/clusters-shared.ts, which checks that the next reaper removes everything it left.
+// A harness that boots a small cluster and waits for a signal from test/clusters-shared.ts:
+// SIGTERM must tear the cluster down; after kill -9 the next reaper must remove what it left.
 import { parseTopology, startCluster, type BackendName } from '../clusters/index.ts';
 
 const backend = (process.argv[2] ?? 'local') as BackendName;

@@ -25,6 +25,23 @@ export async function leftovers(runId: string, runDir: string): Promise<string[]
   return left;
 }
 
+/** A separate harness process (test/clusters-orphan-fixture.ts) holding a running cluster. */
+async function harnessWithCluster(backend: BackendName) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'clusters-orphan-fixture.ts'), backend], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = await new Promise<{ runId: string; runDir: string }>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /READY (\S+) (\S+)/.exec(out);
+      if (m) resolve({ runId: m[1]!, runDir: m[2]! });
+    });
+    child.on('exit', (code) => reject(new Error(`fixture exited with ${code} before READY: ${out}`)));
+  });
+  return { child, ready };
+}
+
 export function clusterSuite(backend: BackendName): void {
   let built: Built;
   const boot = (t: TopologyInput, meshDeadlineMs = 60_000) =>
@@ -202,20 +219,18 @@ export function clusterSuite(backend: BackendName): void {
       }
     });
 
+    it('tears down on SIGTERM', async function () {
+      this.timeout(180_000);
+      const { child, ready } = await harnessWithCluster(backend);
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 143);
+      assert.deepEqual(await leftovers(ready.runId, ready.runDir), []);
+    });
+
     it('reaps what a killed harness process left', async function () {
       this.timeout(180_000);
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'clusters-orphan-fixture.ts'), backend], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      const ready = await new Promise<{ runId: string; runDir: string }>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /READY (\S+) (\S+)/.exec(out);
-          if (m) resolve({ runId: m[1]!, runDir: m[2]! });
-        });
-        child.on('exit', (code) => reject(new Error(`fixture exited with ${code} before READY: ${out}`)));
-      });
+      const { child, ready } = await harnessWithCluster(backend);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       assert.ok((await leftovers(ready.runId, ready.runDir)).length > 1, 'the killed harness left its cluster running');
