@@ -156,7 +156,8 @@ export class DockerBackend implements Backend {
   }
 
   async teardown(): Promise<void> {
-    await removeDockerRun(this.runId);
+    const r = await removeDockerRun(this.runId);
+    if (r.failed.length > 0) throw new HarnessError(`teardown of run ${this.runId} left ${r.failed.join('; ')}`, { hint: 'npm run clean retries; a network with phantom endpoints needs a dockerd restart' });
   }
 
   teardownSync(): void {
