@@ -57,6 +57,16 @@ const cases: Case[] = [
     pass: false, observed: '1 link(s) not recovered', evidence: ['still at latency lhr→syd (30.0 s after heal)'],
   },
   {
+    // Recorded on patched statsz-storm: the next step's restart dropped a link 3 ms after the step
+    // began and 160 ms before its `applied` record; that drop belongs to the next restart.
+    name: 'recovery - a drop after the next step began (before its applied record) belongs to the next fault',
+    thresholds: rec(10),
+    records: completeRun(60, link(0, 'lhr-1', 'syd', 'up'), step(5, 1, 'start'), fault(5.2, 'restart', 'applied', 'lhr-1'), link(5.2, 'lhr-1', 'syd', 'down'),
+      link(6.2, 'lhr-1', 'syd', 'up'), fault(11, 'restart', 'reverted', 'lhr-1'), step(11, 1, 'end'), step(11, 2, 'start'),
+      link(11.003, 'lhr-1', 'syd', 'down'), fault(11.16, 'restart', 'applied', 'syd-2'), link(12.5, 'lhr-1', 'syd', 'up'), fault(17, 'restart', 'reverted', 'syd-2')),
+    pass: true, observed: '0.0 s', evidence: ['2 link outage(s) judged, 2 back up'],
+  },
+  {
     name: 'recovery - routes to a killed server back up 2 s after restart pass',
     thresholds: rec(10),
     records: completeRun(60, link(0, 'lhr-2', 'lhr-1', 'up', 'route'), fault(10, 'kill', 'applied', 'lhr-1'), link(10.5, 'lhr-2', 'lhr-1', 'down', 'route'),

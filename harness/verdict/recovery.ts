@@ -49,9 +49,10 @@ export function checkRecovery(ctx: JudgeContext, maxSeconds: number): ThresholdR
     const R = f.reverted;
     const later = otherFaultActiveAt(ctx.faults, f, R);
     if (later) { evidence.push(`${f.label} reverted while ${later.label} was still applied: judged at that revert`); continue; }
-    // Judge the link where it stands just before the next fault, or at the end of the run.
+    // Judge the link where it stands just before the step that applies the next fault (a restart
+    // drops links before its `applied` record is written), or at the end of the run.
     const next = nextFaultAfter(ctx.faults, R);
-    const horizon = next?.applied ?? ctx.runEnd;
+    const horizon = next ? Math.max(R, next.begun) : ctx.runEnd;
     const where = next ? `at ${next.label} (${secs(horizon - R)} after heal)` : 'at end of run';
     const from = Math.min(f.applied, ...ctx.faults.filter((o) => o !== f && o.applied <= R && (o.reverted ?? Infinity) >= f.applied).map((o) => o.applied));
     for (const h of histories.filter((x) => notUpDuring(x, from, R))) {
