@@ -50,9 +50,18 @@ export function exitCodeOf(err: unknown): ExitCode {
 }
 
 /** Render an error for the terminal: message, every problem, hint; a stack only for harness bugs. */
+/** What a person reads before the message: `bad input`, `environment`, `harness error`. */
+function label(err: BrownoutError): string {
+  if (err instanceof BadInputError) return 'bad input';
+  if (err instanceof EnvironmentError) return 'environment';
+  if (err instanceof ThresholdFailedError) return 'threshold failed';
+  if (err instanceof TimeoutError) return 'timed out';
+  return 'harness error';
+}
+
 export function formatError(err: unknown): string {
   if (err instanceof BrownoutError) {
-    const lines = [`${err.name}: ${err.message}`];
+    const lines = [`${label(err)}: ${err.message}`];
     if (err instanceof BadInputError) for (const p of err.problems) lines.push(`  - ${p}`);
     if (err.hint) lines.push(`hint: ${err.hint}`);
     if (!(err instanceof BadInputError) && err.cause instanceof Error) lines.push(`cause: ${err.cause.message}`);

@@ -101,13 +101,15 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
 
   const abort = new AbortController();
   let interrupted = false;
-  let finished: Promise<unknown> = Promise.resolve();
+  // Settled once the partial results are written: the signal handler exits only after that.
+  let markWritten = (): void => {};
+  const written = new Promise<void>((resolve) => { markWritten = resolve; });
   // Ctrl-C: stop playing steps, then the normal path below reverts, judges and writes partial results.
   const live = {
     stop: async () => {
       interrupted = true;
       abort.abort();
-      await Promise.race([finished, sleep(20_000)]);
+      await Promise.race([written, sleep(60_000)]);
     },
     teardownSync: () => {},
   };
@@ -176,39 +178,44 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
     }
   };
 
-  const run = body().catch((err) => { error = err; });
-  finished = run;
-  await run;
-
-  // Teardown, in this order: undo faults still in place, stop observing, keep the logs, stop servers.
-  const records: TimelineRecord[] = [];
+  await body().catch((err) => { error = err; });
   try {
-    for (const a of applied.reverse()) await a.fault.revert().catch(() => {});
-    if (observer) {
-      await observer.stop().catch(() => {});
-      records.push(...observer.records());
-    }
-    if (cluster) {
-      mkdirSync(path.join(runDir, 'logs'), { recursive: true });
-      for (const s of cluster.servers()) {
-        const text = await s.logs().catch((e: Error) => `logs unavailable: ${e.message}\n`);
-        writeFileSync(path.join(runDir, 'logs', `${s.name}.log`), text);
-      }
-    }
+    return await finish();
   } finally {
-    await cluster?.stop();
-    await timeline.close().catch(() => {});
-    unregisterLive(live);
+    markWritten();
   }
-  if (error && !interrupted) throw error;
 
-  const incomplete = !completed;
-  const verdict = judge(records, thresholds);
-  writeRunReports(runDir, {
-    scenario: scenario.name, variant, seed, startedAt, endedAt: new Date(), verdict, thresholds, incomplete,
-  });
-  return {
-    runId, runDir, scenario: scenario.name, variant, backend, seed, verdict, thresholds, incomplete, interrupted,
-    ...(error ? { error: String(error) } : {}),
-  };
+  async function finish(): Promise<RunResult> {
+    // Teardown, in this order: undo faults still in place, stop observing, keep the logs, stop servers.
+    const records: TimelineRecord[] = [];
+    try {
+      for (const a of applied.reverse()) await a.fault.revert().catch(() => {});
+      if (observer) {
+        await observer.stop().catch(() => {});
+        records.push(...observer.records());
+      }
+      if (cluster) {
+        mkdirSync(path.join(runDir, 'logs'), { recursive: true });
+        for (const s of cluster.servers()) {
+          const text = await s.logs().catch((e: Error) => `logs unavailable: ${e.message}\n`);
+          writeFileSync(path.join(runDir, 'logs', `${s.name}.log`), text);
+        }
+      }
+    } finally {
+      await cluster?.stop();
+      await timeline.close().catch(() => {});
+      unregisterLive(live);
+    }
+    if (error && !interrupted) throw error;
+
+    const incomplete = !completed;
+    const verdict = judge(records, thresholds);
+    writeRunReports(runDir, {
+      scenario: scenario.name, variant, seed, startedAt, endedAt: new Date(), verdict, thresholds, incomplete,
+    });
+    return {
+      runId, runDir, scenario: scenario.name, variant, backend, seed, verdict, thresholds, incomplete, interrupted,
+      ...(error ? { error: String(error) } : {}),
+    };
+  }
 }
