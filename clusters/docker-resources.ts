@@ -1,29 +1,13 @@
 // Docker engine access and labels. Every container and network a run creates carries
 // `brownout.run=<runId>` and `brownout.owner=<pid>`, so cleanup finds them without a state file.
-import Docker from 'dockerode';
+import { docker, dockerAvailable } from '../harness/docker-engine.ts';
 import { pidAlive } from './pids.ts';
 
 export const LABEL_RUN = 'brownout.run';
 export const LABEL_OWNER = 'brownout.owner';
 export const LABEL_DETACHED = 'brownout.detached';
 
-let client: Docker | undefined;
-export function docker(): Docker {
-  return (client ??= new Docker());
-}
-
-/** True when an engine answers within `timeoutMs`. */
-export async function dockerAvailable(timeoutMs = 1500): Promise<boolean> {
-  try {
-    await Promise.race([
-      docker().ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
-    ]);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { docker, dockerAvailable };
 
 export function runLabels(runId: string, detached = false): Record<string, string> {
   return { [LABEL_RUN]: runId, [LABEL_OWNER]: String(process.pid), [LABEL_DETACHED]: String(detached) };

@@ -2,27 +2,10 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Docker from 'dockerode';
+import { docker, dockerAvailable } from '../docker-engine.ts';
 import { HarnessError } from '../errors.ts';
 
-let cached: Docker | undefined;
-export function docker(): Docker {
-  cached ??= new Docker();
-  return cached;
-}
-
-/** True when a Docker engine answers within `timeoutMs`. */
-export async function dockerAvailable(timeoutMs = 3000): Promise<boolean> {
-  try {
-    await Promise.race([
-      docker().ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
-    ]);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { docker, dockerAvailable };
 
 export interface ScratchImage {
   tag: string;
