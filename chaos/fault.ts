@@ -74,3 +74,9 @@ export function pickServers(ctx: FaultContext, sel: ServerSelection): string[] {
 export async function onAll(names: string[], fn: (name: string) => Promise<void>): Promise<void> {
   await Promise.all(names.map(fn));
 }
+
+/** A revert that may be called by the step and again by teardown. */
+export function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}

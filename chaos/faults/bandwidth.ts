@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { defineFault, direction, linkSelector } from '../fault.ts';
-import { once } from './latency.ts';
+import { defineFault, direction, linkSelector, once } from '../fault.ts';
 
 export const bandwidth = defineFault({
   type: 'bandwidth',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineFault, direction, linkSelector } from '../fault.ts';
+import { defineFault, direction, linkSelector, once } from '../fault.ts';
 
 export const latency = defineFault({
   type: 'latency',
@@ -10,9 +10,3 @@ export const latency = defineFault({
     return { targets: toxic.links, revert: once(() => toxic.remove()) };
   },
 });
-
-/** A revert that may be called by the step and again by teardown. */
-export function once(fn: () => Promise<void>): () => Promise<void> {
-  let done: Promise<void> | undefined;
-  return () => (done ??= fn());
-}

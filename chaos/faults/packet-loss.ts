@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { defineFault, linkSelector } from '../fault.ts';
-import { once } from './latency.ts';
+import { defineFault, linkSelector, once } from '../fault.ts';
 import type { Revertible } from '../../clusters/index.ts';
 
 // Toxiproxy draws a toxic's toxicity once per connection, not per packet. A lossy link is therefore

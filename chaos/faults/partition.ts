@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { defineFault, linkSelector } from '../fault.ts';
-import { once } from './latency.ts';
+import { defineFault, linkSelector, once } from '../fault.ts';
 
 export const partition = defineFault({
   type: 'partition',

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { defineFault, onAll, pickServers, serverSelector } from '../fault.ts';
-import { once } from './latency.ts';
+import { defineFault, onAll, pickServers, serverSelector, once } from '../fault.ts';
 
 export const upgrade = defineFault({
   type: 'upgrade',

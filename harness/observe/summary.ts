@@ -1,5 +1,6 @@
 // What a run looked like, computed from its timeline records alone: verdicts and reports use the
 // same pure functions over a timeline read back from disk.
+import type { PairTotals } from '../probe/log-probe.ts';
 import { recordsOf, type StatszBurstRecord, type TimelineRecord } from '../timeline/records.ts';
 
 export interface ServerStatsz {
@@ -26,14 +27,7 @@ export interface LinkOutage {
   sawHandshake: boolean;
 }
 
-export interface PairSummary {
-  from: string;
-  to: string;
-  sent: number;
-  delivered: number;
-  lost: number;
-  duplicated: number;
-  reordered: number;
+export interface PairSummary extends PairTotals {
   /** Worst window p99 and max latency (ms); null when nothing was delivered. */
   p99Ms: number | null;
   maxMs: number | null;
