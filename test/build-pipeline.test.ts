@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { buildAll } from '../harness/variants/build-all.ts';
@@ -11,17 +10,9 @@ import { listBuiltVariants } from '../harness/variants/registry.ts';
 import { buildVariant, defaultPatchDir } from '../harness/variants/variant.ts';
 import { DEFAULT_NATS_TAG, natsServerBinary, variantDir } from '../harness/variants/layout.ts';
 import { dockerAvailable } from '../harness/variants/image.ts';
+import { freePort } from '../clusters/free-port.ts';
 import { ensureBuilt } from './support/build.ts';
 import { runScript } from './support/run-script.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
 
 async function varzOf(variant: string): Promise<{ version: string; git_commit: string }> {
   const [client, monitor] = [await freePort(), await freePort()];
