@@ -4,6 +4,7 @@
 import Table from 'cli-table3';
 import { Command, Option } from 'commander';
 import ora from 'ora';
+import { mib } from '../units.ts';
 import {
   listStates, readState, reapRun, snapshotMesh, startCluster, topologyFromFlags,
   type BackendChoice, type ClusterState, type MeshReport, type TopologyFlags,
@@ -67,7 +68,7 @@ export async function clusterStatus(a: { run?: string }, write: Write = stdout):
         m.name, m.variant,
         m.reachable ? `${m.routes.up}/${m.routes.expected}` : 'down',
         m.reachable ? `${m.gateways.up}/${m.gateways.expected}` : 'down',
-        m.rssBytes === undefined ? '-' : `${(m.rssBytes / 2 ** 20).toFixed(1)} MiB`,
+        m.rssBytes === undefined ? '-' : mib(m.rssBytes),
         m.uptime ?? '-',
       ]);
     }

@@ -1,21 +1,21 @@
 // One formatter per record kind, each turning a record into one human line. The map is checked
 // with `satisfies`, so adding a kind without a formatter fails the typecheck.
+import { bytes } from '../units.ts';
 import type { RecordKind, RecordOf, TimelineRecord } from './records.ts';
 
 type Formatters = { [K in RecordKind]: (r: RecordOf<K>) => string };
 
-const kib = (b: number): string => (b < 1024 ? `${b} B` : b < 1 << 20 ? `${(b / 1024).toFixed(1)} KiB` : `${(b / (1 << 20)).toFixed(1)} MiB`);
 const secs = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
 
 export const formatters = {
   link: (r) => `${r.linkType} ${r.server}→${r.peer} ${r.previous ?? 'new'}→${r.state}`
     + (r.recoveryMs !== undefined ? ` recovered in ${secs(r.recoveryMs)}` : '')
     + (r.detail ? ` (${r.detail})` : ''),
-  statsz: (r) => `statsz ${r.serverName} [${r.serverId.slice(0, 8)}] ${r.msgs} msgs ${kib(r.bytes)} in second ${new Date(r.second).toISOString().slice(11, 19)} (on ${r.observedOn})`,
-  'statsz-burst': (r) => `STATSZ BURST ${r.serverName} [${r.serverId.slice(0, 8)}] ${r.msgs} msgs ${kib(r.bytes)} in ${r.last - r.first} ms (peak ${r.peak} in ${r.windowMs} ms)`,
-  'statsz-check': (r) => `statsz-check ${secs(r.to - r.from)}: subscription ${r.statszMsgs} msgs ${kib(r.statszBytes)}; varz out ${r.varzOutMsgs} msgs ${kib(r.varzOutBytes)}; routes out ${r.routeOutMsgs} msgs ${kib(r.routeOutBytes)}; gateways out ${r.gatewayOutMsgs} msgs ${kib(r.gatewayOutBytes)} (${r.servers} servers)`,
-  varz: (r) => `varz ${r.server} out ${r.outMsgs} msgs ${kib(r.outBytes)} in ${r.inMsgs} msgs ${kib(r.inBytes)} rss ${kib(r.rssBytes)} cpu ${r.cpuPercent.toFixed(1)}%`
-    + (r.procRssBytes !== undefined ? ` proc rss ${kib(r.procRssBytes)}` : '') + (r.healthy ? '' : ' UNHEALTHY'),
+  statsz: (r) => `statsz ${r.serverName} [${r.serverId.slice(0, 8)}] ${r.msgs} msgs ${bytes(r.bytes)} in second ${new Date(r.second).toISOString().slice(11, 19)} (on ${r.observedOn})`,
+  'statsz-burst': (r) => `STATSZ BURST ${r.serverName} [${r.serverId.slice(0, 8)}] ${r.msgs} msgs ${bytes(r.bytes)} in ${r.last - r.first} ms (peak ${r.peak} in ${r.windowMs} ms)`,
+  'statsz-check': (r) => `statsz-check ${secs(r.to - r.from)}: subscription ${r.statszMsgs} msgs ${bytes(r.statszBytes)}; varz out ${r.varzOutMsgs} msgs ${bytes(r.varzOutBytes)}; routes out ${r.routeOutMsgs} msgs ${bytes(r.routeOutBytes)}; gateways out ${r.gatewayOutMsgs} msgs ${bytes(r.gatewayOutBytes)} (${r.servers} servers)`,
+  varz: (r) => `varz ${r.server} out ${r.outMsgs} msgs ${bytes(r.outBytes)} in ${r.inMsgs} msgs ${bytes(r.inBytes)} rss ${bytes(r.rssBytes)} cpu ${r.cpuPercent.toFixed(1)}%`
+    + (r.procRssBytes !== undefined ? ` proc rss ${bytes(r.procRssBytes)}` : '') + (r.healthy ? '' : ' UNHEALTHY'),
   server: (r) => `server ${r.server} ${r.state}` + (r.serverId ? ` id ${r.serverId.slice(0, 8)}` : '')
     + (r.previousId ? ` (was ${r.previousId.slice(0, 8)})` : '') + (r.error ? `: ${r.error}` : ''),
   probe: (r) => `probe ${r.from}→${r.to} sent ${r.sent} delivered ${r.delivered} lost ${r.lost} dup ${r.duplicated} reordered ${r.reordered}`

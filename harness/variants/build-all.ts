@@ -6,6 +6,7 @@ import { buildVariant, defaultPatchDir } from './variant.ts';
 import { buildToxiproxy } from './toxiproxy.ts';
 import type { BuildOptions, BuildResult } from './build-module.ts';
 import { silentProgress } from '../progress.ts';
+import { mib } from '../units.ts';
 
 export interface BuildAllOptions extends BuildOptions {
   tag?: string;
@@ -33,7 +34,7 @@ export function renderBuildTable(results: BuildResult[]): string {
   for (const r of results) {
     const m = r.manifest;
     table.push([
-      m.name, m.kind, r.fromCache ? 'cache' : 'fresh', `${(m.binaryBytes / 1024 / 1024).toFixed(1)} MiB`,
+      m.name, m.kind, r.fromCache ? 'cache' : 'fresh', mib(m.binaryBytes),
       r.imageFromCache === null ? 'skipped' : `${r.imageFromCache ? 'cache' : 'fresh'} ${m.image}`,
       m.binarySha256.slice(0, 12),
     ]);

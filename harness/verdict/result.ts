@@ -31,8 +31,7 @@ export const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 /** `14:03:05` (UTC), or `14:03:05.120` with `withMs`. */
 export const clock = (ms: number, withMs = false): string => new Date(ms).toISOString().slice(11, withMs ? 23 : 19);
 
-export const bytes = (b: number): string =>
-  b < 1024 ? `${b} B` : b < 1 << 20 ? `${(b / 1024).toFixed(1)} KiB` : `${(b / (1 << 20)).toFixed(1)} MiB`;
+export { bytes } from '../units.ts';
 
 /** Keep evidence short: the first `max` lines and a count of the rest. */
 export function cap(lines: string[], max = 10): string[] {
