@@ -4,7 +4,7 @@
 // to skip it on a small machine.
 import { parseTopology, presets, resolveBackend, startCluster, type BackendName, type TopologyInput } from '../clusters/index.ts';
 import { dockerAvailable } from '../clusters/docker-resources.ts';
-import { DEFAULT_NATS_TAG, patchedName } from '../harness/variants/layout.ts';
+import { DEFAULT_NATS_TAG, patchedName } from '../core/layout.ts';
 
 interface Sample {
   backend: BackendName;

@@ -2,8 +2,8 @@
 // seeds: stock must fail packet-loss and statsz-storm, patched must pass them. Goal: every time.
 // BROWNOUT_BENCH_SEEDS sets the number of seeds per cell (default 20; each run takes about a minute).
 import { runScenario } from '../harness/run/run-scenario.ts';
-import { createProgress } from '../harness/progress.ts';
-import { DEFAULT_NATS_TAG, patchedName } from '../harness/variants/layout.ts';
+import { createProgress } from '../core/progress.ts';
+import { DEFAULT_NATS_TAG, patchedName } from '../core/layout.ts';
 
 const CELLS = [
   { scenario: 'packet-loss', variant: DEFAULT_NATS_TAG, expect: 'fail' },

@@ -6,12 +6,12 @@
 // were not restarted are reported beside them. Then y = a·n^b is fitted per variant and case.
 // BROWNOUT_BENCH_SIZES overrides the sizes (default 6,12,24; 24 servers on 2 cores is the top).
 import { parseTopology, startCluster, type StartedCluster } from '../clusters/index.ts';
-import { BadInputError, EnvironmentError } from '../harness/errors.ts';
-import { fetchSnapshot } from '../harness/observe/monitoring.ts';
+import { BadInputError, EnvironmentError } from '../core/errors.ts';
+import { fetchSnapshot } from '../core/nats-monitoring.ts';
 import { fitPowerLaw, type PowerFit } from '../harness/observe/growth-fit.ts';
 import { StatszCounter, type StatszMessage } from '../harness/observe/statsz-counter.ts';
 import { subscribeStatsz } from '../harness/observe/statsz-subscription.ts';
-import { DEFAULT_NATS_TAG, natsServerBinary, patchedName } from '../harness/variants/layout.ts';
+import { DEFAULT_NATS_TAG, natsServerBinary, patchedName } from '../core/layout.ts';
 import { existsSync } from 'node:fs';
 
 const REGIONS = ['iad', 'lhr', 'syd'];

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { StartedCluster } from '../clusters/index.ts';
 import type { Rng } from './rng.ts';
-import { BadInputError } from '../harness/errors.ts';
+import { BadInputError } from '../core/errors.ts';
 
 export interface FaultContext {
   cluster: StartedCluster;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { loadScenario, scenarioSeconds } from './scenario.ts';
 import { SCENARIOS, SCENARIO_NAMES, GATE_SUITE } from './scenarios/index.ts';
-import { BadInputError } from '../harness/errors.ts';
+import { BadInputError } from '../core/errors.ts';
 import { FAULT_NAMES } from './faults/registry.ts';
 
 describe('scenarios', () => {

@@ -1,7 +1,7 @@
 // A Scenario: plain, JSON-serializable data (topology, timeline of steps, thresholds), validated
 // once on load. Validation collects every problem, each with its path and what is allowed.
 import { z } from 'zod';
-import { BadInputError } from '../harness/errors.ts';
+import { BadInputError } from '../core/errors.ts';
 import { parseTopology, type Topology, type TopologyInput } from '../clusters/index.ts';
 import { FAULTS, FAULT_NAMES, type FaultName } from './faults/registry.ts';
 

@@ -1,10 +1,10 @@
 // StartedCluster: the live API on top of a backend. Only a started cluster exists as an object,
 // and once stopped every call fails, so a torn-down cluster cannot be used by mistake.
-import { HarnessError } from '../harness/errors.ts';
+import { HarnessError } from '../core/errors.ts';
 import type { Backend } from './backend.ts';
 import { Links } from './links.ts';
 import { gatewayBypasses, snapshotMesh, waitForMesh, type MeshReport } from './mesh.ts';
-import { monitorGet, type Varz } from './monitor.ts';
+import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
 import type { ClusterSecrets } from './render-config.ts';
 import { registerLive, unregisterLive } from './signals.ts';
 import { removeState, writeState, type BackendName, type ClusterState } from './state-file.ts';

@@ -1,6 +1,6 @@
 // Docker engine access and labels. Every container and network a run creates carries
 // `brownout.run=<runId>` and `brownout.owner=<pid>`, so cleanup finds them without a state file.
-import { docker, dockerAvailable } from '../harness/docker-engine.ts';
+import { docker, dockerAvailable } from '../core/docker-engine.ts';
 import { pidAlive } from './pids.ts';
 
 export const LABEL_RUN = 'brownout.run';

@@ -2,8 +2,7 @@
 // container's network namespace, entered from the host with nsenter (the kernel has no netem).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { HarnessError } from '../harness/errors.ts';
-import type { DockerBackend } from './docker-backend.ts';
+import { HarnessError } from '../core/errors.ts';
 import type { PacketLossDriver, ProxyRef, Revertible } from './links.ts';
 
 const run = promisify(execFile);
@@ -13,13 +12,20 @@ const run = promisify(execFile);
  *  included) and what goes back, so a server restarting behind it never closes the link. */
 export type LossSide = 'destination' | 'proxy';
 
+/** What the rules need from the docker backend: containers, their IPs and their namespaces' pids. */
+export interface ContainerNamespaces {
+  serverInfo(name: string): { container: string; region: string; ip: string };
+  readonly regionProxies: ReadonlyMap<string, { container: string; ips: Record<string, string> }>;
+  pidOf(container: string): Promise<number>;
+}
+
 interface Rule {
   container: string;
   args: string[];
 }
 
 export class IptablesLoss implements PacketLossDriver {
-  constructor(private readonly backend: DockerBackend) {}
+  constructor(private readonly backend: ContainerNamespaces) {}
 
   async apply(refs: ProxyRef[], probability: number, at: LossSide = 'destination'): Promise<Revertible> {
     const rules: Rule[] = [];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BadInputError } from '../harness/errors.ts';
+import { BadInputError } from '../core/errors.ts';
 import { Links, type ProxyRef } from './links.ts';
 import { ToxiproxyClient, type ToxicConfig } from './toxiproxy-client.ts';
 

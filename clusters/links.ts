@@ -1,6 +1,6 @@
 // The link API that faults use: every cross-region gateway path is a Toxiproxy proxy; a selector
 // picks proxies by destination (server or region) and, on docker, by source region.
-import { BadInputError } from '../harness/errors.ts';
+import { BadInputError } from '../core/errors.ts';
 import type { Stream, ToxiproxyClient } from './toxiproxy-client.ts';
 
 /** One proxy: traffic from `from` (a region; null = any region, the local backend) to server `to`. */

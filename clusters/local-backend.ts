@@ -4,12 +4,12 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EnvironmentError, HarnessError } from '../harness/errors.ts';
-import { natsServerBinary, toxiproxyBinary } from '../harness/variants/layout.ts';
+import { EnvironmentError, HarnessError } from '../core/errors.ts';
+import { natsServerBinary, toxiproxyBinary } from '../core/layout.ts';
 import type { Backend, Progress } from './backend.ts';
 import { freePort } from './free-port.ts';
 import type { ProxyRef } from './links.ts';
-import { monitorGet } from './monitor.ts';
+import { monitorGet } from '../core/nats-monitoring.ts';
 import { pidAlive, signal, terminate } from './pids.ts';
 import { renderConfig, type ClusterSecrets } from './render-config.ts';
 import type { LocalServerState } from './state-file.ts';

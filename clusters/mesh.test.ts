@@ -8,13 +8,15 @@ const ep = (name: string): ServerEndpoint => ({
 const endpoints = ['iad-1', 'iad-2', 'lhr-1'].map(ep);
 const ids: Record<string, string> = { 'iad-1': 'A1', 'iad-2': 'A2', 'lhr-1': 'L1' };
 
+const route = (remote_id: string) => ({ rid: 1, remote_id, ip: '', port: 0, out_msgs: 0, out_bytes: 0 });
+
 function snap(name: string, routes: string[], gw: Record<string, { ip?: string; port?: number; name?: string }>): ServerSnapshot {
   return {
-    varz: { server_id: ids[name]!, server_name: name, mem: 1, uptime: '1s', start: '' },
-    routez: { routes: routes.map((r) => ({ remote_id: r, ip: '', port: 0 })) },
+    varz: { server_id: ids[name]!, server_name: name, version: '2.10.14', mem: 1, cpu: 0, uptime: '1s', start: '', connections: 0, routes: 0, in_msgs: 0, out_msgs: 0, in_bytes: 0, out_bytes: 0, slow_consumers: 0 },
+    routez: { server_id: ids[name]!, routes: routes.map((r) => route(r)) },
     gatewayz: {
-      outbound_gateways: Object.fromEntries(Object.entries(gw).map(([r, c]) => [r, { configured: true, connection: { ip: c.ip ?? '127.0.0.1', port: c.port ?? 1, name: c.name } }])),
-      inbound_gateways: {},
+      outbound_gateways: Object.fromEntries(Object.entries(gw).map(([r, c]) => [r, { configured: true, connection: { cid: 1, ip: c.ip ?? '127.0.0.1', port: c.port ?? 1, name: c.name, out_msgs: 0, out_bytes: 0 } }])),
+      server_id: ids[name]!, inbound_gateways: {},
     },
   };
 }
@@ -28,8 +30,8 @@ const healthy = () => new Map<string, ServerSnapshot | Error>([
 describe('clusters mesh', () => {
   const cases: { name: string; tweak: (m: Map<string, ServerSnapshot | Error>) => void; missing: string[] }[] = [
     { name: 'full mesh (pooled routes count once)', tweak: () => {}, missing: [] },
-    { name: 'a route to a stale server ID is missing', tweak: (m) => { (m.get('iad-2') as ServerSnapshot).routez.routes = [{ remote_id: 'OLD', ip: '', port: 0 }]; }, missing: ['iad-2: route to iad-1'] },
-    { name: 'an outbound gateway without the remote INFO is missing', tweak: (m) => { (m.get('lhr-1') as ServerSnapshot).gatewayz.outbound_gateways.iad!.connection!.name = ''; }, missing: ['lhr-1: gateway to iad'] },
+    { name: 'a route to a stale server ID is missing', tweak: (m) => { (m.get('iad-2') as ServerSnapshot).routez.routes = [route('OLD')]; }, missing: ['iad-2: route to iad-1'] },
+    { name: 'an outbound gateway without the remote INFO is missing', tweak: (m) => { (m.get('lhr-1') as ServerSnapshot).gatewayz.outbound_gateways!.iad!.connection!.name = ''; }, missing: ['lhr-1: gateway to iad'] },
     { name: 'no outbound gateway at all', tweak: (m) => { (m.get('iad-1') as ServerSnapshot).gatewayz.outbound_gateways = {}; }, missing: ['iad-1: gateway to lhr'] },
     {
       name: 'an unreachable server is missing, and so is every link to it',
@@ -49,7 +51,7 @@ describe('clusters mesh', () => {
 
   it('mesh - a gateway that dials anything but a proxy is a bypass', () => {
     const m = healthy();
-    (m.get('iad-2') as ServerSnapshot).gatewayz.outbound_gateways.lhr!.connection!.port = 7222;
+    (m.get('iad-2') as ServerSnapshot).gatewayz.outbound_gateways!.lhr!.connection!.port = 7222;
     const r = evaluateMesh(endpoints, m);
     assert.deepEqual(gatewayBypasses(r, new Set(['127.0.0.1:17002', '127.0.0.1:17003'])), ['iad-2 → lhr via 127.0.0.1:7222']);
   });

@@ -2,7 +2,7 @@
 // every peer in its region and an outbound gateway, past its INFO, to a current server of every
 // other region. Stale IDs (a peer restarted) count as missing.
 import type { ServerEndpoint } from './view.ts';
-import { monitorGet, type Gatewayz, type Routez, type Varz } from './monitor.ts';
+import { monitorGet, type Gatewayz, type Routez, type Varz } from '../core/nats-monitoring.ts';
 import { waitFor } from './wait.ts';
 
 export interface ServerSnapshot {

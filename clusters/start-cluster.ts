@@ -1,8 +1,8 @@
 // startCluster(): reap leftovers of dead runs, pick a backend, boot, wait for the full mesh.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { BadInputError, EnvironmentError } from '../harness/errors.ts';
-import { RUNS_DIR } from '../harness/variants/layout.ts';
+import { BadInputError, EnvironmentError } from '../core/errors.ts';
+import { RUNS_DIR } from '../core/layout.ts';
 import type { Backend, Progress } from './backend.ts';
 import { Cluster, type StartedCluster } from './cluster.ts';
 import { dockerAvailable } from './docker-resources.ts';

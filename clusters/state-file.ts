@@ -2,7 +2,7 @@
 // reaper can find it after the harness process is gone: one JSON file per run under runs/.clusters/.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { RUNS_DIR } from '../harness/variants/layout.ts';
+import { RUNS_DIR } from '../core/layout.ts';
 import type { ClusterSecrets } from './render-config.ts';
 import type { Topology } from './topology.ts';
 import type { ServerEndpoint } from './view.ts';

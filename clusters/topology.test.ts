@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BadInputError } from '../harness/errors.ts';
+import { BadInputError } from '../core/errors.ts';
 import { parseTopology, presets, serversOf, topologyFromFlags } from './topology.ts';
 
 describe('clusters topology', () => {

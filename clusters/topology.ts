@@ -1,8 +1,8 @@
 // The Topology: plain data describing a super-cluster. Validated once with zod; every problem is
 // reported with its path. No I/O here.
 import { z } from 'zod';
-import { BadInputError } from '../harness/errors.ts';
-import { DEFAULT_NATS_TAG, patchedName } from '../harness/variants/layout.ts';
+import { BadInputError } from '../core/errors.ts';
+import { DEFAULT_NATS_TAG, patchedName } from '../core/layout.ts';
 
 const name = z.string().regex(/^[a-z][a-z0-9]{1,15}$/, 'lowercase letters and digits, 2-16 chars, starting with a letter');
 const variant = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'a variant name such as v2.10.14 or v2.10.14+brownout');

@@ -1,6 +1,6 @@
 // A small client for Toxiproxy's HTTP API (v2.12). Written against the API directly so every call
 // and its error is ours: a failed call says which proxy and what Toxiproxy answered.
-import { HarnessError } from '../harness/errors.ts';
+import { HarnessError } from '../core/errors.ts';
 
 export interface ProxyConfig {
   name: string;

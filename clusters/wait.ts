@@ -1,7 +1,7 @@
 // The one bounded wait: poll until a check passes or the deadline ends with a message naming what
 // was awaited, for how long, and what was last seen.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TimeoutError } from '../harness/errors.ts';
+import { TimeoutError } from '../core/errors.ts';
 
 export interface Check<T> {
   /** Returns the value when done, or a string saying what is still missing. */

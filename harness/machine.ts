@@ -4,10 +4,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
-import { EnvironmentError } from './errors.ts';
+import { EnvironmentError } from '../core/errors.ts';
 import { goVersion } from './variants/go.ts';
 import { dockerAvailable } from './variants/image.ts';
-import { BUILD_DIR } from './variants/layout.ts';
+import { BUILD_DIR } from '../core/layout.ts';
 
 export interface MachineReport {
   node: string;

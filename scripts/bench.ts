@@ -5,9 +5,9 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { BadInputError } from '../harness/errors.ts';
-import { REPO_ROOT } from '../harness/variants/layout.ts';
-import { createProgress } from '../harness/progress.ts';
+import { BadInputError } from '../core/errors.ts';
+import { REPO_ROOT } from '../core/layout.ts';
+import { createProgress } from '../core/progress.ts';
 import { runMain } from './lib/run-main.ts';
 
 interface BenchModule {

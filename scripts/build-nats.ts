@@ -4,9 +4,9 @@ import { Command } from 'commander';
 import Table from 'cli-table3';
 import { buildAll, renderBuildTable } from '../harness/variants/build-all.ts';
 import { runPatchTests, type PatchTestReport } from '../harness/variants/patch-tests.ts';
-import { DEFAULT_NATS_TAG } from '../harness/variants/layout.ts';
-import { createProgress } from '../harness/progress.ts';
-import { EXIT } from '../harness/errors.ts';
+import { DEFAULT_NATS_TAG } from '../core/layout.ts';
+import { createProgress } from '../core/progress.ts';
+import { EXIT } from '../core/errors.ts';
 import { runMain } from './lib/run-main.ts';
 
 export function renderPatchTests(r: PatchTestReport): string {

@@ -4,8 +4,8 @@
 import { Command } from 'commander';
 import { buildToxiproxy } from '../harness/variants/toxiproxy.ts';
 import { renderBuildTable } from '../harness/variants/build-all.ts';
-import { TOXIPROXY_VERSION } from '../harness/variants/layout.ts';
-import { createProgress } from '../harness/progress.ts';
+import { TOXIPROXY_VERSION } from '../core/layout.ts';
+import { createProgress } from '../core/progress.ts';
 import { runMain } from './lib/run-main.ts';
 
 const program = new Command('build:toxiproxy')

@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkMachine } from '../harness/machine.ts';
 import { buildAll, renderBuildTable } from '../harness/variants/build-all.ts';
-import { REPO_ROOT } from '../harness/variants/layout.ts';
-import { createProgress } from '../harness/progress.ts';
-import { formatError } from '../harness/errors.ts';
+import { REPO_ROOT } from '../core/layout.ts';
+import { createProgress } from '../core/progress.ts';
+import { formatError } from '../core/errors.ts';
 
 const UNIT_ROOTS = ['harness', 'clusters', 'chaos', 'scripts', 'dashboards', 'bench'];
 

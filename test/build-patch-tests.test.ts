@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { runPatchTests } from '../harness/variants/patch-tests.ts';
 import { resolveVariant } from '../harness/variants/variant.ts';
-import { DEFAULT_NATS_TAG } from '../harness/variants/layout.ts';
-import { createProgress } from '../harness/progress.ts';
+import { DEFAULT_NATS_TAG } from '../core/layout.ts';
+import { createProgress } from '../core/progress.ts';
 
 // The proof our CI keeps: each patch's Go tests show its bug on stock and its fix on patched.
 describe('patch tests on real builds', function () {

@@ -8,7 +8,7 @@ import { sha256File, workDir } from '../harness/variants/build-module.ts';
 import { readManifest } from '../harness/variants/manifest.ts';
 import { listBuiltVariants } from '../harness/variants/registry.ts';
 import { buildVariant, defaultPatchDir } from '../harness/variants/variant.ts';
-import { DEFAULT_NATS_TAG, natsServerBinary, variantDir } from '../harness/variants/layout.ts';
+import { DEFAULT_NATS_TAG, natsServerBinary, variantDir } from '../core/layout.ts';
 import { dockerAvailable } from '../harness/variants/image.ts';
 import { freePort } from '../clusters/free-port.ts';
 import { ensureBuilt } from './support/build.ts';

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, RUNS_DIR } from '../harness/variants/layout.ts';
+import { REPO_ROOT, RUNS_DIR } from '../core/layout.ts';
 import { ensureBuilt } from './support/build.ts';
 import { runScript } from './support/run-script.ts';
 

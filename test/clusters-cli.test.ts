@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { clusterDown, clusterStatus, clusterUp } from '../harness/cli/cluster.ts';
-import { BadInputError } from '../harness/errors.ts';
+import { BadInputError } from '../core/errors.ts';
 import { leftovers } from './clusters-shared.ts';
 import { ensureBuilt } from './support/build.ts';
 

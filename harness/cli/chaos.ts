@@ -1,13 +1,13 @@
 // npm run chaos -- <scenario> [--variant NAME] [--backend auto|local|docker] [--seed N]
 //                 [--threshold key=value ...] [--thresholds FILE] [--compare stock,patched]
 import { Command } from 'commander';
-import { BadInputError, EXIT } from '../errors.ts';
-import { createProgress } from '../progress.ts';
+import { BadInputError, EXIT } from '../../core/errors.ts';
+import { createProgress } from '../../core/progress.ts';
 import { runScenario, scenarioByName, type RunResult, type TopologyOverride } from '../run/run-scenario.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
 import { applyThresholdFlags, parseThresholdFile, type Thresholds } from '../verdict/thresholds.ts';
 import { renderComparison, renderVerdictTable } from '../report/index.ts';
-import { DEFAULT_NATS_TAG, patchedName } from '../variants/layout.ts';
+import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import type { BackendChoice } from '../../clusters/index.ts';
 
 export interface ChaosArgs {

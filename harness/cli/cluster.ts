@@ -4,13 +4,13 @@
 import Table from 'cli-table3';
 import { Command, Option } from 'commander';
 import ora from 'ora';
-import { mib } from '../units.ts';
+import { mib } from '../../core/units.ts';
 import {
   listStates, readState, reapRun, snapshotMesh, startCluster, topologyFromFlags,
   type BackendChoice, type ClusterState, type MeshReport, type TopologyFlags,
 } from '../../clusters/index.ts';
 import { statesDir } from '../../clusters/state-file.ts';
-import { BadInputError } from '../errors.ts';
+import { BadInputError } from '../../core/errors.ts';
 
 type Write = (line: string) => void;
 const stdout: Write = (l) => process.stdout.write(l + '\n');

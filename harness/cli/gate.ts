@@ -2,11 +2,11 @@
 // exits non-zero when any threshold of any scenario fails. Meant for CI.
 import { Command } from 'commander';
 import Table from 'cli-table3';
-import { EXIT } from '../errors.ts';
-import { createProgress } from '../progress.ts';
+import { EXIT } from '../../core/errors.ts';
+import { createProgress } from '../../core/progress.ts';
 import { runScenario, scenarioByName, type RunResult } from '../run/run-scenario.ts';
 import { GATE_SUITE } from '../../chaos/scenarios/index.ts';
-import { DEFAULT_NATS_TAG, patchedName } from '../variants/layout.ts';
+import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import type { BackendChoice } from '../../clusters/index.ts';
 import { aliasVariant, describeRun, parseSeed, thresholdOverrides } from './chaos.ts';
 

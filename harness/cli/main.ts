@@ -2,7 +2,7 @@
 // Each command lives in its own file and exports `command(): Command`; its action is a plain
 // exported function the tests call in-process.
 import { Command } from 'commander';
-import { exitCodeOf, formatError } from '../errors.ts';
+import { exitCodeOf, formatError } from '../../core/errors.ts';
 
 const commands: Record<string, () => Promise<{ command(): Command }>> = {
   cluster: () => import('./cluster.ts'),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Registry } from 'prom-client';
-import { REPO_ROOT } from '../variants/layout.ts';
+import { REPO_ROOT } from '../../core/layout.ts';
 import { BrownoutMetrics } from './brownout-metrics.ts';
 
 interface Row { name: string; type: string; labels: string[] }

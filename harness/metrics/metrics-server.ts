@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import { EnvironmentError } from '../errors.ts';
+import { EnvironmentError } from '../../core/errors.ts';
 
 export interface MetricsServer {
   readonly port: number;

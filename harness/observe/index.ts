@@ -13,5 +13,5 @@ export { subscribeStatsz, parseStatsz } from './statsz-subscription.ts';
 export type { StatszSubscription } from './statsz-subscription.ts';
 export { localProcessInspector } from './local-process.ts';
 export type { ProcessInspector, ProcessSample } from './local-process.ts';
-export { fetchSnapshot } from './monitoring.ts';
-export type { MonitorSnapshot } from './monitoring.ts';
+export { fetchSnapshot } from '../../core/nats-monitoring.ts';
+export type { MonitorSnapshot } from '../../core/nats-monitoring.ts';

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { gatewayAddresses, observeLinks } from './links-from-monitoring.ts';
-import type { MonitorSnapshot } from './monitoring.ts';
+import type { MonitorSnapshot } from '../../core/nats-monitoring.ts';
 
 const snap = (over: Partial<MonitorSnapshot> = {}): MonitorSnapshot => ({
   healthy: true,
   varz: {
-    server_id: 'A', server_name: 'iad-1', mem: 1, cpu: 0, connections: 0, routes: 3, in_msgs: 0, out_msgs: 0, in_bytes: 0, out_bytes: 0,
+    server_id: 'A', server_name: 'iad-1', version: '2.10.14', uptime: '1s', start: '', slow_consumers: 0, mem: 1, cpu: 0, connections: 0, routes: 3, in_msgs: 0, out_msgs: 0, in_bytes: 0, out_bytes: 0,
     gateway: { name: 'iad', gateways: [{ name: 'lhr', urls: ['127.0.0.1:17231', 'nats://localhost:17232'] }] },
   },
-  routez: { server_id: 'A', routes: [1, 2, 3].map((rid) => ({ rid, remote_id: 'B', remote_name: 'iad-2', out_msgs: 0, out_bytes: 0 })) },
-  gatewayz: { server_id: 'A', outbound_gateways: { lhr: { configured: true, connection: { cid: 1, out_msgs: 0, out_bytes: 0 } } }, inbound_gateways: { lhr: [{ configured: false }] } },
+  routez: { server_id: 'A', routes: [1, 2, 3].map((rid) => ({ rid, remote_id: 'B', remote_name: 'iad-2', ip: '', port: 0, out_msgs: 0, out_bytes: 0 })) },
+  gatewayz: { server_id: 'A', outbound_gateways: { lhr: { configured: true, connection: { cid: 1, ip: '', port: 0, out_msgs: 0, out_bytes: 0 } } }, inbound_gateways: { lhr: [{ configured: false }] } },
   ...over,
 });
 const expected = { server: 'iad-1', region: 'iad', routePeers: ['iad-2', 'iad-3'], gatewayPeers: ['lhr', 'syd'] };

@@ -1,7 +1,7 @@
 // Turns one server's /routez and /gatewayz into link observations for every link it should have:
 // a route to every other server of its region, an outbound gateway to every other region.
 import type { LinkObservation } from './link-state.ts';
-import type { MonitorSnapshot } from './monitoring.ts';
+import type { MonitorSnapshot } from '../../core/nats-monitoring.ts';
 
 export interface ExpectedLinks {
   server: string;

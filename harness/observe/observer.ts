@@ -4,7 +4,7 @@
 // and its own CPU cost. Optionally runs the log-stream probe and feeds a metrics registry.
 import type { Registry } from 'prom-client';
 import type { ClusterView, ServerEndpoint } from '../../clusters/view.ts';
-import { BadInputError } from '../errors.ts';
+import { BadInputError } from '../../core/errors.ts';
 import { BrownoutMetrics } from '../metrics/brownout-metrics.ts';
 import { startProbe, type ProbeOptions, type StartedProbe } from '../probe/log-probe.ts';
 import type { TimelineRecord } from '../timeline/records.ts';
@@ -12,7 +12,7 @@ import { MemoryTimeline, teeSink, type TimelineSink } from '../timeline/writer.t
 import { advanceLinks, type LinkObservation, type LinkTable } from './link-state.ts';
 import { gatewayAddresses, observeLinks } from './links-from-monitoring.ts';
 import { cpuPercent, localProcessInspector, type ProcessInspector, type ProcessSample } from './local-process.ts';
-import { fetchSnapshot, type MonitorSnapshot } from './monitoring.ts';
+import { fetchSnapshot, type MonitorSnapshot } from '../../core/nats-monitoring.ts';
 import { StatszCounter } from './statsz-counter.ts';
 import { subscribeStatsz, type StatszSubscription } from './statsz-subscription.ts';
 import { summarize, type ObserverSummary } from './summary.ts';

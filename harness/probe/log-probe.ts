@@ -5,7 +5,7 @@
 // stalled: it resubscribes, then reconnects, by itself (the shipper in the story did neither).
 import { connect, type NatsConnection, type Subscription } from 'nats';
 import type { ClusterView } from '../../clusters/view.ts';
-import { BadInputError } from '../errors.ts';
+import { BadInputError } from '../../core/errors.ts';
 import type { TimelineSink } from '../timeline/writer.ts';
 import { PairWindow, isStalled } from './pair-window.ts';
 import { StreamAccounting } from './stream-accounting.ts';

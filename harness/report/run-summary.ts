@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { BadInputError } from '../errors.ts';
+import { BadInputError } from '../../core/errors.ts';
 import type { Verdict } from '../verdict/result.ts';
 import { thresholdsSchema, type Thresholds } from '../verdict/thresholds.ts';
 

@@ -1,6 +1,6 @@
 // One formatter per record kind, each turning a record into one human line. The map is checked
 // with `satisfies`, so adding a kind without a formatter fails the typecheck.
-import { bytes } from '../units.ts';
+import { bytes } from '../../core/units.ts';
 import type { RecordKind, RecordOf, TimelineRecord } from './records.ts';
 
 type Formatters = { [K in RecordKind]: (r: RecordOf<K>) => string };

@@ -1,7 +1,7 @@
 // Reads a `timeline.ndjson` back into typed records. Every bad line is reported at once, with its
 // line number and the schema's complaint, so a damaged timeline is diagnosed in one go.
 import { readFile } from 'node:fs/promises';
-import { BadInputError } from '../errors.ts';
+import { BadInputError } from '../../core/errors.ts';
 import { timelineRecord, type TimelineRecord } from './records.ts';
 
 export interface ParsedTimeline {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import {
   RECORD_KINDS, TimelineWriter, formatRecord, parseTimeline, readTimeline, type TimelineRecord,
 } from './index.ts';
-import { BadInputError } from '../errors.ts';
+import { BadInputError } from '../../core/errors.ts';
 
 const t = 1_764_000_000_000;
 const samples: TimelineRecord[] = [

@@ -2,8 +2,8 @@
 // record to in-process listeners (metrics, summaries) so nobody has to re-read the file mid-run.
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { HarnessError } from '../errors.ts';
-import { RUNS_DIR } from '../variants/layout.ts';
+import { HarnessError } from '../../core/errors.ts';
+import { RUNS_DIR } from '../../core/layout.ts';
 import type { TimelineRecord } from './records.ts';
 
 /** Where a run's timeline lives: `runs/<runId>/timeline.ndjson`. */

@@ -1,12 +1,12 @@
 // What `npm run build:nats` does: build the requested variants and Toxiproxy, report a table.
 import { existsSync } from 'node:fs';
 import Table from 'cli-table3';
-import { DEFAULT_NATS_TAG, TOXIPROXY_VERSION } from './layout.ts';
+import { DEFAULT_NATS_TAG, TOXIPROXY_VERSION } from '../../core/layout.ts';
 import { buildVariant, defaultPatchDir } from './variant.ts';
 import { buildToxiproxy } from './toxiproxy.ts';
 import type { BuildOptions, BuildResult } from './build-module.ts';
-import { silentProgress } from '../progress.ts';
-import { mib } from '../units.ts';
+import { silentProgress } from '../../core/progress.ts';
+import { mib } from '../../core/units.ts';
 
 export interface BuildAllOptions extends BuildOptions {
   tag?: string;

@@ -4,12 +4,12 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
-import { BUILD_DIR } from './layout.ts';
+import { BUILD_DIR } from '../../core/layout.ts';
 import { downloadModule, goVersion, type GoModule } from './go.ts';
 import { applySeries, type PatchFile } from './patches.ts';
 import { readManifest, writeManifest, type Manifest } from './manifest.ts';
 import { buildScratchImage, dockerAvailable, findImage } from './image.ts';
-import { silentProgress, type Progress } from '../progress.ts';
+import { silentProgress, type Progress } from '../../core/progress.ts';
 
 // Bump when the way we build changes, so old cache entries stop matching.
 const RECIPE = 'brownout-build-1: CGO_ENABLED=0 go build -trimpath';

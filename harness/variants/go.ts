@@ -1,6 +1,6 @@
 // The Go toolchain: find it, ask its version, fetch modules through the module proxy.
 import { $ } from 'zx';
-import { BadInputError, EnvironmentError, HarnessError } from '../errors.ts';
+import { BadInputError, EnvironmentError, HarnessError } from '../../core/errors.ts';
 
 export const MIN_GO = [1, 21] as const;
 const GO_HINT = 'install Go 1.21 or newer (https://go.dev/dl/ or apt-get install golang) and put it on PATH';

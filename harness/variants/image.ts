@@ -2,8 +2,8 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { docker, dockerAvailable } from '../docker-engine.ts';
-import { HarnessError } from '../errors.ts';
+import { docker, dockerAvailable } from '../../core/docker-engine.ts';
+import { HarnessError } from '../../core/errors.ts';
 
 export { docker, dockerAvailable };
 

@@ -3,13 +3,13 @@
 // `TestBrownoutGuard*` guard behaviour the fix must keep, and pass on both.
 import path from 'node:path';
 import { $ } from 'zx';
-import { HarnessError } from '../errors.ts';
-import { NATS_MODULE } from './layout.ts';
+import { HarnessError } from '../../core/errors.ts';
+import { NATS_MODULE } from '../../core/layout.ts';
 import { downloadModule } from './go.ts';
 import { applySeries } from './patches.ts';
 import { freshSourceTree, workDir } from './build-module.ts';
 import { buildVariant, resolveVariant } from './variant.ts';
-import { silentProgress, type Progress } from '../progress.ts';
+import { silentProgress, type Progress } from '../../core/progress.ts';
 
 export type Outcome = 'pass' | 'fail' | 'missing';
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
-import { BadInputError } from '../errors.ts';
+import { BadInputError } from '../../core/errors.ts';
 
 export interface PatchFile {
   /** Absolute path. */

@@ -1,8 +1,8 @@
 // Which variants exist, and turning a `--variant NAME` into a built binary (building on demand).
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { BadInputError } from '../errors.ts';
-import { BUILD_DIR, natsServerBinary, variantDir } from './layout.ts';
+import { BadInputError } from '../../core/errors.ts';
+import { BUILD_DIR, natsServerBinary, variantDir } from '../../core/layout.ts';
 import { readManifest, type Manifest } from './manifest.ts';
 import { buildVariant, TAG_PATTERN } from './variant.ts';
 import type { BuildOptions } from './build-module.ts';

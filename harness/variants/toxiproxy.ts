@@ -1,5 +1,5 @@
 // Toxiproxy's server (and CLI) from its Go module at the pinned version, built like a variant.
-import { TOXIPROXY_MODULE, TOXIPROXY_VERSION, toxiproxyDir, toxiproxyImage } from './layout.ts';
+import { TOXIPROXY_MODULE, TOXIPROXY_VERSION, toxiproxyDir, toxiproxyImage } from '../../core/layout.ts';
 import { buildModule, type BuildOptions, type BuildResult } from './build-module.ts';
 
 export async function buildToxiproxy(version = TOXIPROXY_VERSION, opts: BuildOptions = {}): Promise<BuildResult> {

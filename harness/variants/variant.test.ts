@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveVariant } from './variant.ts';
-import { BadInputError } from '../errors.ts';
+import { BadInputError } from '../../core/errors.ts';
 
 describe('variant', () => {
   it('variant - stock is the plain tag, our series is <tag>+brownout', () => {

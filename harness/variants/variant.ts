@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BadInputError } from '../errors.ts';
-import { NATS_MODULE, REPO_ROOT, natsServerBinary, patchedName, variantDir, variantImage } from './layout.ts';
+import { BadInputError } from '../../core/errors.ts';
+import { NATS_MODULE, REPO_ROOT, natsServerBinary, patchedName, variantDir, variantImage } from '../../core/layout.ts';
 import { readSeries, type PatchFile } from './patches.ts';
 import { buildModule, type BuildOptions, type BuildResult } from './build-module.ts';
 

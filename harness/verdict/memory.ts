@@ -1,7 +1,7 @@
 // memory.maxRssMiB and memory.maxGrowthRatio, from `varz` RSS samples. Pure. Growth is per server
 // process (name and ID): a restart starts a new process whose RSS starts small again.
 import { recordsOf, type VarzRecord } from '../timeline/records.ts';
-import { MiB, mib } from '../units.ts';
+import { MiB, mib } from '../../core/units.ts';
 import type { JudgeContext } from './context.ts';
 import { cap, clock, median, notApplicable, secs, type ThresholdResult } from './result.ts';
 

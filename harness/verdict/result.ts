@@ -31,7 +31,7 @@ export const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 /** `14:03:05` (UTC), or `14:03:05.120` with `withMs`. */
 export const clock = (ms: number, withMs = false): string => new Date(ms).toISOString().slice(11, withMs ? 23 : 19);
 
-export { bytes } from '../units.ts';
+export { bytes } from '../../core/units.ts';
 
 /** Keep evidence short: the first `max` lines and a count of the rest. */
 export function cap(lines: string[], max = 10): string[] {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BadInputError } from '../errors.ts';
+import { BadInputError } from '../../core/errors.ts';
 import {
   DEFAULT_THRESHOLDS, THRESHOLD_KEYS, applyThresholdFlags, mergeThresholds, parseThresholdFile, parseThresholdFlag, thresholdsSchema,
 } from './thresholds.ts';

@@ -2,7 +2,7 @@
 // flags), then handed to the pure `judge()`. A key left out or set to null is not checked.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { BadInputError } from '../errors.ts';
+import { BadInputError } from '../../core/errors.ts';
 
 const seconds = z.number().nonnegative().nullable().optional();
 const countBound = z.number().int().nonnegative().nullable().optional();

@@ -1,6 +1,6 @@
 // Run a commander program as a script: user errors print cleanly and map to the design's exit codes.
 import type { Command } from 'commander';
-import { exitCodeOf, formatError } from '../../harness/errors.ts';
+import { exitCodeOf, formatError } from '../../core/errors.ts';
 
 export async function runMain(program: Command, argv = process.argv): Promise<void> {
   program.exitOverride();

@@ -1,7 +1,7 @@
 // Integration tests call ensureBuilt() in a before() hook: it builds (a cache hit when nothing
 // changed) the stock and patched variants of the default tag and Toxiproxy, with images when a
 // Docker engine answers, and returns their names.
-import { DEFAULT_NATS_TAG, patchedName, toxiproxyBinary } from '../../harness/variants/layout.ts';
+import { DEFAULT_NATS_TAG, patchedName, toxiproxyBinary } from '../../core/layout.ts';
 import { buildAll } from '../../harness/variants/build-all.ts';
 
 export interface Built {

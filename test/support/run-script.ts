@@ -1,7 +1,7 @@
 // Run one of our npm scripts' entry files as a user would, and capture what it printed.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from '../../harness/variants/layout.ts';
+import { REPO_ROOT } from '../../core/layout.ts';
 
 export interface ScriptRun {
   status: number | null;

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BUILD_DIR = process.env.BROWNOUT_BUILD_DIR ?? path.join(REPO_ROOT, 'build');
 export const RUNS_DIR = process.env.BROWNOUT_RUNS_DIR ?? path.join(REPO_ROOT, 'runs');
 

@@ -1,0 +1,10 @@
+// The bottom layer: every folder may import it; it imports none of them.
+export { EXIT, BadInputError, BrownoutError, EnvironmentError, HarnessError, ThresholdFailedError, TimeoutError, exitCodeOf, formatError, type ExitCode } from './errors.ts';
+export { MiB, bytes, mib } from './units.ts';
+export { createProgress, silentProgress, type Progress } from './progress.ts';
+export { docker, dockerAvailable } from './docker-engine.ts';
+export { fetchJson, fetchSnapshot, monitorGet, type Gatewayz, type MonitorSnapshot, type Routez, type Varz } from './nats-monitoring.ts';
+export {
+  BUILD_DIR, DEFAULT_NATS_TAG, NATS_MODULE, REPO_ROOT, RUNS_DIR, TOXIPROXY_MODULE, TOXIPROXY_VERSION,
+  natsServerBinary, patchedName, toxiproxyBinary, toxiproxyDir, toxiproxyImage, variantDir, variantImage,
+} from './layout.ts';
