@@ -36,6 +36,11 @@ export const scenarioSchema = z.strictObject({
   steps: z.array(stepSchema).min(1),
   /** Observation after the last step, so recovery can be seen (and its absence). */
   settleSeconds: z.number().min(0).max(600),
+  /**
+   * The thresholds that catch the bug this scenario exists for (e.g. `recovery.noneStuck`); every
+   * other threshold judged is a guard. A build is "caught" by a scenario only through a detector.
+   */
+  detectors: z.array(z.string().regex(/^[a-z]+\.[A-Za-z]+$/, 'a threshold key such as recovery.noneStuck')).min(1),
   /** Overrides of the default thresholds (harness/verdict), as plain data. */
   thresholds: z.record(z.string(), z.unknown()).default({}),
 });

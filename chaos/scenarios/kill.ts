@@ -10,5 +10,6 @@ export const kill = {
     { name: 'kill two', fault: { type: 'kill', count: 2 }, holdSeconds: 10 },
   ],
   settleSeconds: 12,
+  detectors: ['recovery.maxSeconds', 'recovery.noneStuck'],
   thresholds: {},
 } satisfies ScenarioInput;

@@ -11,5 +11,6 @@ export const latency = {
     { name: '1s into syd', fault: { type: 'latency', to: 'syd', latencyMs: 1000 }, holdSeconds: 10 },
   ],
   settleSeconds: 10,
+  detectors: ['probe.maxLossOutsideFaults', 'probe.maxResumeSeconds'],
   thresholds: {},
 } satisfies ScenarioInput;

@@ -11,5 +11,6 @@ export const massRestart = {
     { name: 'restart half', fault: { type: 'restart', fraction: 0.5 }, holdSeconds: 15 },
   ],
   settleSeconds: 10,
+  detectors: ['statsz.maxPerServerPerSecond', 'statsz.maxExcessPerRestart'],
   thresholds: {},
 } satisfies ScenarioInput;

@@ -15,5 +15,6 @@ export const packetLoss = {
     { name: 'lossy links into syd', fault: { type: 'packet-loss', to: 'syd', probability: 0.5, flapEverySeconds: 4, flapDownMs: 300 }, holdSeconds: 16 },
   ],
   settleSeconds: 20,
+  detectors: ['recovery.maxSeconds', 'recovery.noneStuck'],
   thresholds: {},
 } satisfies ScenarioInput;

@@ -10,5 +10,6 @@ export const partition = {
     { name: 'partition syd', fault: { type: 'partition', region: 'syd' }, holdSeconds: 10 },
   ],
   settleSeconds: 15,
+  detectors: ['recovery.maxSeconds', 'recovery.noneStuck', 'probe.maxResumeSeconds'],
   thresholds: {},
 } satisfies ScenarioInput;

@@ -10,5 +10,6 @@ export const pause = {
     { name: 'pause one in lhr', fault: { type: 'pause', region: 'lhr', count: 1 }, holdSeconds: 10 },
   ],
   settleSeconds: 12,
+  detectors: ['recovery.maxSeconds', 'recovery.noneStuck'],
   thresholds: {},
 } satisfies ScenarioInput;

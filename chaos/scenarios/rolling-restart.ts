@@ -12,5 +12,6 @@ export const rollingRestart = {
     { name: 'restart in syd', fault: { type: 'restart', region: 'syd', count: 1 }, holdSeconds: 6 },
   ],
   settleSeconds: 8,
+  detectors: ['statsz.maxPerServerPerSecond', 'statsz.maxExcessPerRestart'],
   thresholds: {},
 } satisfies ScenarioInput;

@@ -17,5 +17,6 @@ export const statszStorm = {
     { name: 'restart iad-3', fault: { type: 'restart', servers: ['iad-3'] }, holdSeconds: 6 },
   ],
   settleSeconds: 5,
+  detectors: ['statsz.maxPerServerPerSecond', 'statsz.maxExcessPerRestart'],
   thresholds: {},
 } satisfies ScenarioInput;

@@ -192,6 +192,13 @@ export const stepRecord = z.object({
 export const faultRecord = z.object({
   ...base,
   kind: z.literal('fault'),
+  /**
+   * One id per applied fault (`f1`, `f2`, ...), the same on its `applied` and `reverted` records,
+   * so the verdict pairs them by id. Absent only in timelines written before ids existed.
+   */
+  id: z.string().optional(),
+  /** Index of the step (in the run's flat list of played steps) that applied it. */
+  step: count.optional(),
   /** Fault type: latency, blackhole, partition, kill, restart, ... */
   fault: z.string(),
   phase: z.enum(['applied', 'reverted']),
