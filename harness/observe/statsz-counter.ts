@@ -18,7 +18,7 @@ export interface StatszCounterOptions {
   minMsgs?: number;
 }
 
-interface Bucket { second: number; serverId: string; serverName: string; msgs: number; bytes: number }
+interface Bucket { second: number; serverId: string; serverName: string; msgs: number; bytes: number; offsetsMs: number[] }
 interface Run { serverName: string; times: number[]; bytes: number }
 
 /** Most timestamps (sorted) inside any window [x, x + windowMs]. */
@@ -56,8 +56,9 @@ export class StatszCounter {
     this.#totalBytes += m.bytes;
     const second = Math.floor(m.t / 1000) * 1000;
     const bkey = `${second}:${m.serverId}`;
-    const b = this.#buckets.get(bkey) ?? { second, serverId: m.serverId, serverName: m.serverName, msgs: 0, bytes: 0 };
+    const b = this.#buckets.get(bkey) ?? { second, serverId: m.serverId, serverName: m.serverName, msgs: 0, bytes: 0, offsetsMs: [] };
     b.msgs += 1;
+    b.offsetsMs.push(m.t - second);
     b.bytes += m.bytes;
     this.#buckets.set(bkey, b);
 
@@ -83,7 +84,7 @@ export class StatszCounter {
     for (const [key, b] of this.#buckets) {
       if (!opts.final && b.second + 1000 > now - grace) continue;
       this.#buckets.delete(key);
-      statsz.push({ t: now, kind: 'statsz', second: b.second, serverId: b.serverId, serverName: b.serverName, msgs: b.msgs, bytes: b.bytes, observedOn: this.observedOn });
+      statsz.push({ t: now, kind: 'statsz', second: b.second, serverId: b.serverId, serverName: b.serverName, msgs: b.msgs, bytes: b.bytes, offsetsMs: b.offsetsMs, observedOn: this.observedOn });
     }
     statsz.sort((x, y) => x.second - y.second || x.serverName.localeCompare(y.serverName) || x.serverId.localeCompare(y.serverId));
     const bursts: StatszBurstRecord[] = [];

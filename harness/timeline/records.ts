@@ -48,6 +48,11 @@ export const statszRecord = z.object({
   serverName: z.string(),
   msgs: count,
   bytes: count,
+  /**
+   * Receive time of each message, ms after `second` (0..999), so rates can be judged over a
+   * sliding window, not only per wall-clock second. Absent in timelines written before it existed.
+   */
+  offsetsMs: z.array(count).optional(),
   /** Server name the subscription is on. */
   observedOn: z.string(),
 });
