@@ -1,7 +1,7 @@
 // Two variants' verdicts side by side (`--compare stock,patched`), with the ratio b/a of each
 // observed value where both are numbers.
 import Table from 'cli-table3';
-import type { Verdict } from '../verdict/result.ts';
+import { runWord, statusWord, type Verdict } from '../verdict/result.ts';
 
 export interface ComparedVerdict { variant: string; verdict: Verdict }
 
@@ -32,7 +32,7 @@ export function comparisonRows(a: ComparedVerdict, b: ComparedVerdict): Comparis
   return names.map((name) => {
     const x = a.verdict.results.find((r) => r.name === name);
     const y = b.verdict.results.find((r) => r.name === name);
-    const cell = (r: typeof x): string => (r ? `${r.observed} ${r.pass ? 'PASS' : 'FAIL'}` : 'not checked');
+    const cell = (r: typeof x): string => (r ? `${r.observed} ${statusWord(r.status)}` : 'not checked');
     const bound = x && y && x.bound !== y.bound ? `${x.bound} | ${y.bound}` : (x ?? y)!.bound;
     return { name, bound, a: cell(x), b: cell(y), ratio: ratioOf(x?.observedValue, y?.observedValue) };
   });
@@ -41,7 +41,6 @@ export function comparisonRows(a: ComparedVerdict, b: ComparedVerdict): Comparis
 export function renderComparison(a: ComparedVerdict, b: ComparedVerdict): string {
   const table = new Table({ head: ['threshold', 'bound', a.variant, b.variant, `${b.variant} / ${a.variant}`], style: { head: [], border: [] } });
   for (const r of comparisonRows(a, b)) table.push([r.name, r.bound, r.a, r.b, formatRatio(r.ratio)]);
-  const outcome = (v: Verdict): string => (v.incomplete ? 'INCOMPLETE' : v.pass ? 'PASS' : 'FAIL');
-  table.push(['verdict', '', outcome(a.verdict), outcome(b.verdict), '']);
+  table.push(['verdict', '', runWord(a.verdict), runWord(b.verdict), '']);
   return table.toString();
 }

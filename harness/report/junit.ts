@@ -18,10 +18,12 @@ const attrs = (a: Record<string, string | number>): string =>
 export function renderJunit(s: RunSummary): string {
   const suite = `brownout.${s.scenario}`;
   const cases = s.verdict.results.map((r) => {
-    const head = `    <testcase${attrs({ name: r.name, classname: suite, time: 0 })}>`;
-    const body = r.pass
-      ? `      <system-out>${escapeXml([`observed ${r.observed}, bound ${r.bound}`, ...r.evidence].join('\n'))}</system-out>`
-      : `      <failure${attrs({ message: `observed ${r.observed}, bound ${r.bound}`, type: 'threshold' })}>${escapeXml(r.evidence.join('\n'))}</failure>`;
+    const head = `    <testcase${attrs({ name: `${r.name} (${r.role})`, classname: suite, time: 0 })}>`;
+    const body = r.status === 'fail'
+      ? `      <failure${attrs({ message: `${r.role} failed: observed ${r.observed}, bound ${r.bound}`, type: r.role })}>${escapeXml(r.evidence.join('\n'))}</failure>`
+      : r.status === 'n/a'
+        ? `      <skipped${attrs({ message: r.evidence.join('; ') })}/>`
+        : `      <system-out>${escapeXml([`observed ${r.observed}, bound ${r.bound}`, ...r.evidence].join('\n'))}</system-out>`;
     return [head, body, '    </testcase>'].join('\n');
   });
   if (s.incomplete) {
@@ -33,11 +35,12 @@ export function renderJunit(s: RunSummary): string {
   }
   const failures = s.verdict.results.filter((r) => !r.pass).length + (s.incomplete ? 1 : 0);
   const tests = s.verdict.results.length + (s.incomplete ? 1 : 0);
+  const skipped = s.verdict.results.filter((r) => r.status === 'n/a').length;
   const props = { variant: s.variant, seed: String(s.seed), startedAt: s.startedAt, endedAt: s.endedAt, incomplete: String(s.incomplete) };
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${attrs({ name: 'brownout', tests, failures, errors: 0, time: s.durationSeconds })}>`,
-    `  <testsuite${attrs({ name: suite, tests, failures, errors: 0, skipped: 0, time: s.durationSeconds, timestamp: s.startedAt })}>`,
+    `  <testsuite${attrs({ name: suite, tests, failures, errors: 0, skipped, time: s.durationSeconds, timestamp: s.startedAt })}>`,
     '    <properties>',
     ...Object.entries(props).map(([name, value]) => `      <property${attrs({ name, value })}/>`),
     '    </properties>',

@@ -14,12 +14,14 @@ const verdict: Verdict = {
   pass: false,
   incomplete: false,
   results: [
-    { name: 'recovery.maxSeconds', bound: '≤ 10 s', observed: '1 link(s) not recovered', observedValue: null, pass: false,
+    { name: 'recovery.maxSeconds', role: 'detector', bound: '≤ 10 s', observed: '1 link(s) not recovered', observedValue: null, status: 'fail', pass: false,
       evidence: ['iad-2 → lhr gateway in handshake since 8.0 s before heal of blackhole iad→lhr, still at end of run'] },
-    { name: 'statsz.maxPerServerPerSecond', bound: '≤ 4 msgs/s per server', observed: '21 msgs/s', observedValue: 21, pass: false,
+    { name: 'statsz.maxPerServerPerSecond', role: 'guard', bound: '≤ 4 msgs/s per server', observed: '21 msgs/s', observedValue: 21, status: 'fail', pass: false,
       evidence: ['lhr-1 sent 21 STATSZ in second 14:03:05', 'odd <tag> & "quotes" \'single\' | pipe \u0007bell'] },
-    { name: 'memory.maxRssMiB', bound: '≤ 256 MiB', observed: '40.0 MiB', observedValue: 40, pass: true, evidence: ['highest: iad-1 RSS 40.0 MiB at 14:03:02'] },
+    { name: 'memory.maxRssMiB', role: 'guard', bound: '≤ 256 MiB', observed: '40.0 MiB', observedValue: 40, status: 'pass', pass: true, evidence: ['highest: iad-1 RSS 40.0 MiB at 14:03:02'] },
   ],
+  detectorsFailed: ['recovery.maxSeconds'],
+  guardsFailed: ['statsz.maxPerServerPerSecond'],
 };
 
 const input = (over: Partial<RunReportInput> = {}): RunReportInput => ({
@@ -42,7 +44,7 @@ describe('report', () => {
     assert.match(xml, /<testsuite name="brownout\.stuck-gateway" tests="3" failures="2"/);
     assert.equal(count(xml, '<testcase '), 3);
     assert.equal(count(xml, '<failure '), 2);
-    assert.match(xml, /<failure message="observed 21 msgs\/s, bound ≤ 4 msgs\/s per server" type="threshold">lhr-1 sent 21 STATSZ/);
+    assert.match(xml, /<testcase name="statsz.maxPerServerPerSecond \(guard\)"[^>]*>\n\s*<failure message="guard failed: observed 21 msgs\/s, bound ≤ 4 msgs\/s per server" type="guard">lhr-1 sent 21 STATSZ/);
     assert.ok(xml.includes('odd &lt;tag&gt; &amp; &quot;quotes&quot; &apos;single&apos; | pipe bell'));
     assert.ok(!xml.includes('\u0007'));
     // Nothing unescaped slipped into text: every & starts an entity.
@@ -65,13 +67,13 @@ describe('report', () => {
       { pass: false, incomplete: false, durationSeconds: 150, startedAt: '2026-11-25T14:03:00.000Z' });
     const md = readFileSync(join(dir, 'summary.md'), 'utf8');
     assert.match(md, /^# stuck-gateway on v2\.10\.14: FAIL/);
-    assert.match(md, /\| statsz\.maxPerServerPerSecond \| ≤ 4 msgs\/s per server \| 21 msgs\/s \| \*\*FAIL\*\* \|/);
+    assert.match(md, /\| statsz\.maxPerServerPerSecond \| guard \| ≤ 4 msgs\/s per server \| 21 msgs\/s \| \*\*FAIL\*\* \|/);
     assert.ok(md.includes('odd <tag>'));
     assert.equal(count(readFileSync(join(dir, 'junit.xml'), 'utf8'), '<testcase '), 3);
   });
 
   it('report - the runner saying incomplete makes the summary incomplete and not passing', () => {
-    const s = buildRunSummary(input({ incomplete: true, verdict: { pass: true, incomplete: false, results: [] } }));
+    const s = buildRunSummary(input({ incomplete: true, verdict: { pass: true, incomplete: false, results: [], detectorsFailed: [], guardsFailed: [] } }));
     assert.deepEqual({ pass: s.pass, incomplete: s.incomplete }, { pass: false, incomplete: true });
   });
 
@@ -107,10 +109,11 @@ describe('report', () => {
     const patched: Verdict = {
       pass: true, incomplete: false,
       results: [
-        { name: 'statsz.maxPerServerPerSecond', bound: '≤ 4 msgs/s per server', observed: '2 msgs/s', observedValue: 2, pass: true, evidence: [] },
-        { name: 'recovery.maxSeconds', bound: '≤ 10 s', observed: '2.5 s', observedValue: 2.5, pass: true, evidence: [] },
-        { name: 'probe.maxGapSeconds', bound: '≤ 2 s', observed: '0.1 s', observedValue: 0.1, pass: true, evidence: [] },
+        { name: 'statsz.maxPerServerPerSecond', role: 'guard', bound: '≤ 4 msgs/s per server', observed: '2 msgs/s', observedValue: 2, status: 'pass', pass: true, evidence: [] },
+        { name: 'recovery.maxSeconds', role: 'guard', bound: '≤ 10 s', observed: '2.5 s', observedValue: 2.5, status: 'pass', pass: true, evidence: [] },
+        { name: 'probe.maxGapSeconds', role: 'guard', bound: '≤ 2 s', observed: '0.1 s', observedValue: 0.1, status: 'pass', pass: true, evidence: [] },
       ],
+      detectorsFailed: [], guardsFailed: [],
     };
     const rows = comparisonRows({ variant: 'v2.10.14', verdict }, { variant: 'v2.10.14+brownout', verdict: patched });
     assert.deepEqual(rows.map((r) => [r.name, r.ratio]), [
@@ -130,8 +133,8 @@ describe('report', () => {
 describe('report failures', () => {
   it('report - failures list each failed threshold with its evidence and nothing for passes', () => {
     const out = renderFailures(verdict);
-    assert.match(out, /^recovery\.maxSeconds: observed 1 link\(s\) not recovered, bound ≤ 10 s\n  - iad-2 → lhr gateway in handshake/);
-    assert.ok(out.includes('statsz.maxPerServerPerSecond: observed 21 msgs/s'));
+    assert.match(out, /^recovery\.maxSeconds \(detector\): observed 1 link\(s\) not recovered, bound ≤ 10 s\n  - iad-2 → lhr gateway in handshake/);
+    assert.ok(out.includes('statsz.maxPerServerPerSecond (guard): observed 21 msgs/s'));
     assert.ok(!out.includes('memory.maxRssMiB'));
   });
 });

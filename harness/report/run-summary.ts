@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../../core/errors.ts';
-import type { Verdict } from '../verdict/result.ts';
+import { runWord, type Verdict } from '../verdict/result.ts';
 import { thresholdsSchema, type Thresholds } from '../verdict/thresholds.ts';
 
 export interface RunReportInput {
@@ -20,11 +20,12 @@ export interface RunReportInput {
 }
 
 const thresholdResult = z.object({
-  name: z.string(), bound: z.string(), observed: z.string(), observedValue: z.number().nullable(), pass: z.boolean(), evidence: z.array(z.string()),
+  name: z.string(), role: z.enum(['detector', 'guard']), bound: z.string(), observed: z.string(), observedValue: z.number().nullable(),
+  status: z.enum(['pass', 'fail', 'n/a']), pass: z.boolean(), evidence: z.array(z.string()),
 }).strict();
 
 export const runSummarySchema = z.object({
-  format: z.literal('brownout.summary/1'),
+  format: z.literal('brownout.summary/2'),
   scenario: z.string(),
   variant: z.string(),
   seed: z.union([z.number(), z.string()]),
@@ -35,7 +36,13 @@ export const runSummarySchema = z.object({
   pass: z.boolean(),
   incomplete: z.boolean(),
   thresholds: thresholdsSchema,
-  verdict: z.object({ pass: z.boolean(), incomplete: z.boolean(), results: z.array(thresholdResult) }).strict(),
+  verdict: z.object({
+    pass: z.boolean(), incomplete: z.boolean(), results: z.array(thresholdResult),
+    /** The scenario's detectors that failed: what it caught. */
+    detectorsFailed: z.array(z.string()),
+    /** Every other threshold that failed, reported beside. */
+    guardsFailed: z.array(z.string()),
+  }).strict(),
 }).strict();
 
 export type RunSummary = z.infer<typeof runSummarySchema>;
@@ -48,7 +55,7 @@ export function buildRunSummary(input: RunReportInput): RunSummary {
   const startedAt = iso(input.startedAt);
   const endedAt = iso(input.endedAt);
   return {
-    format: 'brownout.summary/1',
+    format: 'brownout.summary/2',
     scenario: input.scenario,
     variant: input.variant,
     seed: input.seed,
@@ -58,13 +65,16 @@ export function buildRunSummary(input: RunReportInput): RunSummary {
     pass: input.verdict.pass && !incomplete,
     incomplete,
     thresholds: input.thresholds,
-    verdict: { pass: input.verdict.pass, incomplete: input.verdict.incomplete, results: input.verdict.results },
+    verdict: {
+      pass: input.verdict.pass, incomplete: input.verdict.incomplete, results: input.verdict.results,
+      detectorsFailed: input.verdict.detectorsFailed, guardsFailed: input.verdict.guardsFailed,
+    },
   };
 }
 
 /** `PASS`, `FAIL` or `INCOMPLETE` (an incomplete run never passes, whatever its thresholds say). */
 export function outcomeOf(s: Pick<RunSummary, 'pass' | 'incomplete'>): 'PASS' | 'FAIL' | 'INCOMPLETE' {
-  return s.incomplete ? 'INCOMPLETE' : s.pass ? 'PASS' : 'FAIL';
+  return runWord(s) as 'PASS' | 'FAIL' | 'INCOMPLETE';
 }
 
 /** Read `<runDir>/summary.json` back; a damaged file names every problem. */

@@ -209,7 +209,7 @@ export async function runScenario(opts: RunOptions): Promise<RunResult> {
     if (error && !interrupted) throw error;
 
     const incomplete = !completed;
-    const verdict = judge(records, thresholds);
+    const verdict = judge(records, thresholds, { detectors: scenario.detectors });
     writeRunReports(runDir, {
       scenario: scenario.name, variant, seed, startedAt, endedAt: new Date(), verdict, thresholds, incomplete,
     });

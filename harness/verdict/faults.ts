@@ -2,6 +2,8 @@
 import type { FaultRecord, StepRecord } from '../timeline/records.ts';
 
 export interface FaultWindow {
+  /** The runner's fault id (`f3`), when the timeline has ids. */
+  id?: string;
   fault: string;
   targets: string[];
   /** `blackhole iad→lhr` */
@@ -14,23 +16,35 @@ export interface FaultWindow {
   begun: number;
   /** null: never reverted before the run ended. */
   reverted: number | null;
+  /** As applied (after defaults), e.g. the packet-loss model that ran. */
+  attributes: Record<string, unknown>;
 }
 
 const keyOf = (r: FaultRecord): string => `${r.fault}|${[...r.targets].sort().join(',')}`;
 
-// A step start further back than this is not the step that applied the fault.
+// Timelines written before fault ids existed: a step start further back than this is not the
+// step that applied the fault.
 const STEP_LOOKBACK_MS = 120_000;
 
-/** Each `reverted` closes the oldest open `applied` of the same fault type and targets. */
+/**
+ * Pairs `applied` and `reverted` by fault id, and finds the step that applied each by its step
+ * index. Records without ids (older timelines) pair as before: each `reverted` closes the oldest
+ * open `applied` of the same fault type and targets, and the step is the last one started before.
+ */
 export function faultWindows(faults: readonly FaultRecord[], steps: readonly StepRecord[] = []): FaultWindow[] {
-  const starts = steps.filter((s) => s.phase === 'start').map((s) => s.t).sort((a, b) => a - b);
-  const begunAt = (t: number): number => starts.filter((s) => s <= t && t - s <= STEP_LOOKBACK_MS).pop() ?? t;
+  const starts = steps.filter((s) => s.phase === 'start').sort((a, b) => a.t - b.t);
+  const stepStart = new Map(starts.map((s) => [s.index, s.t]));
+  const begunAt = (r: FaultRecord): number => (r.step !== undefined ? stepStart.get(r.step) : undefined)
+    ?? starts.filter((s) => s.t <= r.t && r.t - s.t <= STEP_LOOKBACK_MS).pop()?.t ?? r.t;
   const out: FaultWindow[] = [];
   const open = new Map<string, FaultWindow[]>();
   for (const r of [...faults].sort((a, b) => a.t - b.t)) {
-    const key = keyOf(r);
+    const key = r.id ?? keyOf(r);
     if (r.phase === 'applied') {
-      const w: FaultWindow = { fault: r.fault, targets: r.targets, label: `${r.fault} ${r.targets.join(', ')}`, applied: r.t, begun: begunAt(r.t), reverted: null };
+      const w: FaultWindow = {
+        ...(r.id !== undefined ? { id: r.id } : {}), fault: r.fault, targets: r.targets, label: `${r.fault} ${r.targets.join(', ')}`,
+        applied: r.t, begun: Math.min(begunAt(r), r.t), reverted: null, attributes: r.attributes ?? {},
+      };
       out.push(w);
       open.set(key, [...(open.get(key) ?? []), w]);
     } else {

@@ -4,7 +4,15 @@ import { judge } from './judge.ts';
 import type { ThresholdResult } from './result.ts';
 import type { Thresholds } from './thresholds.ts';
 import { DEFAULT_THRESHOLDS } from './thresholds.ts';
-import { burst, completeRun, fault, link, probe, restarted, run, statsz, steadyProbe, step, varz } from './timeline-fixtures.ts';
+import { judgeContext } from './context.ts';
+import { T0, completeRun, fault, faultById, link, probe, restarted, run, spread, statsz, statszAt, steadyProbe, step, varz } from './timeline-fixtures.ts';
+
+/** One STATSZ every 10 s from `server` over [fromS, toS): its rate when nothing restarts. */
+const quiet = (server: string, id: string, fromS: number, toS: number) => {
+  const out = [];
+  for (let s = fromS + 1; s < toS; s += 10) out.push(statszAt(s, server, id, [0]));
+  return out;
+};
 
 interface Case {
   name: string;
@@ -101,79 +109,111 @@ const cases: Case[] = [
     pass: false, observed: '1 stuck', evidence: ['iad-2 → lhr gateway in handshake since 14:03:22, 37.7 s before end of run (2.3 s after heal of blackhole iad→lhr)'],
   },
   {
+    name: 'none stuck - a link that dropped only inside the final window is not stuck (one late sample cannot fail a run)',
+    thresholds: { recovery: { noneStuck: true, stuckWindowSeconds: 5 } },
+    records: completeRun(60, link(0, 'iad-2', 'lhr', 'up'), link(58, 'iad-2', 'lhr', 'down')),
+    pass: true, observed: '0 stuck', evidence: ['iad-2 → lhr gateway down only for the last 2.0 s: inside the final window, not judged stuck'],
+  },
+  {
     name: 'none stuck - no link records at all fails',
     thresholds: { recovery: { noneStuck: true } },
     records: completeRun(60, ...blackhole),
     pass: false, observed: 'no link records',
   },
-  // statsz.maxPerServerPerSecond
+  // statsz.maxPerServerPerSecond (sliding 1 s per server ID, from the first step on)
   {
-    name: 'statsz per second - 21 from one server in one second fails at 4',
-    thresholds: { statsz: { maxPerServerPerSecond: 4 } },
-    records: completeRun(60, statsz(4, 'lhr-1', 'A', 1), statsz(5, 'lhr-1', 'A', 21), statsz(5, 'iad-1', 'C', 1), burst(5, 'lhr-1', 'A', 19)),
-    pass: false, observed: '21 msgs/s', evidence: ['lhr-1 sent 21 STATSZ in second 14:03:05', 'burst: lhr-1 [A] 19 STATSZ'],
+    name: 'statsz per second - 21 from one server ID within a second fails at 3',
+    thresholds: { statsz: { maxPerServerPerSecond: 3 } },
+    records: completeRun(60, statszAt(4, 'lhr-1', 'A', [0]), statszAt(5, 'lhr-1', 'A', spread(21)), statszAt(5, 'iad-1', 'C', [500])),
+    pass: false, observed: '21 msgs/s', evidence: ['lhr-1 [A] sent 21 STATSZ in the 1 s from 14:03:05.000'],
   },
   {
-    name: 'statsz per second - one a second from every server passes',
-    thresholds: { statsz: { maxPerServerPerSecond: 4 } },
-    records: completeRun(60, statsz(4, 'lhr-1', 'A', 1), statsz(5, 'lhr-1', 'A', 2), statsz(5, 'iad-1', 'C', 1)),
-    pass: true, observed: '2 msgs/s', evidence: ['highest: lhr-1 sent 2 STATSZ in second 14:03:05'],
+    name: 'statsz per second - a burst that straddles a second boundary is judged whole',
+    thresholds: { statsz: { maxPerServerPerSecond: 3 } },
+    records: completeRun(60, statszAt(5, 'lhr-1', 'A', [800, 850, 900]), statszAt(6, 'lhr-1', 'A', [0, 50, 100])),
+    pass: false, observed: '6 msgs/s', evidence: ['lhr-1 [A] sent 6 STATSZ in the 1 s from 14:03:05.800'],
   },
   {
-    name: 'statsz per second - a restart\'s old and new IDs count as one server',
-    thresholds: { statsz: { maxPerServerPerSecond: 4 } },
-    records: completeRun(60, statsz(5, 'lhr-1', 'old', 3), statsz(5, 'lhr-1', 'new', 3)),
-    pass: false, observed: '6 msgs/s', evidence: ['lhr-1 sent 6 STATSZ in second 14:03:05 (from 2 server IDs)'],
+    name: 'statsz per second - one a second from every server passes (two a hair under a second apart count together)',
+    thresholds: { statsz: { maxPerServerPerSecond: 3 } },
+    records: completeRun(60, statszAt(4, 'lhr-1', 'A', [0]), statszAt(5, 'lhr-1', 'A', [0, 999]), statszAt(5, 'iad-1', 'C', [10])),
+    pass: true, observed: '2 msgs/s', evidence: ['highest: lhr-1 [A] sent 2 STATSZ in the 1 s from 14:03:05.000'],
   },
   {
-    name: 'statsz per second - two subscriptions seeing the same messages are not summed',
-    thresholds: { statsz: { maxPerServerPerSecond: 4 } },
-    records: completeRun(60, statsz(5, 'lhr-1', 'A', 3, 3000, 'syd-1'), statsz(5, 'lhr-1', 'A', 3, 3000, 'iad-3')),
+    name: "statsz per second - a restart's old and new IDs are judged apart",
+    thresholds: { statsz: { maxPerServerPerSecond: 3 } },
+    records: completeRun(60, statszAt(5, 'lhr-1', 'old', [0, 10, 20]), statszAt(5, 'lhr-1', 'new', [500, 510, 520])),
     pass: true, observed: '3 msgs/s',
   },
   {
+    name: 'statsz per second - two subscriptions seeing the same messages are not summed',
+    thresholds: { statsz: { maxPerServerPerSecond: 3 } },
+    records: completeRun(60, statszAt(5, 'lhr-1', 'A', [0, 1, 2], 'syd-1'), statszAt(5, 'lhr-1', 'A', [0, 1, 2], 'iad-3')),
+    pass: true, observed: '3 msgs/s',
+  },
+  {
+    name: 'statsz per second - the cold-start burst before the first step is reported, not judged',
+    thresholds: { statsz: { maxPerServerPerSecond: 3 } },
+    records: completeRun(60, statszAt(2, 'lhr-1', 'A', spread(15)), step(10, 0, 'start'), statszAt(12, 'lhr-1', 'A', [0])),
+    pass: true, observed: '1 msgs/s', evidence: ['boot (before the first step, not judged): lhr-1 [A] sent 15 STATSZ'],
+  },
+  {
+    name: 'statsz per second - older timelines without offsets count per second',
+    thresholds: { statsz: { maxPerServerPerSecond: 3 } },
+    records: completeRun(60, statsz(5, 'lhr-1', 'A', 7)),
+    pass: false, observed: '7 msgs/s',
+  },
+  {
     name: 'statsz per second - no statsz records: n/a',
-    thresholds: { statsz: { maxPerServerPerSecond: 4 } },
+    thresholds: { statsz: { maxPerServerPerSecond: 3 } },
     records: completeRun(60),
-    pass: true, observed: 'n/a', evidence: ['n/a: no statsz records'],
+    pass: true, observed: 'n/a', evidence: ['n/a: the STATSZ subscription saw no message'],
   },
-  // statsz.maxBytesPerRestart
+  // statsz.maxExcessPerRestart: lhr-1 sends one STATSZ every 10 s when nothing restarts.
   {
-    name: 'statsz per restart - bytes in the window under the bound pass; later seconds not counted',
-    thresholds: { statsz: { maxBytesPerRestart: 10_000, restartWindowSeconds: 10 } },
-    records: completeRun(60, fault(5.4, 'restart', 'applied', 'lhr-1'), statsz(5, 'lhr-1', 'A', 3), statsz(6, 'iad-1', 'C', 1), statsz(14, 'lhr-1', 'B', 4), statsz(16, 'lhr-1', 'B', 50)),
-    pass: true, observed: '7.8 KiB', evidence: ['restart lhr-1 at 14:03:05: 7.8 KiB STATSZ in 10 s, 1 server(s)'],
-  },
-  {
-    name: 'statsz per restart - a storm over the bound fails, divided by restarted servers',
-    thresholds: { statsz: { maxBytesPerRestart: 10_000 } },
-    records: completeRun(60, fault(5, 'restart', 'applied', 'lhr-1', 'lhr-2'), statsz(5, 'lhr-1', 'A', 21), statsz(5, 'lhr-2', 'B', 21)),
-    pass: false, observed: '20.5 KiB', evidence: ['2 server(s) → 20.5 KiB per restart'],
+    name: "statsz excess - a restarted server's burst above its baseline fails; its peers are reported beside",
+    thresholds: { statsz: { maxExcessPerRestart: 6, restartWindowSeconds: 5 } },
+    records: completeRun(60, step(0, 0, 'start'), ...quiet('lhr-1', 'A', 0, 20), step(20, 1, 'start'), faultById(20.2, 'f1', 1, 'restart', 'applied', 'lhr-1'),
+      statszAt(20, 'lhr-1', 'B', spread(12, 300, 500)), statszAt(21, 'iad-1', 'C', [0, 5]), faultById(26, 'f1', 1, 'restart', 'reverted', 'lhr-1'), ...quiet('lhr-1', 'B', 30, 60)),
+    pass: false, observed: '12 msgs', evidence: ['restart lhr-1 at 14:03:20: lhr-1 sent 12 STATSZ (11.7 KiB) in 5.0 s, 12 above its baseline; peers sent 2 (2.0 KiB), 2 above theirs'],
   },
   {
-    name: 'statsz per restart - a kill is counted from the kill to the window after it is back',
-    thresholds: { statsz: { maxBytesPerRestart: 10_000, restartWindowSeconds: 5 } },
-    records: completeRun(60, fault(5, 'kill', 'applied', 'lhr-1'), fault(20, 'kill', 'reverted', 'lhr-1'), statsz(22, 'lhr-1', 'B', 21), statsz(26, 'lhr-1', 'B', 50)),
-    pass: false, observed: '20.5 KiB',
+    name: 'statsz excess - a rate-limited restart (one a second at most) passes',
+    thresholds: { statsz: { maxExcessPerRestart: 6, restartWindowSeconds: 5 } },
+    records: completeRun(60, step(0, 0, 'start'), ...quiet('lhr-1', 'A', 0, 20), step(20, 1, 'start'), faultById(20.2, 'f1', 1, 'restart', 'applied', 'lhr-1'),
+      statszAt(20, 'lhr-1', 'B', [300]), statszAt(21, 'lhr-1', 'B', [300]), statszAt(22, 'lhr-1', 'B', [300]), faultById(26, 'f1', 1, 'restart', 'reverted', 'lhr-1'), ...quiet('lhr-1', 'B', 30, 60)),
+    pass: true, observed: '3 msgs',
   },
   {
-    name: 'statsz per restart - counted from the start of the step that restarted, not the later applied record',
-    thresholds: { statsz: { maxBytesPerRestart: 10_000, restartWindowSeconds: 5 } },
-    records: completeRun(60, step(3, 0, 'start'), statsz(4, 'lhr-1', 'B', 21), fault(8, 'restart', 'applied', 'lhr-1'), step(8, 0, 'end'), statsz(14, 'lhr-1', 'B', 50)),
-    pass: false, observed: '20.5 KiB', evidence: ['restart lhr-1 at 14:03:08: 20.5 KiB STATSZ in 10 s'],
+    name: 'statsz excess - counted from the start of the step that restarted, not the later applied record',
+    thresholds: { statsz: { maxExcessPerRestart: 6, restartWindowSeconds: 5 } },
+    records: completeRun(60, step(3, 0, 'start'), statszAt(4, 'lhr-1', 'B', spread(21)), faultById(8, 'f1', 0, 'restart', 'applied', 'lhr-1'), faultById(9, 'f1', 0, 'restart', 'reverted', 'lhr-1')),
+    pass: false, observed: '21 msgs', evidence: ['restart lhr-1 at 14:03:03: lhr-1 sent 21 STATSZ'],
   },
   {
-    name: 'statsz per restart - divided by the servers seen restarting when the fault targets a region',
-    thresholds: { statsz: { maxBytesPerRestart: 10_000 } },
-    records: completeRun(60, fault(5, 'upgrade', 'applied', 'lhr'), restarted(6, 'lhr-1', 'B', 'A'), restarted(8, 'lhr-2', 'D', 'C'),
-      statsz(6, 'lhr-1', 'B', 11), statsz(8, 'lhr-2', 'D', 11)),
-    pass: false, observed: '10.7 KiB', evidence: ['upgrade lhr at 14:03:05: 21.5 KiB STATSZ in 10 s, 2 server(s)'],
+    name: 'statsz excess - a kill is counted from when the server is back',
+    thresholds: { statsz: { maxExcessPerRestart: 6, restartWindowSeconds: 5 } },
+    records: completeRun(60, step(0, 0, 'start'), faultById(5, 'f1', 0, 'kill', 'applied', 'lhr-1'), faultById(20, 'f1', 0, 'kill', 'reverted', 'lhr-1'), statszAt(22, 'lhr-1', 'B', spread(21))),
+    pass: false, observed: '21 msgs',
   },
   {
-    name: 'statsz per restart - no restarts: n/a',
-    thresholds: { statsz: { maxBytesPerRestart: 10_000 } },
-    records: completeRun(60, ...blackhole, statsz(5, 'lhr-1', 'A', 21)),
+    name: 'statsz excess - each server seen restarting under a region-wide upgrade is judged',
+    thresholds: { statsz: { maxExcessPerRestart: 6, restartWindowSeconds: 5 } },
+    records: completeRun(60, step(5, 0, 'start'), faultById(5, 'f1', 0, 'upgrade', 'applied', 'lhr'), restarted(6, 'lhr-1', 'B', 'A'), restarted(7, 'lhr-2', 'D', 'C'),
+      statszAt(6, 'lhr-1', 'B', spread(9)), statszAt(7, 'lhr-2', 'D', [0, 400])),
+    pass: false, observed: '9 msgs', evidence: ['upgrade lhr at 14:03:05: lhr-1 sent 9 STATSZ', 'upgrade lhr at 14:03:05: lhr-2 sent 2 STATSZ'],
+  },
+  {
+    name: 'statsz excess - no restarts: n/a',
+    thresholds: { statsz: { maxExcessPerRestart: 6 } },
+    records: completeRun(60, ...blackhole, statszAt(5, 'lhr-1', 'A', spread(21))),
     pass: true, observed: 'n/a', evidence: ['n/a: no restart, kill or upgrade fault in the run'],
+  },
+  {
+    name: 'statsz excess - restarts but no STATSZ seen: n/a',
+    thresholds: { statsz: { maxExcessPerRestart: 6 } },
+    records: completeRun(60, faultById(5, 'f1', 0, 'restart', 'applied', 'lhr-1'), faultById(6, 'f1', 0, 'restart', 'reverted', 'lhr-1')),
+    pass: true, observed: 'n/a', evidence: ['n/a: 1 restart(s) but the STATSZ subscription saw no message'],
   },
   // memory.maxRssMiB
   {
@@ -320,14 +360,37 @@ describe('judge', () => {
     assert.deepEqual(v.results.filter((r) => !r.pass), []);
     assert.deepEqual({ pass: v.pass, incomplete: v.incomplete }, { pass: true, incomplete: false });
     assert.deepEqual(v.results.map((r) => r.name), [
-      'recovery.maxSeconds', 'recovery.noneStuck', 'statsz.maxPerServerPerSecond', 'statsz.maxBytesPerRestart', 'memory.maxRssMiB',
+      'recovery.maxSeconds', 'recovery.noneStuck', 'statsz.maxPerServerPerSecond', 'statsz.maxExcessPerRestart', 'memory.maxRssMiB',
       'memory.maxGrowthRatio', 'probe.maxLossOutsideFaults', 'probe.maxResumeSeconds', 'probe.maxGapSeconds',
     ]);
   });
 
   it('judge - thresholds left out or null are not reported', () => {
     const v = judge(completeRun(10), { recovery: { maxSeconds: null, noneStuck: false }, statsz: { maxPerServerPerSecond: null } });
-    assert.deepEqual(v, { pass: true, incomplete: false, results: [] });
+    assert.deepEqual(v, { pass: true, incomplete: false, results: [], detectorsFailed: [], guardsFailed: [] });
+  });
+
+  it('judge - a detector with nothing to judge fails with "no data"; a guard with nothing to judge is n/a', () => {
+    const v = judge(completeRun(60, link(0, 'iad-1', 'lhr', 'up')), { statsz: { maxPerServerPerSecond: 3, maxExcessPerRestart: 6 } }, { detectors: ['statsz.maxPerServerPerSecond'] });
+    const [detector, guard] = v.results;
+    assert.deepEqual([detector!.name, detector!.role, detector!.status, detector!.pass, detector!.observed], ['statsz.maxPerServerPerSecond', 'detector', 'fail', false, 'no data']);
+    assert.match(detector!.evidence[0]!, /^no data: .*the STATSZ subscription saw no message/);
+    assert.deepEqual([guard!.name, guard!.role, guard!.status, guard!.pass, guard!.observed], ['statsz.maxExcessPerRestart', 'guard', 'n/a', true, 'n/a']);
+    assert.deepEqual({ pass: v.pass, detectorsFailed: v.detectorsFailed, guardsFailed: v.guardsFailed }, { pass: false, detectorsFailed: ['statsz.maxPerServerPerSecond'], guardsFailed: [] });
+  });
+
+  it('judge - a failed run names which detector and which guard failed', () => {
+    const records = completeRun(60, link(0, 'iad-2', 'lhr', 'up'), ...blackhole, link(12, 'iad-2', 'lhr', 'handshake'), step(2, 0, 'start'), statszAt(30, 'lhr-1', 'A', spread(9)));
+    const v = judge(records, { recovery: { noneStuck: true }, statsz: { maxPerServerPerSecond: 3 } }, { detectors: ['recovery.noneStuck'] });
+    assert.deepEqual({ detectorsFailed: v.detectorsFailed, guardsFailed: v.guardsFailed }, { detectorsFailed: ['recovery.noneStuck'], guardsFailed: ['statsz.maxPerServerPerSecond'] });
+    assert.deepEqual(v.results.map((r) => `${r.name}:${r.role}:${r.status}`), ['recovery.noneStuck:detector:fail', 'statsz.maxPerServerPerSecond:guard:fail']);
+  });
+
+  it('judge - fault records pair by id and take their start from their own step, however long ago it began', () => {
+    const records = completeRun(400, step(0, 0, 'start'), step(10, 1, 'start'), faultById(10.1, 'f1', 1, 'restart', 'applied', 'lhr-1'),
+      faultById(10.2, 'f2', 1, 'restart', 'applied', 'lhr-1'), faultById(300, 'f2', 1, 'restart', 'reverted', 'lhr-1'), faultById(301, 'f1', 1, 'restart', 'reverted', 'lhr-1'));
+    const ctx = judgeContext(records);
+    assert.deepEqual(ctx.faults.map((f) => [f.id, f.begun - T0, f.reverted! - T0]), [['f1', 10_000, 301_000], ['f2', 10_000, 300_000]]);
   });
 
   it('judge - records out of order give the same verdict', () => {

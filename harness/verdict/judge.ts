@@ -1,33 +1,49 @@
 // The verdict: every configured threshold checked against the run's timeline. A pure function:
-// records and thresholds in, pass/fail per threshold with observed values and evidence out.
+// records, thresholds and the scenario's detectors in, pass/fail per threshold with its role,
+// observed value and evidence out. A detector with nothing to judge fails ("no data"); a guard
+// with nothing to judge is `n/a`.
 import type { TimelineRecord } from '../timeline/records.ts';
 import { judgeContext } from './context.ts';
-import { checkGrowth, checkMaxRss } from './memory.ts';
-import { checkGap, checkLossOutsideFaults, checkResume } from './probe.ts';
-import { checkNoneStuck, checkRecovery } from './recovery.ts';
-import type { ThresholdResult, Verdict } from './result.ts';
-import { checkStatszBytesPerRestart, checkStatszPerSecond } from './statsz.ts';
-import type { Thresholds } from './thresholds.ts';
+import { CHECK_KEYS, THRESHOLD_REGISTRY, type SettingOf, type ThresholdEntry, type ThresholdKey } from './registry.ts';
+import type { CheckResult, ThresholdResult, ThresholdRole, Verdict } from './result.ts';
+import { thresholdValue, type Thresholds } from './thresholds.ts';
 
 export type { ThresholdResult, Verdict } from './result.ts';
 
-const isSet = <T>(v: T | null | undefined): v is T => v !== null && v !== undefined;
+export interface JudgeOptions {
+  /** The scenario's detectors (threshold keys); every other threshold judged is a guard. */
+  detectors?: readonly string[];
+}
 
-/** Checks run in this order; a threshold left out or null is not checked and not reported. */
-export function judge(records: readonly TimelineRecord[], thresholds: Thresholds): Verdict {
+function withRole(r: CheckResult, role: ThresholdRole): ThresholdResult {
+  if (r.status === 'n/a' && role === 'detector') {
+    const why = r.evidence.map((e) => e.replace(/^n\/a: /, ''));
+    return { ...r, role, status: 'fail', pass: false, observed: 'no data', evidence: [`no data: a detector with nothing to judge fails (${why.join('; ')})`] };
+  }
+  return { ...r, role, pass: r.status !== 'fail' };
+}
+
+/** Checks run in registry order; a threshold left out, null or false is not checked and not reported. */
+export function judge(records: readonly TimelineRecord[], thresholds: Thresholds, opts: JudgeOptions = {}): Verdict {
   const ctx = judgeContext(records);
-  const { recovery = {}, statsz = {}, memory = {}, probe = {} } = thresholds;
-  const graceMs = (probe.graceSeconds ?? recovery.maxSeconds ?? 10) * 1000;
+  const detectors = new Set(opts.detectors ?? []);
+  const setting: SettingOf = (key) => {
+    const v = thresholdValue(thresholds, key);
+    return (v === undefined ? THRESHOLD_REGISTRY[key].default : v) as number | boolean | null;
+  };
   const results: ThresholdResult[] = [];
-  if (isSet(recovery.maxSeconds)) results.push(checkRecovery(ctx, recovery.maxSeconds));
-  if (recovery.noneStuck === true) results.push(checkNoneStuck(ctx));
-  if (isSet(statsz.maxPerServerPerSecond)) results.push(checkStatszPerSecond(ctx, statsz.maxPerServerPerSecond));
-  if (isSet(statsz.maxBytesPerRestart)) results.push(checkStatszBytesPerRestart(ctx, statsz.maxBytesPerRestart, statsz.restartWindowSeconds ?? 10));
-  if (isSet(memory.maxRssMiB)) results.push(checkMaxRss(ctx, memory.maxRssMiB));
-  if (isSet(memory.maxGrowthRatio)) results.push(checkGrowth(ctx, memory.maxGrowthRatio, memory.growthSampleCount ?? 5));
-  if (isSet(probe.maxLossOutsideFaults)) results.push(checkLossOutsideFaults(ctx, probe.maxLossOutsideFaults, graceMs));
-  if (isSet(probe.maxResumeSeconds)) results.push(checkResume(ctx, probe.maxResumeSeconds));
-  if (isSet(probe.maxGapSeconds)) results.push(checkGap(ctx, probe.maxGapSeconds, graceMs));
+  for (const key of CHECK_KEYS) {
+    const value = thresholdValue(thresholds, key);
+    if (value === undefined || value === null || value === false) continue;
+    const check = (THRESHOLD_REGISTRY[key] as ThresholdEntry<unknown>).check!;
+    results.push(withRole(check(ctx, value, setting), detectors.has(key) ? 'detector' : 'guard'));
+  }
   const incomplete = !ctx.ended;
-  return { pass: !incomplete && results.every((r) => r.pass), incomplete, results };
+  const failed = (role: ThresholdRole): string[] => results.filter((r) => r.role === role && r.status === 'fail').map((r) => r.name);
+  return { pass: !incomplete && results.every((r) => r.pass), incomplete, results, detectorsFailed: failed('detector'), guardsFailed: failed('guard') };
+}
+
+/** Detectors named that are not judged keys (for plan validation). */
+export function unknownDetectors(detectors: readonly string[]): string[] {
+  return detectors.filter((d) => !(CHECK_KEYS as readonly string[]).includes(d as ThresholdKey));
 }

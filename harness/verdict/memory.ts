@@ -3,9 +3,9 @@
 import { recordsOf, type VarzRecord } from '../timeline/records.ts';
 import { MiB, mib } from '../../core/units.ts';
 import type { JudgeContext } from './context.ts';
-import { cap, clock, median, notApplicable, secs, type ThresholdResult } from './result.ts';
+import { cap, clock, median, notApplicable, secs, type CheckResult, outcome } from './result.ts';
 
-export function checkMaxRss(ctx: JudgeContext, maxMiB: number): ThresholdResult {
+export function checkMaxRss(ctx: JudgeContext, maxMiB: number): CheckResult {
   const name = 'memory.maxRssMiB';
   const bound = `≤ ${maxMiB} MiB`;
   const varz = recordsOf(ctx.records, 'varz');
@@ -19,10 +19,10 @@ export function checkMaxRss(ctx: JudgeContext, maxMiB: number): ThresholdResult 
   const over = peaks.filter((r) => r.rssBytes > maxMiB * MiB);
   const pass = over.length === 0;
   const observedValue = Math.round((worst.rssBytes / MiB) * 10) / 10;
-  return { name, bound, observed: mib(worst.rssBytes), observedValue, pass, evidence: pass ? [`highest: ${line(worst)}`] : cap(over.map(line)) };
+  return { name, bound, observed: mib(worst.rssBytes), observedValue, status: outcome(pass), evidence: pass ? [`highest: ${line(worst)}`] : cap(over.map(line)) };
 }
 
-export function checkGrowth(ctx: JudgeContext, maxRatio: number, samples: number): ThresholdResult {
+export function checkGrowth(ctx: JudgeContext, maxRatio: number, samples: number): CheckResult {
   const name = 'memory.maxGrowthRatio';
   const bound = `≤ ×${maxRatio}`;
   const byProcess = new Map<string, VarzRecord[]>();
@@ -46,5 +46,5 @@ export function checkGrowth(ctx: JudgeContext, maxRatio: number, samples: number
   const over = ratios.filter((r) => r.ratio > maxRatio);
   const pass = over.length === 0;
   const evidence = pass ? [`highest: ${worst.text}`] : cap(over.map((r) => r.text));
-  return { name, bound, observed: `×${worst.ratio.toFixed(2)}`, observedValue: Math.round(worst.ratio * 100) / 100, pass, evidence: [...evidence, ...skippedLine] };
+  return { name, bound, observed: `×${worst.ratio.toFixed(2)}`, observedValue: Math.round(worst.ratio * 100) / 100, status: outcome(pass), evidence: [...evidence, ...skippedLine] };
 }

@@ -5,7 +5,7 @@
 import { recordsOf, type ProbeRecord } from '../timeline/records.ts';
 import type { JudgeContext } from './context.ts';
 import { otherFaultActiveAt, type FaultWindow } from './faults.ts';
-import { cap, clock, notApplicable, secs, type ThresholdResult } from './result.ts';
+import { cap, clock, notApplicable, secs, type CheckResult, outcome } from './result.ts';
 
 const pairOf = (r: ProbeRecord): string => `${r.from}→${r.to}`;
 const span = (r: ProbeRecord): string => `${clock(r.windowStart)}–${clock(r.windowEnd)}`;
@@ -21,7 +21,7 @@ function split(ctx: JudgeContext, graceMs: number): { inside: ProbeRecord[]; out
   return { inside, outside };
 }
 
-export function checkLossOutsideFaults(ctx: JudgeContext, max: number, graceMs: number): ThresholdResult {
+export function checkLossOutsideFaults(ctx: JudgeContext, max: number, graceMs: number): CheckResult {
   const name = 'probe.maxLossOutsideFaults';
   const bound = `≤ ${max} lost outside faults`;
   const { inside, outside } = split(ctx, graceMs);
@@ -34,10 +34,10 @@ export function checkLossOutsideFaults(ctx: JudgeContext, max: number, graceMs: 
     ...cap(lossy.map((r) => `${pairOf(r)} lost ${r.lost} of ${r.sent} in window ${span(r)} (no fault)`), 8),
     `${outside.length} window(s) outside faults, ${inside.length} inside (grace ${secs(graceMs)}); ${ignored} lost inside faults not counted`,
   ];
-  return { name, bound, observed: `${lost} lost`, observedValue: lost, pass, evidence };
+  return { name, bound, observed: `${lost} lost`, observedValue: lost, status: outcome(pass), evidence };
 }
 
-export function checkGap(ctx: JudgeContext, maxSeconds: number, graceMs: number): ThresholdResult {
+export function checkGap(ctx: JudgeContext, maxSeconds: number, graceMs: number): CheckResult {
   const name = 'probe.maxGapSeconds';
   const bound = `≤ ${maxSeconds} s`;
   const { inside, outside } = split(ctx, graceMs);
@@ -47,7 +47,7 @@ export function checkGap(ctx: JudgeContext, maxSeconds: number, graceMs: number)
   const line = (r: ProbeRecord): string => `${pairOf(r)} gap ${secs(r.longestGapMs)} in window ${span(r)} (no fault)`;
   const over = sorted.filter((r) => r.longestGapMs > maxSeconds * 1000);
   const pass = over.length === 0;
-  return { name, bound, observed: secs(worst.longestGapMs), observedValue: worst.longestGapMs / 1000, pass, evidence: pass ? [`longest: ${line(worst)}`] : cap(over.map(line)) };
+  return { name, bound, observed: secs(worst.longestGapMs), observedValue: worst.longestGapMs / 1000, status: outcome(pass), evidence: pass ? [`longest: ${line(worst)}`] : cap(over.map(line)) };
 }
 
 /**
@@ -76,7 +76,7 @@ export function resumeBoundMs(windows: readonly ProbeRecord[], R: number): numbe
   return pending !== undefined && after[after.length - 1]!.windowEnd - R === pending ? pending : null;
 }
 
-export function checkResume(ctx: JudgeContext, maxSeconds: number): ThresholdResult {
+export function checkResume(ctx: JudgeContext, maxSeconds: number): CheckResult {
   const name = 'probe.maxResumeSeconds';
   const bound = `≤ ${maxSeconds} s`;
   const probes = recordsOf(ctx.records, 'probe');
@@ -104,5 +104,5 @@ export function checkResume(ctx: JudgeContext, maxSeconds: number): ThresholdRes
   }
   const pass = failures.length === 0;
   const observed = stuck > 0 ? `${stuck} pair(s) never resumed` : secs(worst);
-  return { name, bound, observed, observedValue: stuck > 0 ? null : worst / 1000, pass, evidence: cap([...failures, ...summaries]) };
+  return { name, bound, observed, observedValue: stuck > 0 ? null : worst / 1000, status: outcome(pass), evidence: cap([...failures, ...summaries]) };
 }

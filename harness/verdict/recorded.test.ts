@@ -76,7 +76,6 @@ describe('verdict on recorded timelines', () => {
   // Bounds the 3×3 runs do not reach on either build: the same real run passes with the default
   // bound and fails once the bound sits just below what it observed.
   const byBound: { key: string; run: Recorded; below: (observed: number) => number }[] = [
-    { key: 'statsz.maxBytesPerRestart', run: 'statsz-storm-stock', below: (x) => Math.floor(x) - 1 },
     { key: 'memory.maxRssMiB', run: 'statsz-storm-patched', below: (x) => x - 0.5 },
     { key: 'memory.maxGrowthRatio', run: 'packet-loss-patched', below: (x) => x - 0.01 },
   ];

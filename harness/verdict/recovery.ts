@@ -2,7 +2,7 @@
 import { recordsOf, type LinkRecord, type LinkState } from '../timeline/records.ts';
 import type { JudgeContext } from './context.ts';
 import { nextFaultAfter, otherFaultActiveAt, type FaultWindow } from './faults.ts';
-import { cap, clock, notApplicable, secs, type ThresholdResult } from './result.ts';
+import { cap, clock, notApplicable, secs, type CheckResult, outcome } from './result.ts';
 
 interface Transition { at: number; state: LinkState }
 interface LinkHistory { server: string; peer: string; linkType: LinkRecord['linkType']; transitions: Transition[] }
@@ -34,7 +34,7 @@ const linkName = (h: LinkHistory): string => `${h.server} → ${h.peer} ${h.link
 const relative = (t: number, ref: number): string => (t >= ref ? `${secs(t - ref)} after` : `${secs(ref - t)} before`);
 
 /** recovery.maxSeconds: each link that was not up during a fault is up again within the bound after its revert. */
-export function checkRecovery(ctx: JudgeContext, maxSeconds: number): ThresholdResult {
+export function checkRecovery(ctx: JudgeContext, maxSeconds: number): CheckResult {
   const name = 'recovery.maxSeconds';
   const bound = `≤ ${maxSeconds} s`;
   const histories = linkHistories(ctx);
@@ -85,27 +85,36 @@ export function checkRecovery(ctx: JudgeContext, maxSeconds: number): ThresholdR
   const observed = unrecovered > 0 ? `${unrecovered} link(s) not recovered` : secs(worst);
   const recovered = judged - unrecovered;
   const summary = `${judged} link outage(s) judged, ${recovered} back up` + (recovered > 0 ? `, slowest in ${secs(worst)}` : '');
-  return { name, bound, observed, observedValue: unrecovered > 0 ? null : worst / 1000, pass, evidence: cap([...failures, summary, ...(pass ? evidence : [])]) };
+  return { name, bound, observed, observedValue: unrecovered > 0 ? null : worst / 1000, status: outcome(pass), evidence: cap([...failures, summary, ...(pass ? evidence : [])]) };
 }
 
-/** recovery.noneStuck: at the end of the run no link is down or in handshake. No link records fails. */
-export function checkNoneStuck(ctx: JudgeContext): ThresholdResult {
+/**
+ * recovery.noneStuck: no link is down or in handshake through the final `windowSeconds` of the run
+ * (one late sample cannot fail a healthy run). No link records at all fails.
+ */
+export function checkNoneStuck(ctx: JudgeContext, windowSeconds: number): CheckResult {
   const name = 'recovery.noneStuck';
-  const bound = 'no link down or in handshake at end';
+  const bound = `no link down or in handshake through the last ${windowSeconds} s`;
   const histories = linkHistories(ctx);
   if (histories.length === 0) {
-    return { name, bound, observed: 'no link records', observedValue: null, pass: false, evidence: ['no link records at all: a run that saw no links proves nothing'] };
+    return { name, bound, observed: 'no link records', observedValue: null, status: 'fail', evidence: ['no link records at all: a run that saw no links proves nothing'] };
   }
+  const windowStart = ctx.runEnd - windowSeconds * 1000;
   const lastRevert = Math.max(...ctx.faults.map((f) => f.reverted ?? -Infinity));
+  const heal = ctx.faults.filter((f) => f.reverted !== null && f.reverted <= ctx.runEnd).sort((a, b) => b.reverted! - a.reverted!)[0];
   const stuck: string[] = [];
+  const late: string[] = [];
   for (const h of histories) {
     const last = h.transitions[h.transitions.length - 1]!;
     if (last.state === 'up') continue;
-    const heal = ctx.faults.filter((f) => f.reverted !== null && f.reverted <= ctx.runEnd).sort((a, b) => b.reverted! - a.reverted!)[0];
+    if (last.at > windowStart) {
+      late.push(`${linkName(h)} ${last.state} only for the last ${secs(ctx.runEnd - last.at)}: inside the final window, not judged stuck`);
+      continue;
+    }
     const why = heal ? ` (${relative(last.at, heal.reverted!)} heal of ${heal.label})` : '';
     stuck.push(`${linkName(h)} in ${last.state} since ${clock(last.at)}, ${secs(ctx.runEnd - last.at)} before end of run${why}`);
   }
   const pass = stuck.length === 0;
-  const summary = `${histories.length} link(s) seen, ${stuck.length} not up at end${Number.isFinite(lastRevert) ? `, ${secs(Math.max(0, ctx.runEnd - lastRevert))} after the last heal` : ''}`;
-  return { name, bound, observed: `${stuck.length} stuck`, observedValue: stuck.length, pass, evidence: cap([...stuck, summary]) };
+  const summary = `${histories.length} link(s) seen, ${stuck.length} not up through the last ${windowSeconds} s${Number.isFinite(lastRevert) ? `, which began ${secs(Math.max(0, windowStart - lastRevert))} after the last heal` : ''}`;
+  return { name, bound, observed: `${stuck.length} stuck`, observedValue: stuck.length, status: outcome(pass), evidence: cap([...stuck, ...late, summary]) };
 }

@@ -1,73 +1,139 @@
-// statsz.maxPerServerPerSecond and statsz.maxBytesPerRestart, from `statsz` and `statsz-burst`
-// records. Pure. A restart changes a server's ID, not its name, so counts are per name. Each
-// subscription (`observedOn`) sees every message on its own, so subscriptions are never summed.
-import { recordsOf } from '../timeline/records.ts';
+// statsz.maxPerServerPerSecond and statsz.maxExcessPerRestart, from `statsz` records (one per
+// sending server ID per second, with each message's receive offset). Pure. Each subscription
+// (`observedOn`) sees every message on its own, so subscriptions are never summed: the one that saw
+// the most is taken.
+import { recordsOf, type StatszRecord } from '../timeline/records.ts';
 import type { JudgeContext } from './context.ts';
-import { RESTART_FAULTS } from './faults.ts';
-import { bytes, cap, clock, notApplicable, type ThresholdResult } from './result.ts';
+import { RESTART_FAULTS, type FaultWindow } from './faults.ts';
+import { bytes, cap, clock, notApplicable, outcome, secs, type CheckResult } from './result.ts';
 
-interface SecondCount { serverName: string; second: number; msgs: number; ids: Set<string> }
+interface Sender { observedOn: string; serverId: string; serverName: string; times: number[]; bytes: number[] }
 
-export function perServerSecond(ctx: JudgeContext): SecondCount[] {
-  const byKey = new Map<string, SecondCount>();
-  for (const r of recordsOf(ctx.records, 'statsz')) {
-    const key = `${r.observedOn}|${r.second}|${r.serverName}`;
-    const c = byKey.get(key) ?? { serverName: r.serverName, second: r.second, msgs: 0, ids: new Set<string>() };
-    c.msgs += r.msgs;
-    c.ids.add(r.serverId);
-    byKey.set(key, c);
+/** Receive times of every message, per subscription and sending server ID, sorted. */
+export function senders(records: readonly StatszRecord[]): Sender[] {
+  const by = new Map<string, Sender>();
+  for (const r of records) {
+    const key = `${r.observedOn}|${r.serverId}`;
+    const s = by.get(key) ?? { observedOn: r.observedOn, serverId: r.serverId, serverName: r.serverName, times: [], bytes: [] };
+    // Older timelines have no offsets: their messages count at the start of their second.
+    const offsets = r.offsetsMs ?? Array.from({ length: r.msgs }, () => 0);
+    for (const o of offsets) { s.times.push(r.second + o); s.bytes.push(r.bytes / r.msgs); }
+    by.set(key, s);
   }
-  return [...byKey.values()];
+  for (const s of by.values()) {
+    const order = s.times.map((t, i) => i).sort((a, b) => s.times[a]! - s.times[b]!);
+    s.times = order.map((i) => s.times[i]!);
+    s.bytes = order.map((i) => s.bytes[i]!);
+  }
+  return [...by.values()];
 }
 
-function burstLines(ctx: JudgeContext): string[] {
-  const bursts = recordsOf(ctx.records, 'statsz-burst').sort((a, b) => b.peak - a.peak || a.first - b.first);
-  const lines = bursts.map((b) => `burst: ${b.serverName} [${b.serverId.slice(0, 8)}] ${b.msgs} STATSZ (${bytes(b.bytes)}) in ${b.last - b.first} ms, peak ${b.peak} per ${b.windowMs} ms, at ${clock(b.first, true)}`);
-  return cap(lines, 5);
+/** Most messages in any half-open window [t, t + windowMs), and where it starts. */
+export function slidingPeak(times: readonly number[], windowMs: number): { peak: number; at: number } {
+  let best = { peak: 0, at: times[0] ?? 0 };
+  let lo = 0;
+  for (let hi = 0; hi < times.length; hi++) {
+    while (times[hi]! - times[lo]! >= windowMs) lo++;
+    if (hi - lo + 1 > best.peak) best = { peak: hi - lo + 1, at: times[lo]! };
+  }
+  return best;
 }
 
-export function checkStatszPerSecond(ctx: JudgeContext, max: number): ThresholdResult {
+const id8 = (id: string): string => id.slice(0, 8);
+
+export function checkStatszPerSecond(ctx: JudgeContext, max: number): CheckResult {
   const name = 'statsz.maxPerServerPerSecond';
-  const bound = `≤ ${max} msgs/s per server`;
-  const counts = perServerSecond(ctx);
-  if (counts.length === 0) return notApplicable(name, bound, 'no statsz records');
-  const line = (c: SecondCount): string =>
-    `${c.serverName} sent ${c.msgs} STATSZ in second ${clock(c.second)}${c.ids.size > 1 ? ` (from ${c.ids.size} server IDs)` : ''}`;
-  const sorted = [...counts].sort((a, b) => b.msgs - a.msgs || a.second - b.second);
-  const worst = sorted[0]!;
-  const over = sorted.filter((c) => c.msgs > max);
+  const bound = `≤ ${max} msgs in any 1 s per server`;
+  const all = senders(recordsOf(ctx.records, 'statsz'));
+  if (all.length === 0) return notApplicable(name, bound, 'the STATSZ subscription saw no message');
+  const from = ctx.firstStepAt;
+  const peaks = all.map((s) => ({ s, judged: slidingPeak(s.times.filter((t) => t >= from), 1000), boot: slidingPeak(s.times.filter((t) => t < from), 1000) }));
+  const line = (s: Sender, p: { peak: number; at: number }): string =>
+    `${s.serverName} [${id8(s.serverId)}] sent ${p.peak} STATSZ in the 1 s from ${clock(p.at, true)}`;
+  const judged = peaks.filter((p) => p.judged.peak > 0).sort((a, b) => b.judged.peak - a.judged.peak || a.judged.at - b.judged.at);
+  const boot = [...peaks].sort((a, b) => b.boot.peak - a.boot.peak)[0]!;
+  const bootLine = boot.boot.peak > 0 ? [`boot (before the first step, not judged): ${line(boot.s, boot.boot)}`] : [];
+  if (judged.length === 0) return { ...notApplicable(name, bound, 'no STATSZ after the first step'), evidence: [`n/a: no STATSZ after the first step`, ...bootLine] };
+  const worst = judged[0]!;
+  const over = judged.filter((p) => p.judged.peak > max);
   const pass = over.length === 0;
-  const evidence = pass ? [`highest: ${line(worst)}`] : cap(over.map(line));
-  return { name, bound, observed: `${worst.msgs} msgs/s`, observedValue: worst.msgs, pass, evidence: [...evidence, ...burstLines(ctx)] };
+  const evidence = pass ? [`highest: ${line(worst.s, worst.judged)}`] : cap(over.map((p) => line(p.s, p.judged)));
+  return { name, bound, observed: `${worst.judged.peak} msgs/s`, observedValue: worst.judged.peak, status: outcome(pass), evidence: [...evidence, ...bootLine] };
 }
 
-export function checkStatszBytesPerRestart(ctx: JudgeContext, max: number, windowSeconds: number): ThresholdResult {
-  const name = 'statsz.maxBytesPerRestart';
-  const bound = `≤ ${bytes(max)} per restarted server`;
-  const restarts = ctx.faults.filter((f) => RESTART_FAULTS.includes(f.fault));
-  if (restarts.length === 0) return notApplicable(name, bound, 'no restart, kill or upgrade fault in the run');
-  const statsz = recordsOf(ctx.records, 'statsz');
-  if (statsz.length === 0) return notApplicable(name, bound, `${restarts.length} restart(s) but no statsz records`);
-  const restarted = recordsOf(ctx.records, 'server').filter((r) => r.state === 'restarted');
-  let worst = 0;
-  const lines: { perServer: number; text: string }[] = [];
-  for (const f of restarts) {
-    // From the step that applied it (a restart may be over before `applied` is written); a killed
-    // server comes back at the revert, so the window runs to `windowSeconds` after that.
-    const from = Math.floor(f.begun / 1000) * 1000;
-    const to = Math.max(f.applied, f.reverted ?? f.applied) + windowSeconds * 1000;
-    const perObserver = new Map<string, number>();
-    for (const r of statsz) if (r.second >= from && r.second < to) perObserver.set(r.observedOn, (perObserver.get(r.observedOn) ?? 0) + r.bytes);
-    const total = Math.max(0, ...perObserver.values());
-    // Servers seen coming back with a new ID in the window; the fault's targets when none were seen
-    // (an upgrade may target a region, not a server).
-    const seen = new Set(restarted.filter((r) => r.t >= from && r.t < to).map((r) => r.server));
-    const servers = Math.max(1, seen.size > 0 ? seen.size : f.targets.length);
-    const perServer = total / servers;
-    worst = Math.max(worst, perServer);
-    lines.push({ perServer, text: `${f.label} at ${clock(f.applied)}: ${bytes(total)} STATSZ in ${Math.round((to - from) / 1000)} s, ${servers} server(s) → ${bytes(Math.round(perServer))} per restart` });
+interface Tally { msgs: number; bytes: number }
+const tally = (ss: readonly Sender[], from: number, to: number): Tally => {
+  let msgs = 0;
+  let b = 0;
+  for (const s of ss) s.times.forEach((t, i) => { if (t >= from && t < to) { msgs += 1; b += s.bytes[i]!; } });
+  return { msgs, bytes: b };
+};
+
+export interface RestartWindow { f: FaultWindow; from: number; to: number; servers: string[] }
+
+/**
+ * [from, to) of each restart fault: from the step that began it (a killed server: from when it is
+ * back), until `windowMs` after the last of its servers was seen back with a new ID, cut at the
+ * next restart. `servers`: those seen restarting in it, else the fault's targets.
+ */
+export function restartWindows(ctx: JudgeContext, windowMs: number): RestartWindow[] {
+  const restarts = ctx.faults.filter((f) => RESTART_FAULTS.includes(f.fault)).sort((a, b) => a.begun - b.begun);
+  const seen = recordsOf(ctx.records, 'server').filter((r) => r.state === 'restarted');
+  return restarts.map((f, i) => {
+    const from = f.fault === 'kill' && f.reverted !== null ? f.reverted : f.begun;
+    const cut = Math.min(restarts[i + 1]?.begun ?? Infinity, ctx.runEnd);
+    const back = seen.filter((r) => r.t >= from && r.t < cut);
+    const last = Math.max(from, ...back.map((r) => r.t));
+    const names = [...new Set(back.map((r) => r.server))];
+    return { f, from, to: Math.min(last + windowMs, cut), servers: names.length > 0 ? names : f.targets };
+  });
+}
+
+/**
+ * statsz.maxExcessPerRestart: for each restart, the STATSZ each restarted server sent in the window
+ * after it, less what that server sends in the same time when nothing restarts (its rate over the
+ * judged run outside every restart window). The peers' excess is reported beside it. The storm's
+ * signature is the restarted server's own broadcast per discovered remote server, so that is the bound.
+ */
+export function checkStatszExcessPerRestart(ctx: JudgeContext, max: number, windowSeconds: number): CheckResult {
+  const name = 'statsz.maxExcessPerRestart';
+  const bound = `≤ ${max} msgs above baseline in ${windowSeconds} s per restarted server`;
+  const windows = restartWindows(ctx, windowSeconds * 1000);
+  if (windows.length === 0) return notApplicable(name, bound, 'no restart, kill or upgrade fault in the run');
+  const records = recordsOf(ctx.records, 'statsz');
+  if (records.length === 0) return notApplicable(name, bound, `${windows.length} restart(s) but the STATSZ subscription saw no message`);
+  const observers = [...new Set(records.map((r) => r.observedOn))];
+  const quietMs = Math.max(1, ctx.runEnd - ctx.firstStepAt - windows.reduce((n, w) => n + (w.to - w.from), 0));
+  const quietRate = (ss: readonly Sender[]): number => {
+    const inWindows = windows.reduce((n, w) => n + tally(ss, w.from, w.to).msgs, 0);
+    return Math.max(0, tally(ss, ctx.firstStepAt, ctx.runEnd).msgs - inWindows) / quietMs;
+  };
+  let worst = -Infinity;
+  const lines: { excess: number; text: string }[] = [];
+  for (const w of windows) {
+    const targets = w.servers;
+    for (const server of targets) {
+      // The subscription that saw most of this server's window.
+      const best = observers.map((o) => {
+        const ss = senders(records.filter((r) => r.observedOn === o));
+        const own = ss.filter((s) => s.serverName === server);
+        const peers = ss.filter((s) => s.serverName !== server && !targets.includes(s.serverName));
+        const len = w.to - w.from;
+        return {
+          o, own: tally(own, w.from, w.to), peers: tally(peers, w.from, w.to),
+          ownBase: quietRate(own) * len, peersBase: quietRate(peers) * len,
+        };
+      }).sort((a, b) => b.own.msgs - a.own.msgs)[0]!;
+      const excess = Math.max(0, Math.round(best.own.msgs - best.ownBase));
+      const peersExcess = Math.max(0, Math.round(best.peers.msgs - best.peersBase));
+      worst = Math.max(worst, excess);
+      lines.push({
+        excess,
+        text: `${w.f.label} at ${clock(w.from)}: ${server} sent ${best.own.msgs} STATSZ (${bytes(Math.round(best.own.bytes))}) in ${secs(w.to - w.from)}, `
+          + `${excess} above its baseline; peers sent ${best.peers.msgs} (${bytes(Math.round(best.peers.bytes))}), ${peersExcess} above theirs (seen on ${best.o})`,
+      });
+    }
   }
   const pass = worst <= max;
-  const evidence = lines.sort((a, b) => b.perServer - a.perServer).map((l) => l.text);
-  return { name, bound, observed: bytes(Math.round(worst)), observedValue: Math.round(worst), pass, evidence: cap(evidence) };
+  return { name, bound, observed: `${worst} msgs`, observedValue: worst, status: outcome(pass), evidence: cap(lines.sort((a, b) => b.excess - a.excess).map((l) => l.text)) };
 }

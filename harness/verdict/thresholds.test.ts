@@ -29,20 +29,20 @@ describe('thresholds', () => {
     assert.deepEqual(thresholdsSchema.parse(DEFAULT_THRESHOLDS), DEFAULT_THRESHOLDS);
     assert.equal(DEFAULT_THRESHOLDS.recovery?.maxSeconds, 10);
     assert.equal(DEFAULT_THRESHOLDS.memory?.maxRssMiB, 256);
-    assert.equal(DEFAULT_THRESHOLDS.statsz?.maxPerServerPerSecond, 4);
+    assert.equal(DEFAULT_THRESHOLDS.statsz?.maxPerServerPerSecond, 3);
   });
 
   it('thresholds - every key is listed, dotted', () => {
     assert.ok(THRESHOLD_KEYS.includes('statsz.maxPerServerPerSecond'));
     assert.ok(THRESHOLD_KEYS.includes('probe.graceSeconds'));
-    assert.equal(THRESHOLD_KEYS.length, 12);
+    assert.equal(THRESHOLD_KEYS.length, 13);
   });
 
   it('thresholds - merge: override wins key by key, null switches a check off, base untouched', () => {
     const base = structuredClone(DEFAULT_THRESHOLDS);
     const merged = mergeThresholds(base, { statsz: { maxPerServerPerSecond: 25 }, memory: { maxRssMiB: null } });
     assert.equal(merged.statsz?.maxPerServerPerSecond, 25);
-    assert.equal(merged.statsz?.restartWindowSeconds, 10);
+    assert.equal(merged.statsz?.restartWindowSeconds, 5);
     assert.equal(merged.memory?.maxRssMiB, null);
     assert.equal(merged.memory?.maxGrowthRatio, 2);
     assert.deepEqual(base, DEFAULT_THRESHOLDS);
@@ -100,7 +100,7 @@ describe('thresholds', () => {
       'cpu: unknown key; allowed: recovery, statsz, memory, probe',
       'memory: expected object, got 5; allowed: an object with keys maxRssMiB, maxGrowthRatio, growthSampleCount',
       'statsz.maxPerServerPerSecond: expected number, got "x"; allowed: an integer ≥ 0, or null',
-      'statsz.perSecond: unknown key; allowed: maxPerServerPerSecond, maxBytesPerRestart, restartWindowSeconds',
+      'statsz.perSecond: unknown key; allowed: maxPerServerPerSecond, maxExcessPerRestart, restartWindowSeconds',
     ]);
   });
 

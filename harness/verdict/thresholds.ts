@@ -1,85 +1,31 @@
-// Thresholds: plain data, one schema, parsed once at load (a file, a scenario, `--threshold`
-// flags), then handed to the pure `judge()`. A key left out or set to null is not checked.
+// Thresholds: plain data, one schema built from the registry, parsed once at load (a file, a
+// scenario, `--threshold` flags), then handed to the pure `judge()`. A key left out takes its
+// default when merged over DEFAULT_THRESHOLDS; a key set to null (or a boolean set to false) is not checked.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BadInputError } from '../../core/errors.ts';
+import { THRESHOLD_KEYS, THRESHOLD_REGISTRY, type ThresholdKey, type Thresholds } from './registry.ts';
 
-const seconds = z.number().nonnegative().nullable().optional();
-const countBound = z.number().int().nonnegative().nullable().optional();
+export { THRESHOLD_KEYS, type ThresholdKey, type Thresholds } from './registry.ts';
 
-export const thresholdsSchema = z.object({
-  recovery: z.object({
-    /** Every link not `up` during a fault is `up` again within this many seconds of the revert. */
-    maxSeconds: seconds,
-    /** At the end of the run no link is `down` or `handshake` (the stuck-gateway bug). */
-    noneStuck: z.boolean().nullable().optional(),
-  }).strict().optional(),
-  statsz: z.object({
-    /** Most STATSZ one server (by name, all its IDs) sends in any wall-clock second. */
-    maxPerServerPerSecond: countBound,
-    /** STATSZ bytes (all servers) from a restart to `restartWindowSeconds` after, per restarted server. */
-    maxBytesPerRestart: countBound,
-    restartWindowSeconds: z.number().positive().nullable().optional(),
-  }).strict().optional(),
-  memory: z.object({
-    /** Highest /varz RSS of any server. */
-    maxRssMiB: z.number().positive().nullable().optional(),
-    /** Per server process: median RSS of its last samples over median of its first samples. */
-    maxGrowthRatio: z.number().positive().nullable().optional(),
-    /** Samples in the first and in the last window of the growth ratio. */
-    growthSampleCount: z.number().int().positive().nullable().optional(),
-  }).strict().optional(),
-  probe: z.object({
-    /** Messages lost in probe windows that overlap no fault (applied..reverted + grace). */
-    maxLossOutsideFaults: countBound,
-    /** After each revert, seconds until every region pair delivers again. */
-    maxResumeSeconds: seconds,
-    /** Longest gap between deliveries of one pair in windows that overlap no fault. */
-    maxGapSeconds: seconds,
-    /** Seconds after a revert still counted as the fault's window; null = recovery.maxSeconds. */
-    graceSeconds: seconds,
-  }).strict().optional(),
-}).strict();
+const splitKey = (k: string): [string, string] => k.split('.') as [string, string];
+const GROUPS = [...new Set(THRESHOLD_KEYS.map((k) => splitKey(k)[0]))];
+const groupKeys = (group: string): string[] => THRESHOLD_KEYS.filter((k) => splitKey(k)[0] === group).map((k) => splitKey(k)[1]);
 
-export type Thresholds = z.infer<typeof thresholdsSchema>;
+export const thresholdsSchema = z.strictObject(Object.fromEntries(GROUPS.map((g) => [g,
+  z.strictObject(Object.fromEntries(groupKeys(g).map((f) => [f, THRESHOLD_REGISTRY[`${g}.${f}` as ThresholdKey].schema.nullable().optional()]))).optional(),
+]))) as unknown as z.ZodType<Thresholds>;
 
-// The numbers, in one place. recovery and RSS are the design's. STATSZ per server per second:
-// measured on 3×3 (local backend, seed 1): stock peaks at 7 (statsz-storm) and 8 (mass-restart),
-// patched at 1, so 4 separates them with room on both sides. Bytes per restart is a guard against
-// gross regressions, not the discriminator at this size: measured stock 68 KiB / patched 52 KiB
-// for a single restart, 25 / 13 KiB per server for half restarting; 128 KiB is 2.5× patched's worst.
-export const DEFAULT_THRESHOLDS: Thresholds = {
-  recovery: { maxSeconds: 10, noneStuck: true },
-  statsz: { maxPerServerPerSecond: 4, maxBytesPerRestart: 131_072, restartWindowSeconds: 10 },
-  memory: { maxRssMiB: 256, maxGrowthRatio: 2, growthSampleCount: 5 },
-  probe: { maxLossOutsideFaults: 0, maxResumeSeconds: 10, maxGapSeconds: 2, graceSeconds: null },
-};
+/** Every key at its registry default. */
+export const DEFAULT_THRESHOLDS: Thresholds = Object.fromEntries(GROUPS.map((g) => [g,
+  Object.fromEntries(groupKeys(g).map((f) => [f, THRESHOLD_REGISTRY[`${g}.${f}` as ThresholdKey].default])),
+])) as Thresholds;
 
-type Group = keyof Thresholds;
-const GROUPS = Object.keys(thresholdsSchema.shape) as Group[];
-
-/** What each key accepts, for error messages. */
-const ALLOWED: Record<string, string> = {
-  'recovery.maxSeconds': 'a number of seconds ≥ 0, or null',
-  'recovery.noneStuck': 'true, false or null',
-  'statsz.maxPerServerPerSecond': 'an integer ≥ 0, or null',
-  'statsz.maxBytesPerRestart': 'an integer ≥ 0 (bytes), or null',
-  'statsz.restartWindowSeconds': 'a number of seconds > 0, or null (10)',
-  'memory.maxRssMiB': 'a number of MiB > 0, or null',
-  'memory.maxGrowthRatio': 'a ratio > 0, or null',
-  'memory.growthSampleCount': 'an integer > 0, or null (5)',
-  'probe.maxLossOutsideFaults': 'an integer ≥ 0, or null',
-  'probe.maxResumeSeconds': 'a number of seconds ≥ 0, or null',
-  'probe.maxGapSeconds': 'a number of seconds ≥ 0, or null',
-  'probe.graceSeconds': 'a number of seconds ≥ 0, or null (recovery.maxSeconds)',
-};
-
-function groupKeys(group: Group): string[] {
-  return Object.keys(thresholdsSchema.shape[group].unwrap().shape);
+/** The value at a dotted key, undefined when left out. */
+export function thresholdValue(t: Thresholds, key: ThresholdKey): unknown {
+  const [g, f] = splitKey(key);
+  return (t as Record<string, Record<string, unknown> | undefined>)[g]?.[f];
 }
-
-/** Every settable key, dotted: `statsz.maxPerServerPerSecond`. */
-export const THRESHOLD_KEYS: readonly string[] = GROUPS.flatMap((g) => groupKeys(g).map((k) => `${g}.${k}`));
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let v = input;
@@ -93,10 +39,11 @@ function problemsOf(error: z.ZodError, input: unknown): string[] {
   return error.issues.flatMap((issue) => {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      const allowed = path === '' ? GROUPS : groupKeys(path as Group);
+      const allowed = path === '' ? GROUPS : groupKeys(path);
       return issue.keys.map((k) => `${path === '' ? '' : `${path}.`}${k}: unknown key; allowed: ${allowed.join(', ')}`);
     }
-    const allowed = ALLOWED[path] ?? (GROUPS.includes(path as Group) ? `an object with keys ${groupKeys(path as Group).join(', ')}` : undefined);
+    const allowed = (THRESHOLD_REGISTRY as Record<string, { allowed: string }>)[path]?.allowed
+      ?? (GROUPS.includes(path) ? `an object with keys ${groupKeys(path).join(', ')}` : undefined);
     const got = `got ${show(valueAt(input, issue.path))}`;
     const what = issue.code === 'invalid_type' ? `expected ${issue.expected}, ${got}` : `${issue.message.replace(/^Invalid input: /, '')}, ${got}`;
     return [`${path || '(top level)'}: ${what}${allowed ? `; allowed: ${allowed}` : ''}`];
@@ -116,10 +63,12 @@ export function validateThresholds(input: unknown, source: string): Thresholds {
 /** Override wins key by key; a key set to null in the override switches that check off. */
 export function mergeThresholds(base: Thresholds, override: Thresholds): Thresholds {
   const out: Record<string, Record<string, unknown>> = {};
+  const b = base as Record<string, Record<string, unknown> | undefined>;
+  const o = override as Record<string, Record<string, unknown> | undefined>;
   for (const g of GROUPS) {
-    const merged: Record<string, unknown> = { ...base[g] };
-    for (const [k, v] of Object.entries(override[g] ?? {})) if (v !== undefined) merged[k] = v;
-    if (base[g] !== undefined || override[g] !== undefined) out[g] = merged;
+    const merged: Record<string, unknown> = { ...b[g] };
+    for (const [k, v] of Object.entries(o[g] ?? {})) if (v !== undefined) merged[k] = v;
+    if (b[g] !== undefined || o[g] !== undefined) out[g] = merged;
   }
   return out as Thresholds;
 }
@@ -154,15 +103,15 @@ function flagValue(raw: string): unknown {
 export function parseThresholdFlag(flag: string): Thresholds {
   const eq = flag.indexOf('=');
   const key = (eq < 0 ? flag : flag.slice(0, eq)).trim();
-  if (!THRESHOLD_KEYS.includes(key)) {
+  if (!(THRESHOLD_KEYS as readonly string[]).includes(key)) {
     throw new BadInputError(`--threshold ${flag}: unknown threshold "${key}"`, {
       problems: [`${key}: unknown key; allowed: ${THRESHOLD_KEYS.join(', ')}`],
     });
   }
   if (eq < 0) {
-    throw new BadInputError(`--threshold ${flag}: expected key=value`, { problems: [`${key}: no value; allowed: ${ALLOWED[key]}`] });
+    throw new BadInputError(`--threshold ${flag}: expected key=value`, { problems: [`${key}: no value; allowed: ${THRESHOLD_REGISTRY[key as ThresholdKey].allowed}`] });
   }
-  const [group, name] = key.split('.') as [string, string];
+  const [group, name] = splitKey(key);
   return validateThresholds({ [group]: { [name]: flagValue(flag.slice(eq + 1)) } }, `--threshold ${flag}`);
 }
 

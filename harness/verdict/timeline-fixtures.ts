@@ -19,6 +19,11 @@ export function fault(s: number, type: string, phase: 'applied' | 'reverted', ..
   return { t: at(s), kind: 'fault', fault: type, phase, targets };
 }
 
+/** A fault record as the runner writes it today: with its id and the index of the step that applied it. */
+export function faultById(s: number, id: string, stepIndex: number, type: string, phase: 'applied' | 'reverted', ...targets: string[]): FaultRecord {
+  return { ...fault(s, type, phase, ...targets), id, step: stepIndex };
+}
+
 export function restarted(s: number, server: string, serverId: string, previousId: string): ServerRecord {
   return { t: at(s), kind: 'server', server, region: server.split('-')[0]!, state: 'restarted', serverId, previousId };
 }
@@ -30,6 +35,14 @@ export function step(s: number, index: number, phase: 'start' | 'end'): StepReco
 export function statsz(s: number, serverName: string, serverId: string, msgs: number, bytes = msgs * 1000, observedOn = 'syd-1'): StatszRecord {
   return { t: at(s + 1), kind: 'statsz', second: at(Math.floor(s)), serverId, serverName, msgs, bytes, observedOn };
 }
+
+/** STATSZ received at these offsets (ms) into second `s`, 1000 bytes each. */
+export function statszAt(s: number, serverName: string, serverId: string, offsetsMs: number[], observedOn = 'syd-1'): StatszRecord {
+  return { ...statsz(s, serverName, serverId, offsetsMs.length, offsetsMs.length * 1000, observedOn), offsetsMs };
+}
+
+/** `n` offsets spread evenly over [from, to) ms. */
+export const spread = (n: number, from = 0, to = 200): number[] => Array.from({ length: n }, (_, i) => Math.floor(from + (i * (to - from)) / n));
 
 export function burst(s: number, serverName: string, serverId: string, msgs: number): StatszBurstRecord {
   return { t: at(s + 1), kind: 'statsz-burst', serverId, serverName, msgs, peak: msgs, bytes: msgs * 1000, first: at(s), last: at(s + 0.08), windowMs: 100, minMsgs: 3, observedOn: 'syd-1' };
