@@ -1,0 +1,16 @@
+// The whole canary-vs-baseline judgement: every configured metric classified, then scored.
+import { classifyMetric, type MetricConfig, type MetricResult } from './classify.ts';
+import { scoreCanary, type CanaryScore, type ScoreBounds } from './score.ts';
+
+/** Per metric, the canary's and the baseline's samples over the stage window. */
+export type CanarySeries = Record<string, { canary: readonly number[]; baseline: readonly number[] }>;
+
+export interface CanaryJudgement extends CanaryScore {
+  metrics: MetricResult[];
+}
+
+export function judgeCanary(series: CanarySeries, metrics: readonly MetricConfig[], bounds: ScoreBounds): CanaryJudgement {
+  const results = metrics.map((m) => classifyMetric(series[m.name]?.canary ?? [], series[m.name]?.baseline ?? [], m));
+  const critical = new Set(metrics.filter((m) => m.critical).map((m) => m.name));
+  return { ...scoreCanary(results, bounds, critical), metrics: results };
+}
