@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../core/layout.ts';
 import { createProgress } from '../core/progress.ts';
 import { formatError } from '../core/errors.ts';
 
-const UNIT_ROOTS = ['harness', 'clusters', 'chaos', 'scripts', 'dashboards', 'bench'];
+const UNIT_ROOTS = ['core', 'harness', 'clusters', 'chaos', 'scripts', 'dashboards', 'bench'];
 
 function findTests(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -9,6 +9,7 @@ import { applyThresholdFlags, parseThresholdFile, type Thresholds } from '../ver
 import { renderComparison, renderVerdictTable } from '../report/index.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import type { BackendChoice } from '../../clusters/index.ts';
+import { variantFromPatches } from '../variants/from-patches.ts';
 
 export interface ChaosArgs {
   scenario: string;
@@ -91,6 +92,7 @@ export function command(): Command {
     .description('Run a chaos scenario against a super-cluster and print its verdict')
     .argument('<scenario>', `one of ${SCENARIO_NAMES.join(', ')}`)
     .option('--variant <name>', 'server build: a built variant, a tag (v2.10.16) or <tag>+brownout (built on demand); stock and patched are aliases', patchedName(DEFAULT_NATS_TAG))
+    .option('--patches <dir>', 'build (or reuse) the variant of this folder of *.patch files on the tag of --variant, named <tag>+<folder>-<hash8>, and run it')
     .option('--backend <backend>', 'auto (docker when an engine answers), local or docker', 'auto')
     .option('--seed <n>', 'seed for every random choice (printed and recorded)')
     .option('--threshold <key=value>', 'override one threshold, e.g. statsz.maxPerServerPerSecond=4 (repeatable; =null switches it off)', (v: string, acc: string[]) => [...acc, v], [] as string[])
@@ -99,9 +101,9 @@ export function command(): Command {
     .option('--servers <n>', "servers per region (default: the scenario's)")
     .option('--compare <a,b>', 'run on two variants and print them side by side, e.g. stock,patched')
     .addHelpText('after', `\nScenarios:\n${SCENARIO_NAMES.map((n) => `  ${n.padEnd(16)} ${SCENARIOS[n].description}`).join('\n')}`)
-    .action(async (scenario: string, o: { variant: string; backend: BackendChoice; seed?: string; threshold: string[]; thresholds?: string; compare?: string; regions?: string; servers?: string }) => {
+    .action(async (scenario: string, o: { variant: string; patches?: string; backend: BackendChoice; seed?: string; threshold: string[]; thresholds?: string; compare?: string; regions?: string; servers?: string }) => {
       process.exitCode = await chaos({
-        scenario, variant: aliasVariant(o.variant), backend: o.backend, seed: parseSeed(o.seed), threshold: o.threshold, thresholds: o.thresholds,
+        scenario, variant: o.patches ? await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend) : aliasVariant(o.variant), backend: o.backend, seed: parseSeed(o.seed), threshold: o.threshold, thresholds: o.thresholds,
         compare: o.compare, regions: o.regions, servers: o.servers === undefined ? undefined : Number(o.servers),
       });
     });

@@ -8,6 +8,7 @@ import { runScenario, scenarioByName, type RunResult } from '../run/run-scenario
 import { GATE_SUITE } from '../../chaos/scenarios/index.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import type { BackendChoice } from '../../clusters/index.ts';
+import { variantFromPatches } from '../variants/from-patches.ts';
 import { aliasVariant, describeRun, parseSeed, thresholdOverrides } from './chaos.ts';
 
 export interface GateArgs {
@@ -53,13 +54,14 @@ export function command(): Command {
   return new Command('gate')
     .description(`Release gate: run ${GATE_SUITE.join(', ')} on a variant; exit 0 only if every threshold passes`)
     .option('--variant <name>', 'variant to gate (stock and patched are aliases)', patchedName(DEFAULT_NATS_TAG))
+    .option('--patches <dir>', 'gate the variant of this folder of *.patch files on the tag of --variant (built or reused from the cache)')
     .option('--backend <backend>', 'auto, local or docker', 'auto')
     .option('--seed <n>', 'seed for every random choice')
     .option('--scenario <name>', 'run only these scenarios (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--threshold <key=value>', 'override one threshold (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--thresholds <file>', 'JSON file of threshold overrides')
-    .action(async (o: { variant: string; backend: BackendChoice; seed?: string; scenario: string[]; threshold: string[]; thresholds?: string }) => {
-      const r = await gate({ variant: aliasVariant(o.variant), backend: o.backend, seed: parseSeed(o.seed), scenarios: o.scenario.length ? o.scenario : undefined, threshold: o.threshold, thresholds: o.thresholds });
+    .action(async (o: { variant: string; patches?: string; backend: BackendChoice; seed?: string; scenario: string[]; threshold: string[]; thresholds?: string }) => {
+      const r = await gate({ variant: o.patches ? await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend) : aliasVariant(o.variant), backend: o.backend, seed: parseSeed(o.seed), scenarios: o.scenario.length ? o.scenario : undefined, threshold: o.threshold, thresholds: o.thresholds });
       process.exitCode = r.interrupted ? 130 : r.pass ? EXIT.pass : EXIT.thresholdFailed;
     });
 }

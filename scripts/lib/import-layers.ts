@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const LAYERS: Readonly<Record<string, number>> = {
-  core: 0, clusters: 1, chaos: 2, harness: 3, scripts: 4, bench: 4, test: 4, dashboards: 4,
+  core: 0, clusters: 1, chaos: 2, harness: 3, scripts: 4, bench: 4, test: 4, dashboards: 4, bin: 4,
 };
 
 export interface SourceFile { file: string; text: string }
