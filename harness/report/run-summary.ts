@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../../core/errors.ts';
+import type { TimelineRecord } from '../timeline/records.ts';
 import { runWord, type Verdict } from '../verdict/result.ts';
 import { thresholdsSchema, type Thresholds } from '../verdict/thresholds.ts';
 
@@ -17,6 +18,8 @@ export interface RunReportInput {
   thresholds: Thresholds;
   /** The runner's own view: stopped before the end (Ctrl-C, an error). */
   incomplete: boolean;
+  /** The run's timeline for report.html's charts; read from `<runDir>/timeline.ndjson` when absent. */
+  records?: readonly TimelineRecord[];
 }
 
 const thresholdResult = z.object({

@@ -1,0 +1,129 @@
+// report.html: one self-contained page per run (or per `--compare` pair): the verdict table, the
+// fault windows, then the charts as inline SVG rendered here. No script, no external file, no
+// network when it is opened. Pure: records and summaries in, a string out.
+import type { TimelineRecord } from '../timeline/records.ts';
+import { renderChartSvg } from './chart-svg.ts';
+import { comparisonRows, formatRatio } from './comparison.ts';
+import { escapeXml } from './junit.ts';
+import { reportCharts, type ChartSpec } from './report-charts.ts';
+import { outcomeOf, type RunSummary } from './run-summary.ts';
+import { runSeries, type Band } from './run-series.ts';
+
+export interface HtmlRun { summary: RunSummary; records: readonly TimelineRecord[] }
+
+/**
+ * Extension point: a section placed between the verdict and the charts, with bands shaded on
+ * every chart. A rollout report passes its stages here (bands of kind `stage`) and an HTML table
+ * of which server ran which variant when (from the `server` and `run` records and rollout.json).
+ */
+export interface ReportSection { id: string; title: string; html: string; bands?: Band[] }
+
+export interface HtmlReportInput {
+  /** One run, or two overlaid (baseline first, candidate second). */
+  runs: readonly [HtmlRun] | readonly [HtmlRun, HtmlRun];
+  sections?: readonly ReportSection[];
+}
+
+const esc = (s: string): string => escapeXml(s);
+
+// Fields the verdict gains as detectors and guards land; shown when present.
+interface ShownResult { name: string; bound: string; observed: string; pass: boolean; evidence: string[]; role?: string; status?: string }
+interface ShownVerdict { detectorsFailed?: unknown; guardsFailed?: unknown }
+
+const statusOf = (r: ShownResult): 'pass' | 'fail' | 'n/a' =>
+  r.status === 'n/a' || r.status === 'pass' || r.status === 'fail' ? r.status : r.pass ? 'pass' : 'fail';
+const statusWord = (r: ShownResult): string => ({ pass: 'PASS', fail: 'FAIL', 'n/a': 'N/A' })[statusOf(r)];
+
+function evidence(r: ShownResult): string {
+  if (r.evidence.length === 0) return '';
+  return `<details${statusOf(r) === 'fail' ? ' open' : ''}><summary>${r.evidence.length} line(s)</summary><ul>${r.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></details>`;
+}
+
+function verdictTable(s: RunSummary): string {
+  const results = s.verdict.results as ShownResult[];
+  const withRole = results.some((r) => r.role !== undefined);
+  const head = ['threshold', ...(withRole ? ['role'] : []), 'bound', 'observed', 'result', 'evidence'];
+  const rows = results.map((r) => `<tr class="${statusOf(r).replace('/', '')}"><td><code>${esc(r.name)}</code></td>${withRole ? `<td>${esc(r.role ?? '')}</td>` : ''}`
+    + `<td>${esc(r.bound)}</td><td>${esc(r.observed)}</td><td class="result">${statusWord(r)}</td><td>${evidence(r)}</td></tr>`);
+  if (rows.length === 0) rows.push(`<tr><td colspan="${head.length}">no thresholds checked</td></tr>`);
+  const v = s.verdict as ShownVerdict;
+  const failed = (x: unknown): string => (Array.isArray(x) ? (x.length ? x.join(', ') : 'none') : String(x));
+  const roles = v.detectorsFailed !== undefined || v.guardsFailed !== undefined
+    ? `<p class="roles">Detectors failed: ${esc(failed(v.detectorsFailed ?? 'none'))}. Guards failed: ${esc(failed(v.guardsFailed ?? 'none'))}.</p>` : '';
+  return `${roles}<table class="verdict"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function comparisonTable(a: RunSummary, b: RunSummary): string {
+  const rows = comparisonRows({ variant: a.variant, verdict: a.verdict }, { variant: b.variant, verdict: b.verdict });
+  const cls = (cell: string): string => (/\bFAIL$/.test(cell) ? 'fail' : /\bPASS$/.test(cell) ? 'pass' : '');
+  const body = rows.map((r) => `<tr><td><code>${esc(r.name)}</code></td><td>${esc(r.bound)}</td><td class="${cls(r.a)}">${esc(r.a)}</td>`
+    + `<td class="${cls(r.b)}">${esc(r.b)}</td><td>${esc(formatRatio(r.ratio))}</td></tr>`);
+  const outcome = (s: RunSummary): string => `<td class="${outcomeOf(s).toLowerCase()}"><strong>${outcomeOf(s)}</strong></td>`;
+  body.push(`<tr><td><strong>verdict</strong></td><td></td>${outcome(a)}${outcome(b)}<td></td></tr>`);
+  return `<table class="verdict"><thead><tr><th>threshold</th><th>bound</th><th>${esc(a.variant)}</th><th>${esc(b.variant)}</th><th>${esc(b.variant)} / ${esc(a.variant)}</th></tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+function faultList(bands: readonly Band[]): string {
+  if (bands.length === 0) return '<p>No faults were applied.</p>';
+  return `<ul class="faults">${bands.map((b) => `<li><span class="swatch ${b.kind}"></span>${esc(b.label)}: ${b.from.toFixed(1)} s to ${b.to.toFixed(1)} s</li>`).join('')}</ul>`;
+}
+
+function figure(spec: ChartSpec): string {
+  const points = spec.lines.reduce((n, l) => n + l.points.filter(([, y]) => y !== null).length, 0);
+  return `<figure class="chart" id="chart-${spec.id}" data-chart="${spec.id}" data-lines="${spec.lines.length}" data-points="${points}">`
+    + `<figcaption><h3>${esc(spec.title)}</h3><p>${esc(spec.note)}</p></figcaption>`
+    + (spec.lines.length === 0 ? '<p class="empty">No data recorded for this chart.</p>' : '')
+    + `${renderChartSvg(spec)}</figure>`;
+}
+
+const CSS = `
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1040px;padding:0 16px;color:#1b1b1b;background:#fff}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd}h3{font-size:15px;margin:0}
+.meta{color:#555;margin:0}table.verdict{border-collapse:collapse;width:100%}
+table.verdict th,table.verdict td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
+table.verdict th{background:#f4f4f4}td.result,td.pass,td.fail,td.incomplete{font-weight:600}
+tr.fail td.result,td.fail,td.incomplete{color:#b00020}tr.pass td.result,td.pass{color:#006b3c}tr.na td.result{color:#666}
+details ul{margin:4px 0;padding-left:18px}summary{cursor:pointer;color:#555}
+.outcome-PASS{color:#006b3c}.outcome-FAIL,.outcome-INCOMPLETE{color:#b00020}
+figure.chart{margin:18px 0;break-inside:avoid}figure.chart p{margin:2px 0 4px;color:#555}figure.chart svg{max-width:100%;height:auto}
+ul.faults{padding-left:0;list-style:none}.swatch{display:inline-block;width:14px;height:10px;margin-right:6px;border:1px solid #c9a48a}
+.swatch.fault{background:rgba(213,94,0,.13)}.swatch.stage{background:rgba(0,114,178,.08)}.legend-note{color:#555}
+footer{margin-top:32px;color:#777;font-size:12px}
+`;
+
+const runLine = (s: RunSummary): string =>
+  `${esc(s.variant)}: seed ${esc(String(s.seed))}, ${esc(s.startedAt)} to ${esc(s.endedAt)} (${s.durationSeconds.toFixed(0)} s)${s.incomplete ? ', <strong>incomplete</strong>: the run ended early' : ''}`;
+
+export function renderHtmlReport(input: HtmlReportInput): string {
+  const runs = input.runs;
+  const summaries = runs.map((r) => r.summary);
+  const last = summaries[summaries.length - 1]!;
+  const labels = summaries.map((s, i) => (summaries.filter((o) => o.variant === s.variant).length > 1 ? `${s.variant} #${i + 1}` : s.variant));
+  const series = runs.map((r) => runSeries(r.records));
+  const sections = input.sections ?? [];
+  const charts = reportCharts(series.map((s, i) => ({ label: labels[i]!, series: s })), sections.flatMap((x) => x.bands ?? []));
+  const compare = summaries.length === 2;
+  const title = compare
+    ? `${last.scenario}: ${labels[0]} vs ${labels[1]}`
+    : `${last.scenario} on ${last.variant}`;
+  const heading = compare
+    ? `${esc(last.scenario)}: ${summaries.map((s, i) => `${esc(labels[i]!)} <span class="outcome-${outcomeOf(s)}">${outcomeOf(s)}</span>`).join(' vs ')}`
+    : `${esc(title)}: <span class="outcome-${outcomeOf(last)}">${outcomeOf(last)}</span>`;
+  const verdict = compare
+    ? `${comparisonTable(summaries[0]!, summaries[1]!)}${summaries.map((s, i) => `<details><summary>${esc(labels[i]!)}: every threshold with its evidence</summary>${verdictTable(s)}</details>`).join('')}`
+    : verdictTable(last);
+  const overlayNote = compare ? `<p class="legend-note">Overlaid: ${esc(labels[0]!)} dashed, ${esc(labels[1]!)} solid; x is seconds since each run started.</p>` : '';
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title><style>${CSS}</style></head><body>`,
+    `<header><h1>${heading}</h1>${summaries.map((s) => `<p class="meta">${runLine(s)}</p>`).join('')}</header>`,
+    `<section id="verdict"><h2>Verdict</h2>${verdict}</section>`,
+    `<section id="faults"><h2>Fault windows</h2><p class="meta">Shaded on every chart${compare ? ` (times of ${esc(labels[1]!)})` : ''}.</p>${faultList(series[series.length - 1]!.bands)}</section>`,
+    ...sections.map((x) => `<section id="${esc(x.id)}"><h2>${esc(x.title)}</h2>${x.html}</section>`),
+    `<section id="charts"><h2>Charts</h2>${overlayNote}${charts.map(figure).join('\n')}</section>`,
+    `<footer>brownout report, written ${esc(new Date().toISOString())}. Self-contained: opens without a network.</footer>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+}
