@@ -1,0 +1,128 @@
+// report.html in a real browser: Debian's headless Chromium opens each report through the DevTools
+// protocol (puppeteer-core), every chart is an SVG with data marks, the console stays clean, the
+// page asks for nothing over the network, and a screenshot is kept with the run (report.png).
+// Input: real recorded runs (harness/verdict/recorded/), rendered into run folders under
+// runs/test-report-html/. BROWNOUT_REPORT_RUN=runs/<id> checks that real run's report too.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { RUNS_DIR } from '../core/layout.ts';
+import { recordedRun, recordedTimelineText, type RecordedRun } from '../harness/report/recorded-runs.ts';
+import { CHART_IDS } from '../harness/report/report-charts.ts';
+import { writeComparisonReport } from '../harness/report/write-html-report.ts';
+import { writeRunReports } from '../harness/report/write-run-reports.ts';
+import { skipBecause } from './support/skip.ts';
+
+const CANDIDATES = [process.env.BROWNOUT_CHROMIUM, '/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].filter((x): x is string => !!x);
+const OUT = path.join(RUNS_DIR, 'test-report-html');
+
+interface ChartSeen { id: string; svgs: number; marks: number; bands: number; width: number }
+interface PageSeen { charts: ChartSeen[]; problems: string[]; png: string }
+
+/** Renders a recorded run into a run folder the way a run would: timeline.ndjson, then writeRunReports. */
+function recordedRunDir(name: RecordedRun): string {
+  const dir = path.join(OUT, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'timeline.ndjson'), recordedTimelineText(name));
+  const s = recordedRun(name).summary;
+  writeRunReports(dir, { scenario: s.scenario, variant: s.variant, seed: s.seed, startedAt: s.startedAt, endedAt: s.endedAt, verdict: s.verdict, thresholds: s.thresholds, incomplete: s.incomplete });
+  return dir;
+}
+
+async function open(browser: Browser, html: string): Promise<PageSeen> {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  try {
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') problems.push(`console ${m.type()}: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message}`));
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    page.on('request', (r) => { if (!/^(file|data|about):/.test(r.url())) problems.push(`network request: ${r.url()}`); });
+    await page.setViewport({ width: 1100, height: 900 });
+    await page.goto(pathToFileURL(html).href, { waitUntil: 'load', timeout: 30_000 });
+    const charts = await page.$$eval('figure.chart', (figs) => figs.map((f) => {
+      const svgs = f.querySelectorAll('svg');
+      const svg = svgs[0];
+      return {
+        id: f.getAttribute('data-chart') ?? '',
+        svgs: svgs.length,
+        // ECharts draws each series' line as a path inside its clipped plot area.
+        marks: svg ? [...svg.querySelectorAll('g[clip-path] path')].filter((p) => (p.getAttribute('d') ?? '').length > 20).length : 0,
+        // Fault windows: the shaded areas of the band series (series 0).
+        bands: svg ? svg.querySelectorAll('polygon[ecmeta_series_index="0"]').length : 0,
+        width: svg ? svg.getBoundingClientRect().width : 0,
+      };
+    }));
+    const png = html.replace(/\.html$/, '.png');
+    await page.screenshot({ path: png as `${string}.png`, fullPage: true });
+    return { charts, problems, png };
+  } finally {
+    await page.close();
+  }
+}
+
+function assertReadable(seen: PageSeen, bands: number): void {
+  assert.deepEqual(seen.problems, []);
+  assert.deepEqual(seen.charts.map((c) => c.id), CHART_IDS, 'one figure per chart, in order');
+  for (const c of seen.charts) {
+    assert.equal(c.svgs, 1, `${c.id}: one SVG`);
+    assert.ok(c.marks > 0, `${c.id}: the SVG has data marks`);
+    assert.equal(c.bands, bands, `${c.id}: every fault window shaded`);
+    assert.ok(c.width > 400, `${c.id}: laid out (${c.width}px wide)`);
+  }
+  const png = readFileSync(seen.png);
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  assert.ok(statSync(seen.png).size > 20_000, `${seen.png} is a real screenshot`);
+}
+
+describe('report.html in headless Chromium', function () {
+  this.timeout(120_000);
+  let browser: Browser | undefined;
+
+  before(async function () {
+    const executablePath = CANDIDATES.find((p) => existsSync(p));
+    if (!executablePath) {
+      const why = `no headless Chromium at ${CANDIDATES.join(', ')} (apt-get install chromium-headless-shell)`;
+      if (process.env.CI) throw new Error(why);
+      skipBecause(this, why);
+    }
+    // Root in a container has no user namespace sandbox to offer.
+    browser = await puppeteer.launch({ executablePath, headless: 'shell', args: ['--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+  });
+
+  after(async () => { await browser?.close(); });
+
+  for (const c of [{ run: 'packet-loss-stock', bands: 2 }, { run: 'statsz-storm-stock', bands: 3 }] as const) {
+    it(`report-html - ${c.run}: charts are SVGs with data, fault windows shaded, console clean, screenshot kept`, async () => {
+      const dir = recordedRunDir(c.run);
+      assertReadable(await open(browser!, path.join(dir, 'report.html')), c.bands);
+    });
+  }
+
+  it('report-html - stock vs patched packet-loss overlaid in one page opens cleanly with both runs\' bands', async () => {
+    const file = writeComparisonReport(recordedRunDir('packet-loss-stock'), recordedRunDir('packet-loss-patched'));
+    assertReadable(await open(browser!, file), 4);
+  });
+
+  it('report-html - a broken page is caught: a console error and a network request are reported', async () => {
+    const dir = path.join(OUT, 'broken');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'report.html');
+    writeFileSync(file, '<!doctype html><html><body><img src="http://127.0.0.1:9/x.png"><script>console.error("boom")</script></body></html>');
+    const seen = await open(browser!, file);
+    assert.ok(seen.problems.some((p) => p === 'console error: boom'), seen.problems.join('\n'));
+    assert.ok(seen.problems.some((p) => p.startsWith('network request: http://127.0.0.1:9/')), seen.problems.join('\n'));
+    assert.deepEqual(seen.charts, []);
+  });
+
+  it('report-html - a real run folder given in BROWNOUT_REPORT_RUN opens cleanly', async function () {
+    const dir = process.env.BROWNOUT_REPORT_RUN;
+    if (!dir) skipBecause(this, 'BROWNOUT_REPORT_RUN not set (point it at runs/<id> of a real chaos run)');
+    const seen = await open(browser!, path.join(path.resolve(dir), 'report.html'));
+    assert.deepEqual(seen.problems, []);
+    assert.deepEqual(seen.charts.map((c) => c.id), CHART_IDS);
+    for (const c of seen.charts) assert.ok(c.svgs === 1 && c.marks > 0, JSON.stringify(c));
+  });
+});
