@@ -22,8 +22,11 @@ interface ChartSeen { id: string; svgs: number; marks: number; bands: number; wi
 interface PageSeen { charts: ChartSeen[]; problems: string[]; png: string }
 
 /** Renders a recorded run into a run folder the way a run would: timeline.ndjson, then writeRunReports. */
+const prepared = new Set<RecordedRun>();
 function recordedRunDir(name: RecordedRun): string {
   const dir = path.join(OUT, name);
+  if (prepared.has(name)) return dir;
+  prepared.add(name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'timeline.ndjson'), recordedTimelineText(name));

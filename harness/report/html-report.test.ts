@@ -28,16 +28,16 @@ const run = (name: RecordedRun): ReturnType<typeof recordedRun> => {
 
 describe('html report series', () => {
   const records: TimelineRecord[] = [
-    link(0, 'iad-1', 'lhr', 'up'), link(0, 'iad-2', 'lhr', 'up'), link(0, 'lhr-1', 'iad', 'up'),
+    link(500, 'iad-1', 'lhr', 'up'), link(500, 'iad-2', 'lhr', 'up'), link(500, 'lhr-1', 'iad', 'up'),
     link(2000, 'iad-1', 'lhr', 'down'), link(3000, 'iad-1', 'lhr', 'handshake'), link(3000, 'iad-2', 'lhr', 'handshake'),
     link(6000, 'iad-2', 'lhr', 'up'),
   ];
   const cases: { state: 'up' | 'handshake'; want: Record<string, [number, number][]> }[] = [
-    { state: 'up', want: { 'iad→lhr': [[0, 2], [2, 1], [3, 0], [6, 1], [10, 1]], 'lhr→iad': [[0, 1], [10, 1]] } },
-    { state: 'handshake', want: { 'iad→lhr': [[0, 0], [2, 0], [3, 2], [6, 1], [10, 1]], 'lhr→iad': [[0, 0], [10, 0]] } },
+    { state: 'up', want: { 'iad→lhr': [[0.5, 2], [2, 1], [3, 0], [6, 1], [10, 1]], 'lhr→iad': [[0.5, 1], [10, 1]] } },
+    { state: 'handshake', want: { 'iad→lhr': [[0.5, 0], [2, 0], [3, 2], [6, 1], [10, 1]], 'lhr→iad': [[0.5, 0], [10, 0]] } },
   ];
   for (const c of cases) {
-    it(`html report - gateways ${c.state} per region pair step at each transition and hold to the end`, () => {
+    it(`html report - gateways ${c.state} per region pair from the first look, a step at each transition, held to the end`, () => {
       const got = gatewayCounts(records, c.state, T0, T0 + 10_000);
       assert.deepEqual(Object.fromEntries(got.map((s) => [s.name, s.points])), c.want);
     });

@@ -21,6 +21,8 @@ export interface ChartSpec {
   /** Seconds since the run started; the longest run when overlaid. */
   xMax: number;
   lines: ChartLine[];
+  /** When overlaid: which run each line style stands for (the legend keys lines by group). */
+  runs: { label: string; dashed: boolean }[];
   bands: Band[];
   /** One sentence under the title: what to look for. */
   note: string;
@@ -63,8 +65,9 @@ export function reportCharts(runs: readonly LabeledSeries[], extraBands: readonl
     ...extraBands,
   ];
   const xMax = Math.max(0, ...runs.map((r) => r.series.duration));
+  const styles = overlay ? runs.map((r, i) => ({ label: r.label, dashed: i < runs.length - 1 })) : [];
   return CHARTS.map((c) => ({
-    id: c.id, title: c.title, yName: c.yName, yLog: c.yLog ?? false, note: c.note, xMax, bands,
+    id: c.id, title: c.title, yName: c.yName, yLog: c.yLog ?? false, note: c.note, xMax, bands, runs: styles,
     lines: runs.flatMap((r, i) => c.pick(r.series).map((s): ChartLine => ({
       name: overlay ? `${s.name} ${r.label}` : s.name,
       points: s.points,

@@ -43,14 +43,15 @@ function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
 
 /**
  * Per directed region pair (`iad→lhr`: the outbound gateways of iad's servers towards lhr), how
- * many are in `state`, as a step line: a point at the start, at each change, and at the end.
+ * many are in `state`, as a step line: a point at each change and one at the end.
  */
 export function gatewayCounts(records: readonly TimelineRecord[], state: 'up' | 'handshake', start: number, end: number): Series[] {
   const regionOf = new Map(recordsOf(records, 'link').map((r) => [r.server, r.region]));
   const gateways = linkHistories(judgeContext(records)).filter((h) => h.linkType === 'gateway');
   const pairs = groupBy(gateways, (h) => `${regionOf.get(h.server) ?? '?'}→${h.peer}`);
   return [...pairs].map(([name, hs]) => {
-    const times = [...new Set([start, ...hs.flatMap((h) => h.transitions.map((x) => x.at)), end])].filter((t) => t >= start && t <= end).sort((a, b) => a - b);
+    // From the observer's first look at the pair (before it, the state is unknown), to the end.
+    const times = [...new Set([...hs.flatMap((h) => h.transitions.map((x) => x.at)), end])].filter((t) => t <= end).sort((a, b) => a - b);
     const points = times.map((t): [number, number] => {
       const n = hs.filter((h) => h.transitions.filter((x) => x.at <= t).pop()?.state === state).length;
       return [round((t - start) / 1000), n];
