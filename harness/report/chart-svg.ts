@@ -58,9 +58,10 @@ export function renderChartSvg(spec: ChartSpec): string {
     silent: true,
     markArea: {
       silent: true,
-      label: { show: true, position: 'insideTop' as const, color: '#7a3000', fontSize: 11, overflow: 'truncate' as const },
+      // Above the plot, so it never sits on a line.
+      label: { show: true, position: 'top' as const, distance: 2, color: '#7a3000', fontSize: 11, fontWeight: 'bold' as const },
       data: spec.bands.map((b) => [
-        { name: b.label, xAxis: b.from, itemStyle: { color: BAND_COLOUR[b.kind] } },
+        { name: b.key ?? b.label, xAxis: b.from, itemStyle: { color: BAND_COLOUR[b.kind] } },
         { xAxis: Math.max(b.to, b.from + 0.2) },
       ]),
     },
@@ -71,7 +72,7 @@ export function renderChartSvg(spec: ChartSpec): string {
       animation: false,
       aria: { enabled: true, label: { description: `${spec.title}: ${spec.lines.length} series over ${spec.xMax.toFixed(0)} s` } },
       textStyle: { fontFamily: 'system-ui, sans-serif' },
-      grid: { left: 64, right: LEGEND_WIDTH + 20, top: 24, bottom: 44 },
+      grid: { left: 64, right: LEGEND_WIDTH + 20, top: 34, bottom: 44 },
       legend: {
         // Anchored on the left: without a canvas, SSR underestimates text width and a legend
         // anchored on the right would spill past the edge.

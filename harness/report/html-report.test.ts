@@ -66,6 +66,7 @@ describe('html report series', () => {
     assert.equal(s.bands.length, 2);
     for (const b of s.bands) assert.ok(b.from > 0 && b.to > b.from && b.to < s.duration, JSON.stringify(b));
     assert.match(s.bands[0]!.label, /^packet-loss gw-lhr-1/);
+    assert.deepEqual(s.bands.map((b) => b.key), ['F1', 'F2']);
   });
 
   it('html report - overlaid charts keep both runs, the baseline dashed, one colour group per series name', () => {
@@ -77,7 +78,7 @@ describe('html report series', () => {
     assert.deepEqual(links.lines.filter((l) => l.dashed).map((l) => l.name), a.linksUp.map((s) => `${s.name} stock`));
     assert.equal(new Set(links.lines.map((l) => l.group)).size, 6);
     assert.equal(links.bands.length, 4);
-    assert.equal(links.bands.filter((x) => x.label !== '').length, 2, 'only the candidate labels its bands');
+    assert.deepEqual(links.bands.map((x) => x.key), ['', '', 'F1', 'F2'], 'only the candidate labels its bands');
   });
 });
 

@@ -65,7 +65,7 @@ function comparisonTable(a: RunSummary, b: RunSummary): string {
 
 function faultList(bands: readonly Band[]): string {
   if (bands.length === 0) return '<p>No faults were applied.</p>';
-  return `<ul class="faults">${bands.map((b) => `<li><span class="swatch ${b.kind}"></span>${esc(b.label)}: ${b.from.toFixed(1)} s to ${b.to.toFixed(1)} s</li>`).join('')}</ul>`;
+  return `<ul class="faults">${bands.map((b) => `<li><span class="swatch ${b.kind}"></span>${b.key ? `<strong>${esc(b.key)}</strong> ` : ''}${esc(b.label)}: ${b.from.toFixed(1)} s to ${b.to.toFixed(1)} s</li>`).join('')}</ul>`;
 }
 
 function figure(spec: ChartSpec): string {

@@ -61,7 +61,7 @@ export const CHART_IDS: readonly string[] = CHARTS.map((c) => c.id);
 export function reportCharts(runs: readonly LabeledSeries[], extraBands: readonly Band[] = []): ChartSpec[] {
   const overlay = runs.length > 1;
   const bands = [
-    ...runs.flatMap((r, i) => r.series.bands.map((b) => (i === runs.length - 1 ? b : { ...b, label: '' }))),
+    ...runs.flatMap((r, i) => r.series.bands.map((b) => (i === runs.length - 1 ? b : { ...b, key: '', label: '' }))),
     ...extraBands,
   ];
   const xMax = Math.max(0, ...runs.map((r) => r.series.duration));

@@ -10,7 +10,13 @@ import { linkHistories } from '../verdict/recovery.ts';
 export interface Series { name: string; points: [number, number | null][] }
 
 /** A shaded stretch of the x axis: a fault window (or, for a rollout, a stage). */
-export interface Band { label: string; from: number; to: number; kind: 'fault' | 'stage' }
+export interface Band {
+  /** What the band is: `packet-loss gw-lhr-1, gw-lhr-2`. */
+  label: string;
+  /** What the chart writes on it (`F1`), the page lists `F1: <label>`; the label itself when absent. */
+  key?: string;
+  from: number; to: number; kind: 'fault' | 'stage';
+}
 
 export interface RunSeries {
   /** ms epoch of x = 0. */
@@ -102,8 +108,9 @@ export function runSeries(records: readonly TimelineRecord[]): RunSeries {
   const ctx = judgeContext(records);
   const start = ctx.runStart;
   const end = ctx.runEnd;
-  const bands = ctx.faults.map((f): Band => ({
-    label: f.label, from: round((f.applied - start) / 1000), to: round(((f.reverted ?? end) - start) / 1000), kind: 'fault',
+  const bands = ctx.faults.map((f, i): Band => ({
+    // From when its step began: a restart's storm comes before the `applied` record is written.
+    label: f.label, key: `F${i + 1}`, from: round((f.begun - start) / 1000), to: round(((f.reverted ?? end) - start) / 1000), kind: 'fault',
   }));
   return {
     start,
