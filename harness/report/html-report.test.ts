@@ -105,33 +105,33 @@ describe('html report page', () => {
     assert.deepEqual([...new Set(urls)].sort(), ['http://www.w3.org/1999/xlink', 'http://www.w3.org/2000/svg']);
   });
 
-  it('html report - the verdict table escapes evidence and shows role and status when the verdict has them', () => {
+  it('html report - the verdict table escapes evidence, shows each role and status, and says which detector or guard failed', () => {
     const summary = buildRunSummary({
       scenario: 'packet-loss', variant: 'v2.10.14', seed: 1, startedAt: T0, endedAt: T0 + 60_000, thresholds: DEFAULT_THRESHOLDS, incomplete: false,
       verdict: {
-        pass: false, incomplete: false,
+        pass: false, incomplete: false, detectorsFailed: ['recovery.noneStuck'], guardsFailed: [],
         results: [
-          { name: 'recovery.noneStuck', bound: 'none', observed: '1 stuck', observedValue: 1, pass: false, evidence: ['<b>iad-1</b> & "lhr"'], role: 'detector', status: 'fail' },
-          { name: 'memory.maxRssMiB', bound: '≤ 256 MiB', observed: 'n/a', observedValue: null, pass: true, evidence: [], role: 'guard', status: 'n/a' },
-        ] as never,
+          { name: 'recovery.noneStuck', role: 'detector', bound: 'none', observed: '1 stuck', observedValue: 1, status: 'fail', pass: false, evidence: ['<b>iad-1</b> & "lhr"'] },
+          { name: 'memory.maxRssMiB', role: 'guard', bound: '≤ 256 MiB', observed: 'n/a', observedValue: null, status: 'n/a', pass: true, evidence: [] },
+        ],
       },
     });
     const html = renderHtmlReport({ runs: [{ summary, records: [] }] });
     assert.ok(html.includes('&lt;b&gt;iad-1&lt;/b&gt; &amp; &quot;lhr&quot;'));
     assert.ok(!html.includes('<b>iad-1'));
-    assert.match(html, /<th>role<\/th>/);
     assert.match(html, /<tr class="fail"><td><code>recovery\.noneStuck<\/code><\/td><td>detector<\/td>.*<td class="result">FAIL<\/td>/);
-    assert.match(html, /<tr class="na"><td><code>memory\.maxRssMiB<\/code><\/td><td>guard<\/td>.*<td class="result">N\/A<\/td>/);
+    assert.match(html, /<tr class="na"><td><code>memory\.maxRssMiB<\/code><\/td><td>guard<\/td>.*<td class="result">n\/a<\/td>/);
+    assert.match(html, /<p class="roles">caught by detector: recovery\.noneStuck<\/p>/);
     // No records: every chart is still there, empty and saying so.
     assert.equal(figures(html).length, CHART_IDS.length);
     assert.equal(count(html, 'No data recorded for this chart.'), CHART_IDS.length);
   });
 
-  it('html report - without role or status the table has no role column and says PASS or FAIL', () => {
+  it('html report - recorded patched packet-loss: every threshold passes, nothing caught', () => {
     const html = renderHtmlReport({ runs: [run('packet-loss-patched')] });
-    assert.ok(!html.includes('<th>role</th>'));
     assert.ok(!html.includes('FAIL</td>'));
-    assert.match(html, /<td class="result">PASS<\/td>/);
+    assert.ok(!html.includes('class="roles"'));
+    assert.match(html, /<td>detector<\/td><td>[^<]*<\/td><td>[^<]*<\/td><td class="result">PASS<\/td>/);
   });
 
   it('html report - a rollout section goes between the verdict and the charts, its stages shaded on every chart', () => {

@@ -7,6 +7,8 @@ import { comparisonRows, formatRatio } from './comparison.ts';
 import { escapeXml } from './junit.ts';
 import { reportCharts, type ChartSpec } from './report-charts.ts';
 import { outcomeOf, type RunSummary } from './run-summary.ts';
+import { verdictLines } from './verdict-table.ts';
+import { statusWord } from '../verdict/result.ts';
 import { runSeries, type Band } from './run-series.ts';
 
 export interface HtmlRun { summary: RunSummary; records: readonly TimelineRecord[] }
@@ -26,31 +28,20 @@ export interface HtmlReportInput {
 
 const esc = (s: string): string => escapeXml(s);
 
-// Fields the verdict gains as detectors and guards land; shown when present.
-interface ShownResult { name: string; bound: string; observed: string; pass: boolean; evidence: string[]; role?: string; status?: string }
-interface ShownVerdict { detectorsFailed?: unknown; guardsFailed?: unknown }
+type Result = RunSummary['verdict']['results'][number];
 
-const statusOf = (r: ShownResult): 'pass' | 'fail' | 'n/a' =>
-  r.status === 'n/a' || r.status === 'pass' || r.status === 'fail' ? r.status : r.pass ? 'pass' : 'fail';
-const statusWord = (r: ShownResult): string => ({ pass: 'PASS', fail: 'FAIL', 'n/a': 'N/A' })[statusOf(r)];
-
-function evidence(r: ShownResult): string {
+function evidence(r: Result): string {
   if (r.evidence.length === 0) return '';
-  return `<details${statusOf(r) === 'fail' ? ' open' : ''}><summary>${r.evidence.length} line(s)</summary><ul>${r.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></details>`;
+  return `<details${r.status === 'fail' ? ' open' : ''}><summary>${r.evidence.length} line(s)</summary><ul>${r.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></details>`;
 }
 
 function verdictTable(s: RunSummary): string {
-  const results = s.verdict.results as ShownResult[];
-  const withRole = results.some((r) => r.role !== undefined);
-  const head = ['threshold', ...(withRole ? ['role'] : []), 'bound', 'observed', 'result', 'evidence'];
-  const rows = results.map((r) => `<tr class="${statusOf(r).replace('/', '')}"><td><code>${esc(r.name)}</code></td>${withRole ? `<td>${esc(r.role ?? '')}</td>` : ''}`
-    + `<td>${esc(r.bound)}</td><td>${esc(r.observed)}</td><td class="result">${statusWord(r)}</td><td>${evidence(r)}</td></tr>`);
+  const head = ['threshold', 'role', 'bound', 'observed', 'result', 'evidence'];
+  const rows = s.verdict.results.map((r) => `<tr class="${r.status === 'n/a' ? 'na' : r.status}"><td><code>${esc(r.name)}</code></td><td>${esc(r.role)}</td>`
+    + `<td>${esc(r.bound)}</td><td>${esc(r.observed)}</td><td class="result">${statusWord(r.status)}</td><td>${evidence(r)}</td></tr>`);
   if (rows.length === 0) rows.push(`<tr><td colspan="${head.length}">no thresholds checked</td></tr>`);
-  const v = s.verdict as ShownVerdict;
-  const failed = (x: unknown): string => (Array.isArray(x) ? (x.length ? x.join(', ') : 'none') : String(x));
-  const roles = v.detectorsFailed !== undefined || v.guardsFailed !== undefined
-    ? `<p class="roles">Detectors failed: ${esc(failed(v.detectorsFailed ?? 'none'))}. Guards failed: ${esc(failed(v.guardsFailed ?? 'none'))}.</p>` : '';
-  return `${roles}<table class="verdict"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const failed = verdictLines(s.verdict);
+  return `${failed.map((l) => `<p class="roles">${esc(l)}</p>`).join('')}<table class="verdict"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function comparisonTable(a: RunSummary, b: RunSummary): string {

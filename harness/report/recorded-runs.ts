@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { parseTimeline } from '../timeline/reader.ts';
 import { recordsOf } from '../timeline/records.ts';
+import { SCENARIOS } from '../../chaos/scenarios/index.ts';
 import { judge } from '../verdict/judge.ts';
 import { DEFAULT_THRESHOLDS } from '../verdict/thresholds.ts';
 import type { HtmlRun } from './html-report.ts';
@@ -22,7 +23,7 @@ export function recordedTimelineText(name: RecordedRun): string {
   return gunzipSync(readFileSync(recordedTimelineFile(name))).toString('utf8');
 }
 
-/** A recorded run judged with the default thresholds, as writeRunReports would have been given it. */
+/** A recorded run judged with the default thresholds and its scenario's detectors, as writeRunReports would have been given it. */
 export function recordedRun(name: RecordedRun): HtmlRun {
   const { records, problems } = parseTimeline(recordedTimelineText(name));
   if (problems.length > 0) throw new Error(`${recordedTimelineFile(name)}: ${problems.join('; ')}`);
@@ -30,9 +31,11 @@ export function recordedRun(name: RecordedRun): HtmlRun {
   const start = runs.find((r) => r.phase === 'start');
   const end = runs.find((r) => r.phase === 'end');
   if (!start || !end) throw new Error(`${recordedTimelineFile(name)}: no run start and end records`);
+  const scenario = start.scenario ?? name;
+  const detectors = scenario in SCENARIOS ? SCENARIOS[scenario as keyof typeof SCENARIOS].detectors : [];
   const summary = buildRunSummary({
-    scenario: start.scenario ?? name, variant: start.servers[0]?.variant ?? name, seed: 1, startedAt: start.t, endedAt: end.t,
-    verdict: judge(records, DEFAULT_THRESHOLDS), thresholds: DEFAULT_THRESHOLDS, incomplete: false,
+    scenario, variant: start.servers[0]?.variant ?? name, seed: 1, startedAt: start.t, endedAt: end.t,
+    verdict: judge(records, DEFAULT_THRESHOLDS, { detectors: [...(detectors ?? [])] }), thresholds: DEFAULT_THRESHOLDS, incomplete: false,
   });
   return { summary, records };
 }
