@@ -169,6 +169,7 @@ describe('html report files', () => {
     const html = readFileSync(file, 'utf8');
     assert.match(html, /packet-loss: v2\.10\.14 <span class="outcome-FAIL">FAIL<\/span> vs v2\.10\.14\+brownout <span class="outcome-PASS">PASS<\/span>/);
     assert.ok(html.includes('<th>v2.10.14+brownout / v2.10.14</th>'));
+    assert.match(html, /<tr><td><code>recovery\.noneStuck<\/code><\/td><td>detector<\/td>.*?<td class="fail">6 stuck FAIL<\/td><td class="pass">0 stuck PASS<\/td>/);
     const links = figures(html).find((f) => f.includes('data-chart="links-up"'))!;
     assert.match(links, /data-lines="12"/);
     assert.ok(count(links, 'stroke-dasharray') >= 6, 'the baseline\'s lines are dashed');

@@ -47,11 +47,12 @@ function verdictTable(s: RunSummary): string {
 function comparisonTable(a: RunSummary, b: RunSummary): string {
   const rows = comparisonRows({ variant: a.variant, verdict: a.verdict }, { variant: b.variant, verdict: b.verdict });
   const cls = (cell: string): string => (/\bFAIL$/.test(cell) ? 'fail' : /\bPASS$/.test(cell) ? 'pass' : '');
-  const body = rows.map((r) => `<tr><td><code>${esc(r.name)}</code></td><td>${esc(r.bound)}</td><td class="${cls(r.a)}">${esc(r.a)}</td>`
+  const roleOf = (name: string): string => [...b.verdict.results, ...a.verdict.results].find((r) => r.name === name)?.role ?? '';
+  const body = rows.map((r) => `<tr><td><code>${esc(r.name)}</code></td><td>${esc(roleOf(r.name))}</td><td>${esc(r.bound)}</td><td class="${cls(r.a)}">${esc(r.a)}</td>`
     + `<td class="${cls(r.b)}">${esc(r.b)}</td><td>${esc(formatRatio(r.ratio))}</td></tr>`);
   const outcome = (s: RunSummary): string => `<td class="${outcomeOf(s).toLowerCase()}"><strong>${outcomeOf(s)}</strong></td>`;
-  body.push(`<tr><td><strong>verdict</strong></td><td></td>${outcome(a)}${outcome(b)}<td></td></tr>`);
-  return `<table class="verdict"><thead><tr><th>threshold</th><th>bound</th><th>${esc(a.variant)}</th><th>${esc(b.variant)}</th><th>${esc(b.variant)} / ${esc(a.variant)}</th></tr></thead><tbody>${body.join('')}</tbody></table>`;
+  body.push(`<tr><td><strong>verdict</strong></td><td></td><td></td>${outcome(a)}${outcome(b)}<td></td></tr>`);
+  return `<table class="verdict"><thead><tr><th>threshold</th><th>role</th><th>bound</th><th>${esc(a.variant)}</th><th>${esc(b.variant)}</th><th>${esc(b.variant)} / ${esc(a.variant)}</th></tr></thead><tbody>${body.join('')}</tbody></table>`;
 }
 
 function faultList(bands: readonly Band[]): string {
