@@ -12,6 +12,8 @@ const echarts = (): typeof ECharts => (loaded ??= createRequire(import.meta.url)
 // Okabe-Ito plus greys: tells apart up to 9 series for colour-blind readers too.
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000', '#999999'];
 const BAND_COLOUR = { fault: 'rgba(213, 94, 0, 0.13)', stage: 'rgba(0, 114, 178, 0.08)' } as const;
+// A faint edge, so back-to-back windows (a rolling restart) still read as separate.
+const BAND_EDGE = { fault: 'rgba(213, 94, 0, 0.35)', stage: 'rgba(0, 114, 178, 0.3)' } as const;
 
 // Legend keys for the two runs' line styles, as paths (a series' own legend icon ignores its
 // dash). The corner points keep the icon's box 16×8, so the bar stays thin.
@@ -61,7 +63,7 @@ export function renderChartSvg(spec: ChartSpec): string {
       // Above the plot, so it never sits on a line.
       label: { show: true, position: 'top' as const, distance: 2, color: '#7a3000', fontSize: 11, fontWeight: 'bold' as const },
       data: spec.bands.map((b) => [
-        { name: b.key ?? b.label, xAxis: b.from, itemStyle: { color: BAND_COLOUR[b.kind] } },
+        { name: b.key ?? b.label, xAxis: b.from, itemStyle: { color: BAND_COLOUR[b.kind], borderColor: BAND_EDGE[b.kind], borderWidth: 1 } },
         { xAxis: Math.max(b.to, b.from + 0.2) },
       ]),
     },
