@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LinkRecord, TimelineRecord } from '../timeline/records.ts';
@@ -154,6 +154,23 @@ describe('html report files', () => {
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     assert.match(html, /<h1>statsz-storm on v2\.10\.14: /);
     for (const f of figures(html)) assert.ok(Number(/data-points="(\d+)"/.exec(f)![1]) > 0);
+  });
+
+  it('html report - a page that cannot be drawn is reported on stderr and the other reports are still written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'brownout-html-'));
+    const s = run('packet-loss-patched').summary;
+    const said: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => { said.push(String(chunk)); return true; }) as typeof process.stderr.write;
+    try {
+      writeRunReports(dir, { ...s, thresholds: DEFAULT_THRESHOLDS, records: [null as never] });
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.equal(said.length, 1);
+    assert.match(said[0]!, /^report\.html not written: /);
+    assert.ok(existsSync(join(dir, 'summary.json')) && existsSync(join(dir, 'junit.xml')));
+    assert.ok(!existsSync(join(dir, 'report.html')));
   });
 
   it('html report - a comparison page overlays two run folders, baseline dashed', () => {

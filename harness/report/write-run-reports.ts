@@ -14,6 +14,11 @@ export function writeRunReports(runDir: string, input: RunReportInput): RunSumma
   writeFileSync(join(runDir, 'junit.xml'), renderJunit(summary));
   writeFileSync(join(runDir, 'summary.md'), renderSummaryMarkdown(summary));
   // The charts come from the records when the caller has them, else from the run's timeline.ndjson.
-  writeHtmlReport(runDir, summary, input.records);
+  // A page that cannot be drawn must not cost the run its verdict and exit code: say so and go on.
+  try {
+    writeHtmlReport(runDir, summary, input.records);
+  } catch (err) {
+    process.stderr.write(`report.html not written: ${(err as Error).message}\n`);
+  }
   return summary;
 }
