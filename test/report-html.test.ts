@@ -2,9 +2,10 @@
 // protocol (puppeteer-core), every chart is an SVG with data marks, the console stays clean, the
 // page asks for nothing over the network, and a screenshot is kept with the run (report.png).
 // Input: real recorded runs (harness/verdict/recorded/), rendered into run folders under
-// runs/test-report-html/. BROWNOUT_REPORT_RUN=runs/<id> checks that real run's report too.
+// runs/test-report-html/. The newest real run folder's report.html is checked too (or the one in
+// BROWNOUT_REPORT_RUN=runs/<id>), its screenshot kept beside it.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser } from 'puppeteer-core';
@@ -33,6 +34,14 @@ function recordedRunDir(name: RecordedRun): string {
   const s = recordedRun(name).summary;
   writeRunReports(dir, { scenario: s.scenario, variant: s.variant, seed: s.seed, startedAt: s.startedAt, endedAt: s.endedAt, verdict: s.verdict, thresholds: s.thresholds, incomplete: s.incomplete });
   return dir;
+}
+
+/** The most recent run folder with a report.html, other than the ones this test renders. */
+function newestRealRun(): string | undefined {
+  if (!existsSync(RUNS_DIR)) return undefined;
+  return readdirSync(RUNS_DIR).map((n) => path.join(RUNS_DIR, n))
+    .filter((d) => d !== OUT && existsSync(path.join(d, 'report.html')) && existsSync(path.join(d, 'summary.json')))
+    .sort((a, b) => statSync(path.join(b, 'report.html')).mtimeMs - statSync(path.join(a, 'report.html')).mtimeMs)[0];
 }
 
 async function open(browser: Browser, html: string): Promise<PageSeen> {
@@ -120,12 +129,12 @@ describe('report.html in headless Chromium', function () {
     assert.deepEqual(seen.charts, []);
   });
 
-  it('report-html - a real run folder given in BROWNOUT_REPORT_RUN opens cleanly', async function () {
-    const dir = process.env.BROWNOUT_REPORT_RUN;
-    if (!dir) skipBecause(this, 'BROWNOUT_REPORT_RUN not set (point it at runs/<id> of a real chaos run)');
-    const seen = await open(browser!, path.join(path.resolve(dir), 'report.html'));
+  it('report-html - the newest real run\'s report.html (or BROWNOUT_REPORT_RUN\'s) opens cleanly, screenshot kept', async function () {
+    const dir = process.env.BROWNOUT_REPORT_RUN ? path.resolve(process.env.BROWNOUT_REPORT_RUN) : newestRealRun();
+    if (!dir) skipBecause(this, `no real run with a report.html under ${RUNS_DIR} yet (run npm run chaos, or set BROWNOUT_REPORT_RUN=runs/<id>)`);
+    const seen = await open(browser!, path.join(dir, 'report.html'));
     assert.deepEqual(seen.problems, []);
     assert.deepEqual(seen.charts.map((c) => c.id), CHART_IDS);
-    for (const c of seen.charts) assert.ok(c.svgs === 1 && c.marks > 0, JSON.stringify(c));
+    for (const c of seen.charts) assert.ok(c.svgs === 1 && c.marks > 0, `${dir}: ${JSON.stringify(c)}`);
   });
 });
