@@ -175,7 +175,7 @@ const cases: Case[] = [
     thresholds: { statsz: { maxExcessPerRestart: 6, restartWindowSeconds: 5 } },
     records: completeRun(60, step(0, 0, 'start'), ...quiet('lhr-1', 'A', 0, 20), step(20, 1, 'start'), faultById(20.2, 'f1', 1, 'restart', 'applied', 'lhr-1'),
       statszAt(20, 'lhr-1', 'B', spread(12, 300, 500)), statszAt(21, 'iad-1', 'C', [0, 5]), faultById(26, 'f1', 1, 'restart', 'reverted', 'lhr-1'), ...quiet('lhr-1', 'B', 30, 60)),
-    pass: false, observed: '12 msgs', evidence: ['restart lhr-1 at 14:03:20: lhr-1 sent 12 STATSZ (11.7 KiB) in 5.0 s, 12 above its baseline; peers sent 2 (2.0 KiB), 2 above theirs'],
+    pass: false, observed: '12 msgs', evidence: ['restart lhr-1 at 14:03:20, 5.0 s: restarted lhr-1 sent 12 (12 above its baseline); peers 2 STATSZ (2.0 KiB), 2 above baseline, most iad-1 sent 2 (2 above its baseline)'],
   },
   {
     name: 'statsz excess - a rate-limited restart (one a second at most) passes',
@@ -188,7 +188,7 @@ const cases: Case[] = [
     name: 'statsz excess - counted from the start of the step that restarted, not the later applied record',
     thresholds: { statsz: { maxExcessPerRestart: 6, restartWindowSeconds: 5 } },
     records: completeRun(60, step(3, 0, 'start'), statszAt(4, 'lhr-1', 'B', spread(21)), faultById(8, 'f1', 0, 'restart', 'applied', 'lhr-1'), faultById(9, 'f1', 0, 'restart', 'reverted', 'lhr-1')),
-    pass: false, observed: '21 msgs', evidence: ['restart lhr-1 at 14:03:03: lhr-1 sent 21 STATSZ'],
+    pass: false, observed: '21 msgs', evidence: ['restart lhr-1 at 14:03:03, 5.0 s: restarted lhr-1 sent 21 (21 above its baseline)'],
   },
   {
     name: 'statsz excess - a kill is counted from when the server is back',
@@ -201,7 +201,14 @@ const cases: Case[] = [
     thresholds: { statsz: { maxExcessPerRestart: 6, restartWindowSeconds: 5 } },
     records: completeRun(60, step(5, 0, 'start'), faultById(5, 'f1', 0, 'upgrade', 'applied', 'lhr'), restarted(6, 'lhr-1', 'B', 'A'), restarted(7, 'lhr-2', 'D', 'C'),
       statszAt(6, 'lhr-1', 'B', spread(9)), statszAt(7, 'lhr-2', 'D', [0, 400])),
-    pass: false, observed: '9 msgs', evidence: ['upgrade lhr at 14:03:05: lhr-1 sent 9 STATSZ', 'upgrade lhr at 14:03:05: lhr-2 sent 2 STATSZ'],
+    pass: false, observed: '9 msgs', evidence: ['upgrade lhr at 14:03:05, 7.0 s: restarted lhr-1 sent 9 (9 above its baseline), lhr-2 sent 2 (2 above its baseline)'],
+  },
+  {
+    name: "statsz excess - a peer that broadcasts for every new server ID (many restart at once) fails, though no restarted server does",
+    thresholds: { statsz: { maxExcessPerRestart: 6, restartWindowSeconds: 5 } },
+    records: completeRun(60, step(0, 0, 'start'), ...quiet('iad-1', 'C', 0, 20), step(20, 1, 'start'), faultById(20.2, 'f1', 1, 'restart', 'applied', 'lhr-1', 'lhr-2', 'syd-1'),
+      statszAt(20, 'lhr-1', 'B', [300, 900]), statszAt(20, 'iad-1', 'C', spread(9, 400, 700)), faultById(26, 'f1', 1, 'restart', 'reverted', 'lhr-1', 'lhr-2', 'syd-1'), ...quiet('iad-1', 'C', 30, 60)),
+    pass: false, observed: '9 msgs', evidence: ['peers 9 STATSZ (8.8 KiB), 9 above baseline, most iad-1 sent 9 (9 above its baseline)'],
   },
   {
     name: 'statsz excess - no restarts: n/a',

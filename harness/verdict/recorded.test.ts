@@ -101,7 +101,7 @@ describe('verdict on recorded timelines', () => {
     assert.equal(restarted.length, 3);
     for (const key of ['statsz.maxPerServerPerSecond', 'statsz.maxExcessPerRestart']) {
       const r = result('statsz-storm-stock', key);
-      assert.ok(restarted.some((s) => r.evidence[0]!.startsWith(`${s} [`) || r.evidence[0]!.includes(`: ${s} sent`)), show(r));
+      assert.ok(restarted.some((s) => r.evidence[0]!.startsWith(`${s} [`) || r.evidence[0]!.includes(`restarted ${s} sent`)), show(r));
     }
   });
 

@@ -51,7 +51,7 @@ export const THRESHOLD_REGISTRY = {
   }),
   'statsz.maxExcessPerRestart': entry({
     schema: count, default: 6, allowed: 'an integer ≥ 0 (messages), or null',
-    description: 'STATSZ a restarted server sends above its pre-restart baseline in the window after its restart',
+    description: 'STATSZ any one server (a restarted one or a peer) sends above its quiet baseline in the window after a restart',
     check: (ctx, v, s) => checkStatszExcessPerRestart(ctx, v, num('statsz.restartWindowSeconds', s)),
   }),
   'statsz.restartWindowSeconds': entry({
