@@ -1,8 +1,10 @@
-// Is the super-cluster fully meshed? A server is meshed when it has a route to the *current* ID of
-// every peer in its region and an outbound gateway, past its INFO, to a current server of every
-// other region. Stale IDs (a peer restarted) count as missing.
+// Is the super-cluster fully meshed? A server is meshed when every link it should have is up by the
+// one link rule (clusters/link-rule.ts): a route to the *current* ID of every peer in its region and
+// an outbound gateway, past its INFO, to a current server of every other region. Stale IDs (a peer
+// restarted) count as missing; so does a link to a server whose monitor did not answer.
 import type { ServerEndpoint } from './view.ts';
 import { monitorGet, type Gatewayz, type Routez, type Varz } from '../core/nats-monitoring.ts';
+import { gatewayState, routeState } from './link-rule.ts';
 import { waitFor } from './wait.ts';
 
 export interface ServerSnapshot {
@@ -61,15 +63,12 @@ export function evaluateMesh(endpoints: ServerEndpoint[], snaps: Map<string, Ser
         outbound: [], inbound: 0,
       };
     }
-    const routeIds = new Set((snap.routez.routes ?? []).map((r) => r.remote_id));
-    const missingRoutes = peers.filter((p) => { const id = idOf.get(p.name); return !id || !routeIds.has(id); }).map((p) => p.name);
+    // A peer whose monitor did not answer has no known ID: strict, so its route counts as missing.
+    const missingRoutes = peers.filter((p) => { const id = idOf.get(p.name); return !id || routeState(snap.routez.routes, { name: p.name, id }) !== 'up'; }).map((p) => p.name);
     const outbound: OutboundGateway[] = Object.entries(snap.gatewayz.outbound_gateways ?? {})
       .filter(([, g]) => g.connection)
       .map(([region, g]) => ({ region, address: `${g.connection!.ip}:${g.connection!.port}`, remoteId: g.connection!.name || undefined }));
-    const missingGws = remotes.filter((r) => {
-      const o = outbound.find((x) => x.region === r);
-      return !o?.remoteId || !regionIds.get(r)?.has(o.remoteId);
-    });
+    const missingGws = remotes.filter((r) => gatewayState(snap.gatewayz, r, regionIds.get(r) ?? new Set()).state !== 'up');
     return {
       ...base, reachable: true, serverId: snap.varz.server_id,
       routes: { up: peers.length - missingRoutes.length, expected: peers.length, missing: missingRoutes },
