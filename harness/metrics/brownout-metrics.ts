@@ -2,6 +2,7 @@
 // reaches Prometheus, and nothing else does. Registered on a Registry passed in. Every metric is
 // documented in METRICS.md; keep that table and this file in step.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { addLinkRecord, latestState, type LinkHistory } from '../timeline/link-history.ts';
 import type { TimelineRecord } from '../timeline/records.ts';
 
 /** Buckets for recovery times: the design's bounds (10 s gateway re-establishment) sit mid-range. */
@@ -29,8 +30,8 @@ export class BrownoutMetrics {
   readonly scenario: Gauge<'scenario' | 'step'>;
   readonly faultsActive: Gauge<'fault'>;
   readonly observerCpu: Gauge;
-  /** link key → state, to count links up per server. */
-  #links = new Map<string, { server: string; region: string; linkType: string; state: string }>();
+  /** Every link's history (the one link-history reducer), to count links up per server. */
+  #links = new Map<string, LinkHistory>();
   #peaks = new Map<string, Map<number, number>>();
 
   constructor(registry: Registry) {
@@ -80,9 +81,9 @@ export class BrownoutMetrics {
         this.statszBursts.inc({ server: r.serverName });
         break;
       case 'link': {
-        this.#links.set(`${r.linkType}:${r.server}:${r.peer}`, { server: r.server, region: r.region, linkType: r.linkType, state: r.state });
+        addLinkRecord(this.#links, r);
         if (r.recoveryMs !== undefined) this.recovery.observe({ link_type: r.linkType }, r.recoveryMs / 1000);
-        const mine = [...this.#links.values()].filter((l) => l.server === r.server);
+        const mine = [...this.#links.values()].filter((h) => h.server === r.server).map((h) => ({ linkType: h.linkType, state: latestState(h)?.state }));
         const labels = { server: r.server, region: r.region };
         this.routesUp.set(labels, mine.filter((l) => l.linkType === 'route' && l.state === 'up').length);
         this.gatewaysUp.set(labels, mine.filter((l) => l.linkType === 'gateway' && l.state === 'up').length);

@@ -1,7 +1,10 @@
 // What a run looked like, computed from its timeline records alone: verdicts and reports use the
 // same pure functions over a timeline read back from disk.
 import type { PairTotals } from '../probe/log-probe.ts';
+import { linkHistories, outagesOf, type LinkOutage } from '../timeline/link-history.ts';
 import { recordsOf, type StatszBurstRecord, type TimelineRecord } from '../timeline/records.ts';
+
+export type { LinkOutage } from '../timeline/link-history.ts';
 
 export interface ServerStatsz {
   server: string;
@@ -13,18 +16,6 @@ export interface ServerStatsz {
   peakPerSecond: number;
   peakSecond: number | null;
   bursts: number;
-}
-
-export interface LinkOutage {
-  linkType: 'route' | 'gateway';
-  server: string;
-  peer: string;
-  downAt: number;
-  /** null: still not up when the timeline ends. */
-  upAt: number | null;
-  recoveryMs: number | null;
-  /** The link passed through `handshake` (an unregistered outbound) during the outage. */
-  sawHandshake: boolean;
 }
 
 export interface PairSummary extends PairTotals {
@@ -71,26 +62,10 @@ export function statszPerServer(records: readonly TimelineRecord[]): ServerStats
   }).sort((a, b) => a.server.localeCompare(b.server));
 }
 
+/** Every outage of every link, from the link histories (harness/timeline/link-history.ts). */
 export function linkOutages(records: readonly TimelineRecord[]): LinkOutage[] {
-  const open = new Map<string, LinkOutage>();
-  const done: LinkOutage[] = [];
-  for (const r of recordsOf(records, 'link')) {
-    const key = `${r.linkType}:${r.server}:${r.peer}`;
-    const cur = open.get(key);
-    if (r.state === 'up') {
-      if (cur) {
-        cur.upAt = r.since;
-        cur.recoveryMs = r.recoveryMs ?? r.since - cur.downAt;
-        done.push(cur);
-        open.delete(key);
-      }
-    } else if (cur) {
-      cur.sawHandshake ||= r.state === 'handshake';
-    } else {
-      open.set(key, { linkType: r.linkType, server: r.server, peer: r.peer, downAt: r.downSince ?? r.since, upAt: null, recoveryMs: null, sawHandshake: r.state === 'handshake' });
-    }
-  }
-  return [...done, ...open.values()].sort((a, b) => a.downAt - b.downAt || a.server.localeCompare(b.server) || a.peer.localeCompare(b.peer));
+  return linkHistories(records).flatMap(outagesOf)
+    .sort((a, b) => a.downAt - b.downAt || a.server.localeCompare(b.server) || a.peer.localeCompare(b.peer));
 }
 
 export function probePairs(records: readonly TimelineRecord[]): PairSummary[] {

@@ -1,4 +1,5 @@
 // The one-line live view printed while a scenario runs: where we are, links up, STATSZ rate.
+import { latestState, linkHistories } from '../timeline/link-history.ts';
 import type { TimelineRecord } from '../timeline/records.ts';
 
 export interface LiveStatus {
@@ -10,14 +11,12 @@ export interface LiveStatus {
 
 /** Pure: the latest state of every link, and STATSZ msgs/s over the last `windowMs`. */
 export function liveStatus(records: readonly TimelineRecord[], now: number, windowMs = 5000): LiveStatus {
-  const state = new Map<string, string>();
   let statsz = 0;
   for (const r of records) {
-    if (r.kind === 'link') state.set(`${r.server}|${r.linkType}|${r.peer}`, r.state);
     // A statsz record covers [second, second+1000): count it when that second ended inside the window.
-    else if (r.kind === 'statsz' && r.second + 1000 > now - windowMs) statsz += r.msgs;
+    if (r.kind === 'statsz' && r.second + 1000 > now - windowMs) statsz += r.msgs;
   }
-  const states = [...state.values()];
+  const states = linkHistories(records).map((h) => latestState(h)?.state);
   return {
     linksUp: states.filter((s) => s === 'up').length,
     links: states.length,
