@@ -1,12 +1,16 @@
 // Public API of the observer: start it on a ClusterView, and the pure pieces verdicts reuse.
-export { startObserver } from './observer.ts';
+export { startObserver, resolveObserverOptions, DEFAULT_OBSERVER_SEED } from './observer.ts';
 export type { ObserverOptions, StartedObserver } from './observer.ts';
 export { summarize, statszPerServer, linkOutages, probePairs } from './summary.ts';
 export type { ObserverSummary, ServerStatsz, LinkOutage, PairSummary, StallSummary } from './summary.ts';
-export { advanceLinks, linkKey } from './link-state.ts';
-export type { LinkEntry, LinkObservation, LinkTable } from './link-state.ts';
-export { observeLinks, gatewayAddresses } from './links-from-monitoring.ts';
-export type { ExpectedLinks } from './links-from-monitoring.ts';
+export { observeRound, initialState, knownIds, roundLinks } from './round.ts';
+export type { ObserverState, RoundInput, RoundResult, StatszTotals } from './round.ts';
+export { sampleServer, reachabilityRecord, connectionCounters, connectionDeltas } from './server-sample.ts';
+export type { ServerRound, ServerTrack, CrossCheck } from './server-sample.ts';
+export { advanceLinks, decideLink, linkKey, unreachableRounds, DEFAULT_CONFIRM_SAMPLES } from './link-state.ts';
+export type { LinkEntry, LinkObservation, LinkStateOptions, LinkTable, ObservedLinkState } from './link-state.ts';
+export { observeLinks, gatewayAddresses, handshakeRegions, regionsWithoutOutbound } from './links-from-monitoring.ts';
+export type { ExpectedLinks, KnownIds } from './links-from-monitoring.ts';
 export { StatszCounter, peakInWindow } from './statsz-counter.ts';
 export type { StatszCounterOptions, StatszMessage } from './statsz-counter.ts';
 export { subscribeStatsz, parseStatsz } from './statsz-subscription.ts';

@@ -2,12 +2,16 @@
 // `logs.<app>.<region>.<instance>` with sequence numbers and send times; a subscriber on `logs.>` in
 // every region accounts per region pair (publisher region → subscriber region) and appends one
 // `probe` record per pair per window. A subscriber that hears nothing for N expected intervals is
-// stalled: it resubscribes, then reconnects, by itself (the shipper in the story did neither).
+// stalled: it resubscribes, then reconnects, by itself (the shipper in the story did neither); the
+// decisions are the pure state machine in stall-machine.ts. Which server each client connects to
+// comes from the seed (placement.ts).
 import { connect, type NatsConnection, type Subscription } from 'nats';
 import type { ClusterView } from '../../clusters/view.ts';
 import { BadInputError } from '../../core/errors.ts';
 import type { TimelineSink } from '../timeline/writer.ts';
-import { PairWindow, isStalled } from './pair-window.ts';
+import { PairWindow } from './pair-window.ts';
+import { placementOrder } from './placement.ts';
+import { initialStall, stallStep, type StallEffect, type StallEvent, type StallState } from './stall-machine.ts';
 import { StreamAccounting } from './stream-accounting.ts';
 
 export interface ProbeOptions {
@@ -25,6 +29,8 @@ export interface ProbeOptions {
   stallIntervals?: number;
   /** Regions to run in (default: all of the view's). */
   regions?: readonly string[];
+  /** Seed for client placement (which server of its region each client dials first). Default 0. */
+  seed?: number;
 }
 
 export interface PairTotals {
@@ -46,82 +52,132 @@ export interface StartedProbe {
   stop(): Promise<PairTotals[]>;
 }
 
-interface Publisher { region: string; instance: string; subject: string; seq: number; sends: { seq: number; at: number }[] }
-interface Subscriber {
-  region: string;
-  nc: NatsConnection | undefined;
-  sub: Subscription | undefined;
-  lastMessageAt: number;
-  state: 'ok' | 'stalled' | 'resubscribed' | 'reconnected';
-  actionAt: number;
-  busy: boolean;
+export const DEFAULT_PROBE_SEED = 0;
+
+interface ProbeConfig {
+  app: string; rate: number; instances: number; windowMs: number; settleMs: number;
+  regions: string[]; seed: number; intervalMs: number; stallAfterMs: number;
 }
 
+interface Publisher { region: string; instance: string; subject: string; seq: number; sends: { seq: number; at: number }[] }
+interface Subscriber { region: string; nc: NatsConnection | undefined; sub: Subscription | undefined; stall: StallState; dials: number }
+
 const now = (): number => performance.timeOrigin + performance.now();
+const serverOf = (nc: NatsConnection | undefined): string => (nc ? (nc.info?.server_name ?? nc.getServer()) : 'none');
+
+/** Every problem with the options at once, or the resolved configuration. */
+export function resolveProbeOptions(view: ClusterView, opts: Omit<ProbeOptions, 'timeline'>): ProbeConfig {
+  const c = {
+    app: opts.app ?? 'probe', rate: opts.ratePerSecond ?? 20, instances: opts.instancesPerRegion ?? 1,
+    windowMs: opts.windowMs ?? 1000, settleMs: opts.settleMs ?? 2000, regions: [...(opts.regions ?? view.regions)],
+    seed: opts.seed ?? DEFAULT_PROBE_SEED,
+  };
+  const stallIntervals = opts.stallIntervals ?? 20;
+  const problems: string[] = [];
+  if (!(c.rate > 0 && c.rate <= 1000)) problems.push(`ratePerSecond: ${c.rate}; allowed (0, 1000]`);
+  if (!(Number.isInteger(c.instances) && c.instances >= 1 && c.instances <= 16)) problems.push(`instancesPerRegion: ${c.instances}; allowed 1..16`);
+  if (!(c.windowMs >= 100)) problems.push(`windowMs: ${c.windowMs}; allowed ≥ 100`);
+  if (!/^[A-Za-z0-9_-]+$/.test(c.app)) problems.push(`app: "${c.app}"; allowed letters, digits, _ and -`);
+  if (!Number.isInteger(c.seed)) problems.push(`seed: ${c.seed}; allowed an integer`);
+  for (const r of c.regions) if (!view.regions.includes(r)) problems.push(`regions: "${r}" is not one of ${view.regions.join(', ')}`);
+  if (problems.length > 0) throw new BadInputError('invalid probe options', { problems });
+  const intervalMs = 1000 / c.rate;
+  return { ...c, intervalMs, stallAfterMs: intervalMs * stallIntervals };
+}
+
+/**
+ * Connect one client to its region: the servers in the seed's order, tried in that order (no
+ * client-side shuffle, no jitter, no gossiped URLs), so the seed alone decides where it lands.
+ */
+function dial(view: ClusterView, cfg: ProbeConfig, region: string, role: 'pub' | 'sub', attempt: number): Promise<NatsConnection> {
+  const order = placementOrder(cfg.seed, `${role}:${region}:${attempt}`, view.endpoints().filter((e) => e.region === region));
+  return connect({
+    servers: order.map((e) => e.clientUrl), noRandomize: true, ignoreClusterUpdates: true, reconnectJitter: 0,
+    name: `brownout-probe-${role}-${region}`, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 2000, timeout: 2000,
+  });
+}
 
 export async function startProbe(view: ClusterView, opts: ProbeOptions): Promise<StartedProbe> {
-  const app = opts.app ?? 'probe';
-  const rate = opts.ratePerSecond ?? 20;
-  const instances = opts.instancesPerRegion ?? 1;
-  const windowMs = opts.windowMs ?? 1000;
-  const settleMs = opts.settleMs ?? 2000;
-  const stallIntervals = opts.stallIntervals ?? 20;
-  const regions = [...(opts.regions ?? view.regions)];
-  const problems: string[] = [];
-  if (!(rate > 0 && rate <= 1000)) problems.push(`ratePerSecond: ${rate}; allowed (0, 1000]`);
-  if (!(Number.isInteger(instances) && instances >= 1 && instances <= 16)) problems.push(`instancesPerRegion: ${instances}; allowed 1..16`);
-  if (!(windowMs >= 100)) problems.push(`windowMs: ${windowMs}; allowed ≥ 100`);
-  if (!/^[A-Za-z0-9_-]+$/.test(app)) problems.push(`app: "${app}"; allowed letters, digits, _ and -`);
-  for (const r of regions) if (!view.regions.includes(r)) problems.push(`regions: "${r}" is not one of ${view.regions.join(', ')}`);
-  if (problems.length > 0) throw new BadInputError('invalid probe options', { problems });
+  const probe = new LogProbe(view, resolveProbeOptions(view, opts), opts.timeline);
+  await probe.connect();
+  probe.startTimers();
+  return probe.handle();
+}
 
-  const intervalMs = 1000 / rate;
-  const stallAfterMs = intervalMs * stallIntervals;
-  const start = now();
-  const urlsOf = (region: string): string[] => view.endpoints().filter((e) => e.region === region).map((e) => e.clientUrl);
-  const serverOf = (nc: NatsConnection | undefined): string => (nc ? (nc.info?.server_name ?? nc.getServer()) : 'none');
-  const dial = (region: string, role: string): Promise<NatsConnection> => connect({
-    servers: urlsOf(region), name: `brownout-probe-${role}-${region}`, maxReconnectAttempts: -1,
-    reconnectTimeWait: 250, pingInterval: 2000, timeout: 2000,
-  });
+class LogProbe {
+  readonly start = now();
+  readonly pairs = new Map<string, PairWindow>();
+  readonly streams = new Map<string, StreamAccounting>();
+  readonly totals = new Map<string, PairTotals>();
+  readonly sentInWindow: Map<string, number>;
+  readonly sentTotal: Map<string, number>;
+  readonly publishers: Publisher[];
+  readonly pubConns = new Map<string, NatsConnection>();
+  readonly subscribers: Subscriber[];
+  stopping = false;
+  publishStoppedAt: number | undefined;
+  timers: NodeJS.Timeout[] = [];
+  #stopped: Promise<PairTotals[]> | undefined;
 
-  const pairs = new Map<string, PairWindow>();
-  const streams = new Map<string, StreamAccounting>();
-  const totals = new Map<string, PairTotals>();
-  for (const from of regions) for (const to of regions) {
-    pairs.set(`${from}>${to}`, new PairWindow(from, to, start));
-    totals.set(`${from}>${to}`, { from, to, sent: 0, delivered: 0, lost: 0, duplicated: 0, reordered: 0 });
+  constructor(readonly view: ClusterView, readonly cfg: ProbeConfig, readonly timeline: TimelineSink) {
+    for (const from of cfg.regions) for (const to of cfg.regions) {
+      this.pairs.set(`${from}>${to}`, new PairWindow(from, to, this.start));
+      this.totals.set(`${from}>${to}`, { from, to, sent: 0, delivered: 0, lost: 0, duplicated: 0, reordered: 0 });
+    }
+    this.sentInWindow = new Map(cfg.regions.map((r) => [r, 0]));
+    this.sentTotal = new Map(cfg.regions.map((r) => [r, 0]));
+    this.publishers = cfg.regions.flatMap((region) => Array.from({ length: cfg.instances }, (_, i) => {
+      const instance = `p${i + 1}`;
+      return { region, instance, subject: `logs.${cfg.app}.${region}.${instance}`, seq: 0, sends: [] };
+    }));
+    this.subscribers = cfg.regions.map((region) => ({ region, nc: undefined, sub: undefined, stall: initialStall(this.start), dials: 0 }));
   }
-  const sentInWindow = new Map(regions.map((r) => [r, 0]));
-  const sentTotal = new Map(regions.map((r) => [r, 0]));
 
-  const publishers: Publisher[] = regions.flatMap((region) => Array.from({ length: instances }, (_, i) => {
-    const instance = `p${i + 1}`;
-    return { region, instance, subject: `logs.${app}.${region}.${instance}`, seq: 0, sends: [] };
-  }));
-  const pubConns = new Map<string, NatsConnection>();
-  const subscribers: Subscriber[] = regions.map((region) => ({
-    region, nc: undefined, sub: undefined, lastMessageAt: start, state: 'ok', actionAt: 0, busy: false,
-  }));
+  /** Connect everything before the first publish, so "no fault" really means zero loss. */
+  async connect(): Promise<void> {
+    const opened: NatsConnection[] = [];
+    try {
+      for (const region of this.cfg.regions) {
+        const pc = await dial(this.view, this.cfg, region, 'pub', 0);
+        opened.push(pc);
+        this.pubConns.set(region, pc);
+      }
+      for (const s of this.subscribers) {
+        s.nc = await dial(this.view, this.cfg, s.region, 'sub', s.dials++);
+        opened.push(s.nc);
+        this.subscribe(s);
+        await s.nc.flush();
+      }
+      // Interest must cross the gateways before the first message, or the first ones are "lost".
+      await Promise.all([...this.pubConns.values()].map((c) => c.flush()));
+    } catch (err) {
+      await Promise.allSettled(opened.map((c) => c.close()));
+      throw err;
+    }
+  }
 
-  const onMessage = (s: Subscriber, subject: string, data: Uint8Array): void => {
+  subscribe(s: Subscriber): void {
+    if (!s.nc) return;
+    s.sub = s.nc.subscribe('logs.>', { callback: (err, msg) => { if (!err) this.onMessage(s, msg.subject, msg.data); } });
+  }
+
+  stream(key: string): StreamAccounting {
+    let acc = this.streams.get(key);
+    if (!acc) { acc = new StreamAccounting(); this.streams.set(key, acc); }
+    return acc;
+  }
+
+  onMessage(s: Subscriber, subject: string, data: Uint8Array): void {
     const t = now();
     const [, msgApp, from, instance] = subject.split('.');
-    if (msgApp !== app || from === undefined || instance === undefined) return;
-    const pair = pairs.get(`${from}>${s.region}`);
+    if (msgApp !== this.cfg.app || from === undefined || instance === undefined) return;
+    const pair = this.pairs.get(`${from}>${s.region}`);
     if (!pair) return;
     let body: { s: number; t: number };
     try { body = JSON.parse(new TextDecoder().decode(data)) as { s: number; t: number }; } catch { return; }
-    if (s.state !== 'ok') {
-      opts.timeline.append({ t: Math.round(t), kind: 'probe-stall', region: s.region, server: serverOf(s.nc), phase: 'resumed', lastMessageAt: Math.round(s.lastMessageAt), stalledMs: Math.round(t - s.lastMessageAt) });
-      s.state = 'ok';
-    }
-    s.lastMessageAt = t;
-    const skey = `${from}.${instance}>${s.region}`;
-    let acc = streams.get(skey);
-    if (!acc) { acc = new StreamAccounting(); streams.set(skey, acc); }
-    const tot = totals.get(`${from}>${s.region}`)!;
-    const what = acc.receive(body.s);
+    this.stallEvent(s, { kind: 'message', t });
+    const tot = this.totals.get(`${from}>${s.region}`)!;
+    const what = this.stream(`${from}.${instance}>${s.region}`).receive(body.s);
     if (what === 'delivered') {
       pair.delivered(t, Math.max(0, t - body.t));
       tot.delivered += 1;
@@ -132,40 +188,13 @@ export async function startProbe(view: ClusterView, opts: ProbeOptions): Promise
       pair.reordered();
       tot.reordered += 1;
     }
-  };
-
-  const subscribe = (s: Subscriber): void => {
-    if (!s.nc) return;
-    s.sub = s.nc.subscribe('logs.>', { callback: (err, msg) => { if (!err) onMessage(s, msg.subject, msg.data); } });
-  };
-
-  // Connect everything before the first publish, so "no fault" really means zero loss.
-  const opened: NatsConnection[] = [];
-  try {
-    for (const region of regions) {
-      const pc = await dial(region, 'pub');
-      opened.push(pc);
-      pubConns.set(region, pc);
-    }
-    for (const s of subscribers) {
-      s.nc = await dial(s.region, 'sub');
-      opened.push(s.nc);
-      subscribe(s);
-      await s.nc.flush();
-    }
-    // Interest must cross the gateways before the first message, or the first ones are "lost".
-    await Promise.all([...pubConns.values()].map((c) => c.flush()));
-  } catch (err) {
-    await Promise.allSettled(opened.map((c) => c.close()));
-    throw err;
   }
 
-  let stopping = false;
-  const publishTimer = setInterval(() => {
-    if (stopping) return;
+  publish(): void {
+    if (this.stopping) return;
     const t = now();
-    for (const p of publishers) {
-      const nc = pubConns.get(p.region);
+    for (const p of this.publishers) {
+      const nc = this.pubConns.get(p.region);
       if (!nc || nc.isClosed()) continue;
       try {
         nc.publish(p.subject, JSON.stringify({ s: p.seq + 1, t }));
@@ -174,107 +203,111 @@ export async function startProbe(view: ClusterView, opts: ProbeOptions): Promise
       }
       p.seq += 1;
       p.sends.push({ seq: p.seq, at: t });
-      sentInWindow.set(p.region, (sentInWindow.get(p.region) ?? 0) + 1);
-      sentTotal.set(p.region, (sentTotal.get(p.region) ?? 0) + 1);
+      this.sentInWindow.set(p.region, (this.sentInWindow.get(p.region) ?? 0) + 1);
+      this.sentTotal.set(p.region, (this.sentTotal.get(p.region) ?? 0) + 1);
     }
-  }, intervalMs);
+  }
 
-  const settle = (at: number): void => {
-    for (const p of publishers) {
+  /** Every message sent up to `at` and never received is lost. */
+  settle(at: number): void {
+    for (const p of this.publishers) {
       let upTo = 0;
       let drop = 0;
       for (const x of p.sends) { if (x.at <= at) { upTo = x.seq; drop += 1; } else break; }
       if (upTo === 0) continue;
       p.sends.splice(0, drop);
-      for (const s of subscribers) {
-        const skey = `${p.region}.${p.instance}>${s.region}`;
-        let acc = streams.get(skey);
-        if (!acc) { acc = new StreamAccounting(); streams.set(skey, acc); }
-        const lost = acc.settle(upTo);
-        if (lost > 0) {
-          pairs.get(`${p.region}>${s.region}`)!.lost(lost);
-          totals.get(`${p.region}>${s.region}`)!.lost += lost;
-        }
+      for (const s of this.subscribers) {
+        const lost = this.stream(`${p.region}.${p.instance}>${s.region}`).settle(upTo);
+        if (lost === 0) continue;
+        this.pairs.get(`${p.region}>${s.region}`)!.lost(lost);
+        this.totals.get(`${p.region}>${s.region}`)!.lost += lost;
       }
     }
-  };
+  }
 
-  let publishStoppedAt: number | undefined;
-  const closeWindow = (t: number): void => {
-    for (const pair of pairs.values()) opts.timeline.append(pair.close(Math.round(t), sentInWindow.get(pair.from) ?? 0, Math.min(t, publishStoppedAt ?? t)));
-    for (const r of regions) sentInWindow.set(r, 0);
-  };
+  closeWindow(t: number): void {
+    for (const pair of this.pairs.values()) {
+      this.timeline.append(pair.close(Math.round(t), this.sentInWindow.get(pair.from) ?? 0, Math.min(t, this.publishStoppedAt ?? t)));
+    }
+    for (const r of this.cfg.regions) this.sentInWindow.set(r, 0);
+  }
 
-  const checkStalls = (t: number): void => {
-    for (const s of subscribers) {
-      if (s.busy || !isStalled(t, s.lastMessageAt, stallAfterMs, 1)) continue;
-      for (const pair of pairs.values()) if (pair.to === s.region) pair.markStalled();
-      if (s.state === 'ok') {
-        s.state = 'stalled';
-        opts.timeline.append({ t: Math.round(t), kind: 'probe-stall', region: s.region, server: serverOf(s.nc), phase: 'stalled', lastMessageAt: Math.round(s.lastMessageAt) });
-        // Resubscribe at once: the cheapest repair, and what fixes a subscription lost on a reconnect.
+  /** Feed one event to a subscriber's stall machine and do what it says. */
+  stallEvent(s: Subscriber, ev: StallEvent): void {
+    const r = stallStep(s.stall, ev, this.cfg.stallAfterMs);
+    s.stall = r.state;
+    for (const e of r.effects) this.perform(s, e);
+  }
+
+  perform(s: Subscriber, e: StallEffect): void {
+    switch (e.kind) {
+      case 'mark-stalled':
+        for (const pair of this.pairs.values()) if (pair.to === s.region) pair.markStalled();
+        return;
+      case 'resubscribe':
         s.sub?.unsubscribe();
-        subscribe(s);
-        s.state = 'resubscribed';
-        s.actionAt = t;
-        opts.timeline.append({ t: Math.round(t), kind: 'probe-stall', region: s.region, server: serverOf(s.nc), phase: 'resubscribed', lastMessageAt: Math.round(s.lastMessageAt) });
-      } else if (t - s.actionAt > stallAfterMs) {
-        // Still nothing: drop the connection and dial the region afresh (ports may have changed).
-        s.busy = true;
-        const old = s.nc;
-        void (async () => {
-          let error: string | undefined;
-          try {
-            await old?.close().catch(() => undefined);
-            s.nc = await dial(s.region, 'sub');
-            subscribe(s);
-          } catch (err) {
-            error = (err as Error).message;
-          } finally {
-            s.state = 'reconnected';
-            s.actionAt = now();
-            s.busy = false;
-            if (!stopping) {
-              opts.timeline.append({
-                t: Math.round(s.actionAt), kind: 'probe-stall', region: s.region, server: serverOf(s.nc), phase: 'reconnected',
-                lastMessageAt: Math.round(s.lastMessageAt), ...(error ? { error } : {}),
-              });
-            }
-          }
-        })();
-      }
+        this.subscribe(s);
+        return;
+      case 'reconnect':
+        void this.reconnect(s);
+        return;
+      case 'record':
+        // A reconnect that finishes while the probe stops is not news.
+        if (e.phase === 'reconnected' && this.stopping) return;
+        this.timeline.append({
+          t: Math.round(e.t), kind: 'probe-stall', region: s.region, server: serverOf(s.nc), phase: e.phase, lastMessageAt: Math.round(e.lastMessageAt),
+          ...(e.stalledMs !== undefined ? { stalledMs: Math.round(e.stalledMs) } : {}), ...(e.error ? { error: e.error } : {}),
+        });
     }
-  };
+  }
 
-  const windowTimer = setInterval(() => {
+  /** Drop the connection and dial the region afresh (ports may have changed). */
+  async reconnect(s: Subscriber): Promise<void> {
+    let error: string | undefined;
+    try {
+      await s.nc?.close().catch(() => undefined);
+      s.nc = await dial(this.view, this.cfg, s.region, 'sub', s.dials++);
+      this.subscribe(s);
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    this.stallEvent(s, { kind: 'reconnected', t: now(), ...(error ? { error } : {}) });
+  }
+
+  startTimers(): void {
+    const { intervalMs, windowMs, settleMs, stallAfterMs } = this.cfg;
+    this.timers = [
+      setInterval(() => this.publish(), intervalMs),
+      setInterval(() => { const t = now(); this.settle(t - settleMs); this.closeWindow(t); }, windowMs),
+      setInterval(() => { if (!this.stopping) for (const s of this.subscribers) this.stallEvent(s, { kind: 'tick', t: now() }); }, Math.max(50, Math.min(stallAfterMs / 2, windowMs))),
+    ];
+  }
+
+  snapshot(): PairTotals[] {
+    return [...this.totals.values()].map((x) => ({ ...x, sent: this.sentTotal.get(x.from) ?? 0 }));
+  }
+
+  async #stop(): Promise<PairTotals[]> {
+    this.stopping = true;
+    this.publishStoppedAt = now();
+    const [publishTimer, windowTimer, stallTimer] = this.timers;
+    clearInterval(publishTimer);
+    clearInterval(stallTimer);
+    await new Promise((r) => setTimeout(r, this.cfg.settleMs));
+    clearInterval(windowTimer);
     const t = now();
-    settle(t - settleMs);
-    closeWindow(t);
-  }, windowMs);
-  const stallTimer = setInterval(() => { if (!stopping) checkStalls(now()); }, Math.max(50, Math.min(stallAfterMs / 2, windowMs)));
+    this.settle(t);
+    this.closeWindow(t);
+    for (const s of this.subscribers) while (s.stall.busy) await new Promise((r) => setTimeout(r, 50));
+    await Promise.allSettled([...this.pubConns.values(), ...this.subscribers.map((s) => s.nc)].map((c) => c?.close()));
+    return this.snapshot();
+  }
 
-  const snapshot = (): PairTotals[] => [...totals.values()].map((x) => ({ ...x, sent: sentTotal.get(x.from) ?? 0 }));
-
-  let stopped: Promise<PairTotals[]> | undefined;
-  return {
-    totals: snapshot,
-    subscriberServers: () => Object.fromEntries(subscribers.map((s) => [s.region, s.nc && !s.nc.isClosed() ? serverOf(s.nc) : 'none'])),
-    stop: () => {
-      stopped ??= (async () => {
-        stopping = true;
-        publishStoppedAt = now();
-        clearInterval(publishTimer);
-        clearInterval(stallTimer);
-        await new Promise((r) => setTimeout(r, settleMs));
-        clearInterval(windowTimer);
-        const t = now();
-        settle(t);
-        closeWindow(t);
-        for (const s of subscribers) while (s.busy) await new Promise((r) => setTimeout(r, 50));
-        await Promise.allSettled([...pubConns.values(), ...subscribers.map((s) => s.nc)].map((c) => c?.close()));
-        return snapshot();
-      })();
-      return stopped;
-    },
-  };
+  handle(): StartedProbe {
+    return {
+      totals: () => this.snapshot(),
+      subscriberServers: () => Object.fromEntries(this.subscribers.map((s) => [s.region, s.nc && !s.nc.isClosed() ? serverOf(s.nc) : 'none'])),
+      stop: () => (this.#stopped ??= this.#stop()),
+    };
+  }
 }

@@ -55,8 +55,3 @@ export class PairWindow {
     return rec;
   }
 }
-
-/** Stall decision for one subscriber: nothing for `intervals` expected intervals. */
-export function isStalled(now: number, lastMessageAt: number, expectedIntervalMs: number, intervals: number): boolean {
-  return now - lastMessageAt > expectedIntervalMs * intervals;
-}
