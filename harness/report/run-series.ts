@@ -4,7 +4,7 @@ import { recordsOf, type TimelineRecord } from '../timeline/records.ts';
 import { judgeContext } from '../verdict/context.ts';
 // Link state over time comes from the verdict's own reducer (one fact, one place); it moves to
 // harness/timeline/link-history.ts when that lands.
-import { linkHistories } from '../verdict/recovery.ts';
+import { linkHistories } from '../timeline/link-history.ts';
 
 /** One line: `[x seconds, y]`, y null for a gap. */
 export interface Series { name: string; points: [number, number | null][] }
@@ -53,7 +53,7 @@ function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
  */
 export function gatewayCounts(records: readonly TimelineRecord[], state: 'up' | 'handshake', start: number, end: number): Series[] {
   const regionOf = new Map(recordsOf(records, 'link').map((r) => [r.server, r.region]));
-  const gateways = linkHistories(judgeContext(records)).filter((h) => h.linkType === 'gateway');
+  const gateways = linkHistories(records).filter((h) => h.linkType === 'gateway');
   const pairs = groupBy(gateways, (h) => `${regionOf.get(h.server) ?? '?'}→${h.peer}`);
   return [...pairs].map(([name, hs]) => {
     // From the observer's first look at the pair (before it, the state is unknown), to the end.

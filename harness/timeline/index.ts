@@ -14,3 +14,5 @@ export type { TimelineSink, TimelineListener } from './writer.ts';
 export { parseTimeline, readTimeline } from './reader.ts';
 export type { ParsedTimeline } from './reader.ts';
 export { formatRecord, formatters } from './format.ts';
+export { addLinkRecord, latestState, linkHistories, linkKey, outagesOf, stateAt } from './link-history.ts';
+export type { LinkHistory, LinkOutage, LinkTransition } from './link-history.ts';

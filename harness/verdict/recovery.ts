@@ -1,29 +1,10 @@
 // recovery.maxSeconds and recovery.noneStuck, from `link` transitions and fault windows. Pure.
-import { recordsOf, type LinkRecord, type LinkState } from '../timeline/records.ts';
+import { linkHistories as historiesOf, stateAt as current, type LinkHistory } from '../timeline/link-history.ts';
 import type { JudgeContext } from './context.ts';
-import { nextFaultAfter, otherFaultActiveAt, type FaultWindow } from './faults.ts';
+import { nextFaultAfter, otherFaultActiveAt } from './faults.ts';
 import { cap, clock, notApplicable, secs, type CheckResult, outcome } from './result.ts';
 
-interface Transition { at: number; state: LinkState }
-interface LinkHistory { server: string; peer: string; linkType: LinkRecord['linkType']; transitions: Transition[] }
-
-export function linkHistories(ctx: JudgeContext): LinkHistory[] {
-  const byKey = new Map<string, LinkHistory>();
-  for (const r of [...recordsOf(ctx.records, 'link')].sort((a, b) => a.since - b.since || a.t - b.t)) {
-    const key = `${r.linkType}|${r.server}|${r.peer}`;
-    const h = byKey.get(key) ?? { server: r.server, peer: r.peer, linkType: r.linkType, transitions: [] };
-    h.transitions.push({ at: r.since, state: r.state });
-    byKey.set(key, h);
-  }
-  return [...byKey.values()];
-}
-
-/** The transition in force at `t` (inclusive), or before `t` when `exclusive`. */
-function current(h: LinkHistory, t: number, exclusive = false): Transition | undefined {
-  let found: Transition | undefined;
-  for (const x of h.transitions) if (exclusive ? x.at < t : x.at <= t) found = x;
-  return found;
-}
+const linkHistories = (ctx: JudgeContext): LinkHistory[] => historiesOf(ctx.records);
 
 function notUpDuring(h: LinkHistory, from: number, to: number): boolean {
   const at = current(h, from);
