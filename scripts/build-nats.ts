@@ -1,5 +1,5 @@
 #!/usr/bin/env tsx
-// npm run build:nats -- [--version v2.10.14] [--patches default|none|DIR ...] [--no-images] [--test]
+// npm run build:nats -- [--version v2.10.14] [--patches default|default:SEL[,SEL]|none|DIR ...] [--no-images] [--test]
 import { Command } from 'commander';
 import Table from 'cli-table3';
 import { buildAll, renderBuildTable } from '../harness/variants/build-all.ts';
@@ -20,7 +20,7 @@ export function renderPatchTests(r: PatchTestReport): string {
 const program = new Command('build:nats')
   .description('Build nats-server variants (patched and stock by default) and Toxiproxy, with Docker images when an engine answers')
   .option('--version <tag>', 'upstream nats-server tag', DEFAULT_NATS_TAG)
-  .option('--patches <which...>', 'default (patches/<tag>/), none (stock) or a folder; repeatable')
+  .option('--patches <which...>', 'default (patches/<tag>/), default:SEL[,SEL] (only those patches of it, by number or label: default:0001, default:gateway), none (stock) or a folder; repeatable')
   .option('--no-images', 'do not build Docker images')
   .option('--no-toxiproxy', 'do not build Toxiproxy')
   .option('--test', "run each patch's Go tests on stock and patched and check fail-on-stock / pass-on-patched")

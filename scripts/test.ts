@@ -1,6 +1,7 @@
 #!/usr/bin/env tsx
 // npm test: prepare the machine, build the variants, type-check, run unit then integration tests,
-// and close with one line `N passed, N failed, N skipped` (CI reads that line, not mocha's).
+// and close with one line `N passed, N failed[, N skipped]` (CI reads that line, not mocha's); a
+// non-zero mocha exit is never `0 failed` (test/support/tally.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,8 @@ import { buildAll, renderBuildTable } from '../harness/variants/build-all.ts';
 import { REPO_ROOT } from '../core/layout.ts';
 import { createProgress } from '../core/progress.ts';
 import { formatError } from '../core/errors.ts';
+import { TEST_PATCH_SETS } from '../test/support/build.ts';
+import { closingLine, skipSummary, tally, type MochaCounts } from '../test/support/tally.ts';
 
 const UNIT_ROOTS = ['core', 'harness', 'clusters', 'chaos', 'scripts', 'dashboards', 'bench'];
 
@@ -32,20 +35,7 @@ export function testFiles(): string[] {
 }
 
 function main(): number {
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
-  const finish = () => {
-    process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
-    return failed > 0 ? 1 : 0;
-  };
-
   const tsc = spawnSync('npx', ['tsc', '--noEmit', '-p', '.'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  if (tsc.status === 0) passed++;
-  else {
-    failed++;
-    process.stdout.write('typecheck - the project compiles: FAILED\n');
-  }
 
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'brownout-test-')), 'counts.json');
   const files = testFiles();
@@ -54,14 +44,11 @@ function main(): number {
     '--reporter', path.join(REPO_ROOT, 'test/support/reporter.cjs'), '--reporter-option', `out=${out}`,
     ...process.argv.slice(2), ...files,
   ], { cwd: REPO_ROOT, stdio: 'inherit' });
-  if (existsSync(out)) {
-    const c = JSON.parse(readFileSync(out, 'utf8')) as { passes: number; failures: number; pending: number };
-    passed += c.passes;
-    failed += c.failures;
-    skipped += c.pending;
-  }
-  if (mocha.status !== 0 && !existsSync(out)) failed++; // mocha died before reporting
-  return finish();
+  const counts = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as MochaCounts) : undefined;
+  const t = tally({ typecheck: tsc.status === 0, mochaStatus: mocha.status, mochaSignal: mocha.signal, counts });
+  for (const l of [...skipSummary(counts), ...t.notes]) process.stdout.write(l + '\n');
+  process.stdout.write(closingLine(t) + '\n');
+  return t.failed > 0 ? 1 : 0;
 }
 
 async function prepare(): Promise<boolean> {
@@ -70,7 +57,8 @@ async function prepare(): Promise<boolean> {
     const m = await checkMachine({ startDocker: true });
     progress.info(`node ${m.node}, ${m.go}, docker engine: ${m.docker}`);
     for (const n of m.notes) progress.info(`note: ${n}`);
-    process.stdout.write(renderBuildTable(await buildAll({ progress })) + '\n');
+    // Stock, patched and each patch alone (the detection matrix needs all four), and Toxiproxy.
+    process.stdout.write(renderBuildTable(await buildAll({ progress, patches: TEST_PATCH_SETS })) + '\n');
     return true;
   } catch (err) {
     process.stderr.write(formatError(err) + '\n');

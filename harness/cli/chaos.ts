@@ -7,6 +7,7 @@ import { runScenario, scenarioByName, type RunResult, type TopologyOverride } fr
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
 import { applyThresholdFlags, parseThresholdFile, type Thresholds } from '../verdict/thresholds.ts';
 import { renderComparison, renderVerdictTable } from '../report/index.ts';
+import { resolveVariantAlias } from '../variants/aliases.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import type { BackendChoice } from '../../clusters/index.ts';
 import { variantFromPatches } from '../variants/from-patches.ts';
@@ -80,11 +81,9 @@ export function topologyOverride(a: Pick<ChaosArgs, 'regions' | 'servers'>): Top
   return { regions: a.regions?.split(',').map((r) => r.trim()), servers: a.servers };
 }
 
-/** `stock` and `patched` name the default tag's two variants. */
+/** `stock`, `patched`, `statsz-only`, `gateway-only`: harness/variants/aliases.ts. */
 export function aliasVariant(v: string): string {
-  if (v === 'stock') return DEFAULT_NATS_TAG;
-  if (v === 'patched') return patchedName(DEFAULT_NATS_TAG);
-  return v;
+  return resolveVariantAlias(v);
 }
 
 export function command(): Command {

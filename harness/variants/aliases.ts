@@ -1,9 +1,14 @@
 // Short names a user may give for a variant (`--variant stock`), resolved to full variant names.
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
+import { subsetName } from './variant.ts';
 
 export const VARIANT_ALIASES: Readonly<Record<string, string>> = {
   stock: DEFAULT_NATS_TAG,
   patched: patchedName(DEFAULT_NATS_TAG),
+  /** Only 0001-statsz-rate-limit: keeps the stuck-gateway bug. */
+  'statsz-only': subsetName(DEFAULT_NATS_TAG, ['statsz']),
+  /** Only 0002-gateway-stale-handshake: keeps the STATSZ storm. */
+  'gateway-only': subsetName(DEFAULT_NATS_TAG, ['gateway']),
 };
 
 /** An alias's variant name, or the name itself. */

@@ -28,6 +28,34 @@ export function readSeries(dir: string): PatchFile[] {
   });
 }
 
+/** A patch's short label: the first word after its number (`0001-statsz-rate-limit.patch` → `statsz`). */
+export function patchLabel(file: string): string {
+  const base = path.basename(file).replace(/\.patch$/, '');
+  const words = base.split('-').filter((w) => !/^\d+$/.test(w));
+  return (words[0] ?? base).toLowerCase();
+}
+
+/**
+ * Pure: the patches of a series that `selectors` name, in series order. A selector is a patch's
+ * number prefix (`0001`), its label (`statsz`) or its file name; every selector must match exactly one.
+ */
+export function selectPatches<P extends Pick<PatchFile, 'file'>>(series: P[], selectors: string[], where: string): P[] {
+  const problems: string[] = [];
+  const picked = new Set<P>();
+  const allowed = series.map((p) => `${path.basename(p.file).split('-')[0]} (${patchLabel(p.file)})`).join(', ');
+  if (!selectors.length) problems.push(`${where}: names no patch; allowed: ${allowed}`);
+  for (const sel of selectors) {
+    const hits = series.filter((p) => {
+      const base = path.basename(p.file);
+      return base === sel || base.split('-')[0] === sel || patchLabel(p.file) === sel.toLowerCase();
+    });
+    if (hits.length === 1) picked.add(hits[0]!);
+    else problems.push(`${where}: ${JSON.stringify(sel)} matches ${hits.length ? hits.length + ' patches' : 'no patch'}; allowed: ${allowed}`);
+  }
+  if (problems.length) throw new BadInputError('--patches: a selector does not name one patch of the series', { problems });
+  return series.filter((p) => picked.has(p));
+}
+
 /**
  * Apply patches in order to a tree that is its own git repository (so paths are relative to it).
  * Each patch is checked before it is applied; the caller throws the tree away on failure, so

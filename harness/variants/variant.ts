@@ -4,16 +4,21 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../../core/errors.ts';
 import { NATS_MODULE, REPO_ROOT, natsServerBinary, patchedName, variantDir, variantImage } from '../../core/layout.ts';
-import { readSeries, type PatchFile } from './patches.ts';
+import { patchLabel, readSeries, selectPatches, type PatchFile } from './patches.ts';
 import { buildModule, type BuildOptions, type BuildResult } from './build-module.ts';
 
 export const TAG_PATTERN = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
 export interface VariantSpec {
   tag: string;
-  /** `default`: patches/<tag>/; `none`: stock; anything else: a folder of patches. */
+  /**
+   * `default`: patches/<tag>/; `default:SEL[,SEL]`: only those patches of it (SEL: `0001` or a
+   * label such as `statsz`); `none`: stock; anything else: a folder of patches.
+   */
   patches: string;
 }
+
+const SUBSET = /^default:(.*)$/;
 
 export interface ResolvedVariant {
   name: string;
@@ -26,27 +31,55 @@ export function defaultPatchDir(tag: string): string {
   return path.join(REPO_ROOT, 'patches', tag);
 }
 
-/** Name a variant: `<tag>` (stock), `<tag>+brownout` (our series), `<tag>+<folder>-<hash8>` (others). */
+/** Our series minus some patches: `<tag>+brownout-<label>[-<label>]`, labels in series order. */
+export function subsetName(tag: string, labels: string[]): string {
+  return `${patchedName(tag)}-${labels.join('-')}`;
+}
+
+/**
+ * Name a variant: `<tag>` (stock), `<tag>+brownout` (our series), `<tag>+brownout-statsz` (only
+ * the patches selected from our series), `<tag>+<folder>-<hash8>` (others).
+ */
 export function resolveVariant(spec: VariantSpec): ResolvedVariant {
   const { tag } = spec;
   if (!TAG_PATTERN.test(tag)) {
     throw new BadInputError(`--version ${JSON.stringify(tag)} is not an upstream tag`, { hint: 'tags look like v2.10.14' });
   }
   if (spec.patches === 'none') return { name: tag, tag, patchDir: null, patches: [] };
-  const dir = spec.patches === 'default' ? defaultPatchDir(tag) : path.resolve(spec.patches);
+  const subset = SUBSET.exec(spec.patches);
+  const ours = spec.patches === 'default' || subset !== null;
+  const dir = ours ? defaultPatchDir(tag) : path.resolve(spec.patches);
   if (!existsSync(dir)) {
     throw new BadInputError(`--patches: folder ${dir} does not exist`, {
-      hint: spec.patches === 'default'
+      hint: ours
         ? `we have no patch series for ${tag}; use --patches none for stock, or --patches DIR`
         : 'give a folder holding *.patch files (and optionally a series file)',
     });
   }
-  const patches = readSeries(dir);
+  const series = readSeries(dir);
+  if (subset) {
+    const patches = selectPatches(series, subset[1]!.split(',').map((x) => x.trim()).filter(Boolean), `--patches ${spec.patches}`);
+    // The whole series, however selected, is the one variant `+brownout`: one name per patch set.
+    const name = patches.length === series.length ? patchedName(tag) : subsetName(tag, patches.map((p) => patchLabel(p.file)));
+    return { name, tag, patchDir: dir, patches };
+  }
+  const patches = series;
   if (dir === defaultPatchDir(tag)) return { name: patchedName(tag), tag, patchDir: dir, patches };
   const slug = path.basename(dir).toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '') || 'patches';
   const digest = createHash('sha256');
   for (const p of patches) digest.update(p.sha256);
   return { name: `${tag}+${slug}-${digest.digest('hex').slice(0, 8)}`, tag, patchDir: dir, patches };
+}
+
+/**
+ * The spec a variant name is built from, for the names built on demand: `<tag>` (stock),
+ * `<tag>+brownout` and `<tag>+brownout-<label>[-<label>]`; undefined for any other name.
+ */
+export function specForName(name: string): VariantSpec | undefined {
+  const m = /^([^+]+)(?:\+brownout(?:-([a-z0-9-]+))?)?$/.exec(name);
+  if (!m || !TAG_PATTERN.test(m[1]!)) return undefined;
+  if (!name.includes('+')) return { tag: m[1]!, patches: 'none' };
+  return { tag: m[1]!, patches: m[2] ? `default:${m[2].split('-').join(',')}` : 'default' };
 }
 
 /**

@@ -1,22 +1,32 @@
 // Integration tests call ensureBuilt() in a before() hook: it builds (a cache hit when nothing
-// changed) the stock and patched variants of the default tag and Toxiproxy, with images when a
-// Docker engine answers, and returns their names.
+// changed) the stock and patched variants of the default tag, the two single-patch variants and
+// Toxiproxy, with images when a Docker engine answers, and returns their names.
 import { DEFAULT_NATS_TAG, patchedName, toxiproxyBinary } from '../../core/layout.ts';
 import { buildAll } from '../../harness/variants/build-all.ts';
+import { VARIANT_ALIASES } from '../../harness/variants/aliases.ts';
 
 export interface Built {
   stock: string;
   patched: string;
+  /** Only 0001-statsz-rate-limit. */
+  statszOnly: string;
+  /** Only 0002-gateway-stale-handshake. */
+  gatewayOnly: string;
   /** Path of the toxiproxy-server binary. */
   toxiproxy: string;
 }
 
+/** What `npm test` builds before any test runs: stock, patched, and each of our patches alone. */
+export const TEST_PATCH_SETS = ['default', 'none', 'default:statsz', 'default:gateway'];
+
 let once: Promise<Built> | undefined;
 
 export function ensureBuilt(): Promise<Built> {
-  once ??= buildAll({ tag: DEFAULT_NATS_TAG, patches: ['default', 'none'] }).then(() => ({
+  once ??= buildAll({ tag: DEFAULT_NATS_TAG, patches: TEST_PATCH_SETS }).then(() => ({
     stock: DEFAULT_NATS_TAG,
     patched: patchedName(DEFAULT_NATS_TAG),
+    statszOnly: VARIANT_ALIASES['statsz-only']!,
+    gatewayOnly: VARIANT_ALIASES['gateway-only']!,
     toxiproxy: toxiproxyBinary(),
   }));
   return once;

@@ -5,13 +5,19 @@ const fs = require('node:fs');
 const Mocha = require('mocha');
 const { EVENT_TEST_PENDING, EVENT_RUN_END } = Mocha.Runner.constants;
 
+// A skip in a before() hook skips its suite: skipBecause puts the reason on the suite.
+function reasonOf(test) {
+  for (let r = test; r; r = r.parent) if (r.skipReason) return r.skipReason;
+  return undefined;
+}
+
 class BrownoutReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
     const out = options.reporterOption && options.reporterOption.out;
     const skipped = [];
     runner.on(EVENT_TEST_PENDING, (test) => {
-      const reason = test.skipReason || 'no reason given (use skipBecause)';
+      const reason = reasonOf(test) || 'no reason given (use skipBecause in test/support/skip.ts)';
       skipped.push({ title: test.fullTitle(), reason });
       process.stdout.write(`      skipped because: ${reason}\n`);
     });
