@@ -99,6 +99,29 @@ describe('build', function () {
     assert.equal(version, `nats-server: ${DEFAULT_NATS_TAG}+brownout`);
   });
 
+  it('build - each patch of our series builds alone, stamped +brownout-<label>, cached by its inputs', async () => {
+    const args = ['--patches', 'default:0001', 'default:gateway', '--no-images', '--no-toxiproxy'];
+    const first = runScript('scripts/build-nats.ts', args, process.env, 900_000);
+    assert.equal(first.status, 0, first.stderr);
+    const again = runScript('scripts/build-nats.ts', args);
+    assert.equal(again.status, 0, again.stderr);
+    const patched = readManifest(path.join(variantDir(`${DEFAULT_NATS_TAG}+brownout`), 'manifest.json'))!;
+    const hashes = new Set([patched.inputHash]);
+    for (const [label, file] of [['statsz', '0001-statsz-rate-limit.patch'], ['gateway', '0002-gateway-stale-handshake.patch']]) {
+      const name = `${DEFAULT_NATS_TAG}+brownout-${label}`;
+      assert.match(again.stdout, new RegExp(`${name.replace(/[.+]/g, '\\$&')}\\s*│ nats-server │ cache`), again.stdout);
+      const m = readManifest(path.join(variantDir(name), 'manifest.json'));
+      assert.ok(m, `${name} manifest`);
+      assert.deepEqual(m.patches.map((p) => p.file), [file]);
+      assert.equal(m.patches[0]!.sha256, patched.patches.find((p) => p.file === file)!.sha256);
+      hashes.add(m.inputHash);
+      const version = spawnSync(natsServerBinary(name), ['--version'], { encoding: 'utf8' }).stdout.trim();
+      assert.equal(version, `nats-server: ${name}`);
+      assert.equal((await varzOf(name)).version, `${DEFAULT_NATS_TAG.slice(1)}+brownout-${label}`);
+    }
+    assert.equal(hashes.size, 3, 'patched, statsz-only and gateway-only have different input hashes');
+  });
+
   it('build - a tag that does not exist fails naming the tag (exit 2)', () => {
     const r = runScript('scripts/build-nats.ts', ['--version', 'v2.99.77', '--patches', 'none', '--no-images', '--no-toxiproxy']);
     assert.equal(r.status, 2, r.stderr);
