@@ -1,0 +1,103 @@
+// The detection matrix: four builds × the two scenarios that exist for the story's two bugs, and
+// what each cell must show. A build that keeps a bug is "detected" only when the scenario's own
+// detector failed; every other failure is reported beside it. A build without the bug must pass,
+// except for failures that belong to the other bug it keeps (gateway-only still storms STATSZ, so
+// a STATSZ guard may fail on packet-loss). Pure: shared by test/gate-detection.test.ts and
+// bench/detection.bench.ts.
+import { VARIANT_ALIASES } from '../../harness/variants/aliases.ts';
+import { SCENARIOS } from '../../chaos/scenarios/index.ts';
+
+export type MatrixScenario = 'packet-loss' | 'statsz-storm';
+export type MatrixBuild = 'stock' | 'patched' | 'statsz-only' | 'gateway-only';
+
+export interface Cell {
+  scenario: MatrixScenario;
+  build: MatrixBuild;
+  /** `detected`: at least one of `detectors` must fail; `pass`: no detector fails and no guard outside `tolerated`. */
+  expect: 'detected' | 'pass';
+  /** The detectors that catch the bug this build keeps (a subset of the scenario's detectors). */
+  detectors: string[];
+  /** Guards that may fail on a `pass` cell: they belong to the other bug this build keeps. */
+  tolerated: string[];
+}
+
+const RECOVERY = ['recovery.maxSeconds', 'recovery.noneStuck'];
+const STATSZ_PREFIX = 'statsz.';
+const detect = (scenario: MatrixScenario, build: MatrixBuild, detectors: string[]): Cell => ({ scenario, build, expect: 'detected', detectors, tolerated: [] });
+const pass = (scenario: MatrixScenario, build: MatrixBuild, tolerated: string[] = []): Cell => ({ scenario, build, expect: 'pass', detectors: [], tolerated });
+
+/** Every STATSZ threshold: the ones a build that keeps the storm may fail as guards. */
+export const STATSZ_GUARDS = 'statsz.*';
+
+export const MATRIX: readonly Cell[] = [
+  detect('packet-loss', 'stock', RECOVERY),
+  detect('statsz-storm', 'stock', SCENARIOS['statsz-storm'].detectors),
+  pass('packet-loss', 'patched'),
+  pass('statsz-storm', 'patched'),
+  pass('packet-loss', 'gateway-only', [STATSZ_GUARDS]),
+  detect('statsz-storm', 'gateway-only', SCENARIOS['statsz-storm'].detectors),
+  detect('packet-loss', 'statsz-only', RECOVERY),
+  pass('statsz-storm', 'statsz-only'),
+];
+
+export const cellName = (c: Pick<Cell, 'scenario' | 'build'>): string => `${c.scenario} × ${c.build}`;
+export const variantOf = (b: MatrixBuild): string => VARIANT_ALIASES[b]!;
+
+/** What a cell needs of a verdict: the lead's roles and statuses, or (older summaries) pass flags. */
+export interface VerdictLike {
+  results: { name: string; pass: boolean; observed?: string; role?: 'detector' | 'guard'; status?: 'pass' | 'fail' | 'n/a' }[];
+  detectorsFailed?: string[];
+  guardsFailed?: string[];
+}
+
+export interface JudgedThreshold {
+  name: string;
+  role: 'detector' | 'guard';
+  status: 'pass' | 'fail' | 'n/a';
+}
+
+/** Roles and statuses of every threshold; derived from the scenario's detectors when the verdict predates them. */
+export function thresholdsOf(v: VerdictLike, scenario: MatrixScenario): JudgedThreshold[] {
+  const own = SCENARIOS[scenario].detectors as readonly string[];
+  return v.results.map((t) => ({
+    name: t.name,
+    role: t.role ?? (own.includes(t.name) ? 'detector' : 'guard'),
+    status: t.status ?? (!t.pass ? 'fail' : t.observed === 'n/a' ? 'n/a' : 'pass'),
+  }));
+}
+
+export interface CellOutcome {
+  asExpected: boolean;
+  /** The bug's build passed its detectors. */
+  falseNegative: boolean;
+  /** A build without the bug failed a detector, or a guard that is not tolerated. */
+  falsePositive: boolean;
+  detectorsFailed: string[];
+  guardsFailed: string[];
+  /** One line saying what happened against what was expected. */
+  why: string;
+}
+
+const tolerates = (c: Cell, name: string) => c.tolerated.some((t) => t === name || (t === STATSZ_GUARDS && name.startsWith(STATSZ_PREFIX)));
+
+/** Pure: judge one run of a cell. An incomplete run is never as expected. */
+export function judgeCell(c: Cell, v: VerdictLike, incomplete = false): CellOutcome {
+  const ts = thresholdsOf(v, c.scenario);
+  const detectorsFailed = v.detectorsFailed ?? ts.filter((t) => t.role === 'detector' && t.status === 'fail').map((t) => t.name);
+  const guardsFailed = v.guardsFailed ?? ts.filter((t) => t.role === 'guard' && t.status === 'fail').map((t) => t.name);
+  const failed = `detectors failed [${detectorsFailed.join(', ')}], guards failed [${guardsFailed.join(', ')}]`;
+  if (c.expect === 'detected') {
+    const caught = detectorsFailed.filter((d) => c.detectors.includes(d));
+    const falseNegative = caught.length === 0;
+    return {
+      asExpected: !falseNegative && !incomplete, falseNegative, falsePositive: false, detectorsFailed, guardsFailed,
+      why: `${cellName(c)}: expected a failure of ${c.detectors.join(' or ')}; ${failed}${incomplete ? ' (incomplete run)' : ''}`,
+    };
+  }
+  const untolerated = guardsFailed.filter((g) => !tolerates(c, g));
+  const falsePositive = detectorsFailed.length > 0 || untolerated.length > 0;
+  return {
+    asExpected: !falsePositive && !incomplete, falseNegative: false, falsePositive, detectorsFailed, guardsFailed,
+    why: `${cellName(c)}: expected every detector to pass${c.tolerated.length ? ` (guards ${c.tolerated.join(', ')} may fail)` : ' and every guard'}; ${failed}${incomplete ? ' (incomplete run)' : ''}`,
+  };
+}
