@@ -10,7 +10,7 @@ import { dockerAvailable } from '../core/docker-engine.ts';
 import { BadInputError } from '../core/errors.ts';
 import { createProgress } from '../core/progress.ts';
 import { runScenario } from '../harness/run/run-scenario.ts';
-import { MATRIX, cellName, judgeCell, thresholdsOf, variantOf, type Cell } from '../test/support/detection-matrix.ts';
+import { MATRIX, cellName, judgeCell, variantOf, type Cell } from '../test/support/detection-matrix.ts';
 
 type Backend = 'local' | 'docker';
 
@@ -116,7 +116,7 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
         const r = await runScenario({ scenario: c.scenario, variant: variantOf(c.build), backend, seed });
         if (r.interrupted) throw new Error(`interrupted during ${cellName(c)} seed ${seed}`);
         const o = judgeCell(c, r.verdict, r.incomplete);
-        const ts = thresholdsOf(r.verdict, c.scenario);
+        const ts = r.verdict.results;
         runs.push({
           seed, asExpected: o.asExpected, falseNegative: o.falseNegative, falsePositive: o.falsePositive, incomplete: r.incomplete,
           detectorsFailed: o.detectorsFailed, guardsFailed: o.guardsFailed,

@@ -6,6 +6,7 @@
 // bench/detection.bench.ts.
 import { VARIANT_ALIASES } from '../../harness/variants/aliases.ts';
 import { SCENARIOS } from '../../chaos/scenarios/index.ts';
+import type { ThresholdResult, Verdict } from '../../harness/verdict/result.ts';
 
 export type MatrixScenario = 'packet-loss' | 'statsz-storm';
 export type MatrixBuild = 'stock' | 'patched' | 'statsz-only' | 'gateway-only';
@@ -43,28 +44,8 @@ export const MATRIX: readonly Cell[] = [
 export const cellName = (c: Pick<Cell, 'scenario' | 'build'>): string => `${c.scenario} × ${c.build}`;
 export const variantOf = (b: MatrixBuild): string => VARIANT_ALIASES[b]!;
 
-/** What a cell needs of a verdict: the lead's roles and statuses, or (older summaries) pass flags. */
-export interface VerdictLike {
-  results: { name: string; pass: boolean; observed?: string; role?: 'detector' | 'guard'; status?: 'pass' | 'fail' | 'n/a' }[];
-  detectorsFailed?: string[];
-  guardsFailed?: string[];
-}
-
-export interface JudgedThreshold {
-  name: string;
-  role: 'detector' | 'guard';
-  status: 'pass' | 'fail' | 'n/a';
-}
-
-/** Roles and statuses of every threshold; derived from the scenario's detectors when the verdict predates them. */
-export function thresholdsOf(v: VerdictLike, scenario: MatrixScenario): JudgedThreshold[] {
-  const own = SCENARIOS[scenario].detectors as readonly string[];
-  return v.results.map((t) => ({
-    name: t.name,
-    role: t.role ?? (own.includes(t.name) ? 'detector' : 'guard'),
-    status: t.status ?? (!t.pass ? 'fail' : t.observed === 'n/a' ? 'n/a' : 'pass'),
-  }));
-}
+/** What a cell needs of a verdict. */
+export type VerdictLike = Pick<Verdict, 'detectorsFailed' | 'guardsFailed'> & { results: Pick<ThresholdResult, 'name' | 'role' | 'status'>[] };
 
 export interface CellOutcome {
   asExpected: boolean;
@@ -82,9 +63,7 @@ const tolerates = (c: Cell, name: string) => c.tolerated.some((t) => t === name 
 
 /** Pure: judge one run of a cell. An incomplete run is never as expected. */
 export function judgeCell(c: Cell, v: VerdictLike, incomplete = false): CellOutcome {
-  const ts = thresholdsOf(v, c.scenario);
-  const detectorsFailed = v.detectorsFailed ?? ts.filter((t) => t.role === 'detector' && t.status === 'fail').map((t) => t.name);
-  const guardsFailed = v.guardsFailed ?? ts.filter((t) => t.role === 'guard' && t.status === 'fail').map((t) => t.name);
+  const { detectorsFailed, guardsFailed } = v;
   const failed = `detectors failed [${detectorsFailed.join(', ')}], guards failed [${guardsFailed.join(', ')}]`;
   if (c.expect === 'detected') {
     const caught = detectorsFailed.filter((d) => c.detectors.includes(d));
