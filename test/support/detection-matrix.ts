@@ -8,7 +8,7 @@ import { VARIANT_ALIASES } from '../../harness/variants/aliases.ts';
 import { SCENARIOS } from '../../chaos/scenarios/index.ts';
 import type { ThresholdResult, Verdict } from '../../harness/verdict/result.ts';
 
-export type MatrixScenario = 'packet-loss' | 'statsz-storm';
+export type MatrixScenario = 'packet-loss' | 'statsz-storm' | 'mass-restart';
 export type MatrixBuild = 'stock' | 'patched' | 'statsz-only' | 'gateway-only';
 
 export interface Cell {
@@ -39,6 +39,16 @@ export const MATRIX: readonly Cell[] = [
   detect('statsz-storm', 'gateway-only', SCENARIOS['statsz-storm'].detectors),
   detect('packet-loss', 'statsz-only', RECOVERY),
   pass('statsz-storm', 'statsz-only'),
+];
+
+/**
+ * mass-restart is in the release gate (chaos/scenarios/index.ts GATE_SUITE) because stock fails it
+ * by its STATSZ detectors (seed 1, local: 10 msgs in 1 s from one server, 13 above baseline after
+ * a restart) and patched passes it; CI keeps showing both.
+ */
+export const GATE_EXTRA: readonly Cell[] = [
+  detect('mass-restart', 'stock', SCENARIOS['mass-restart'].detectors),
+  pass('mass-restart', 'patched'),
 ];
 
 export const cellName = (c: Pick<Cell, 'scenario' | 'build'>): string => `${c.scenario} × ${c.build}`;
