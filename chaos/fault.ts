@@ -57,17 +57,77 @@ export interface ServerSelection {
 
 export function pickServers(ctx: FaultContext, sel: ServerSelection): string[] {
   const all = ctx.cluster.servers().map((s) => ({ name: s.name, region: s.region }));
+  const problems = serverSelectionProblems(sel, all, ctx.protectedServers);
+  if (problems.length) throw new BadInputError('bad server selection', { problems });
+  if (sel.servers) return sel.servers;
+  return ctx.rng.pick(serverPool(sel, all, ctx.protectedServers), serverCount(sel, all.length)).sort();
+}
+
+interface NamedServer {
+  name: string;
+  region: string;
+}
+
+/** Servers a seeded choice may take: the region's (or all), the protected ones spared. */
+function serverPool(sel: ServerSelection, all: readonly NamedServer[], protectedServers: ReadonlySet<string>): string[] {
+  return all.filter((s) => (sel.region === undefined || s.region === sel.region) && !protectedServers.has(s.name)).map((s) => s.name);
+}
+
+/** How many a seeded choice takes. fraction is of all servers, so "half the cluster" means half, even with the vantage spared. */
+function serverCount(sel: ServerSelection, total: number): number {
+  return sel.count ?? (sel.fraction !== undefined ? Math.max(1, Math.round(sel.fraction * total)) : 1);
+}
+
+/**
+ * Pure: why a server selection cannot be satisfied on these servers, each problem as `key: what;
+ * allowed: ...`. A choice by seed is made at run time, but whether it can be made is known here.
+ */
+export function serverSelectionProblems(sel: ServerSelection, all: readonly NamedServer[], protectedServers: ReadonlySet<string>): string[] {
+  const names = all.map((s) => s.name);
+  const regions = [...new Set(all.map((s) => s.region))];
   if (sel.servers) {
-    const known = new Set(all.map((s) => s.name));
-    const unknown = sel.servers.filter((s) => !known.has(s));
-    if (unknown.length) throw new BadInputError(`no server ${unknown.join(', ')}`, { problems: [`servers: one of ${[...known].join(', ')}`] });
-    return sel.servers;
+    const problems: string[] = [];
+    const unknown = sel.servers.filter((n) => !names.includes(n));
+    if (unknown.length) problems.push(`servers: no server ${unknown.map((n) => `"${n}"`).join(', ')}; allowed: ${names.join(', ')}`);
+    const spared = sel.servers.filter((n) => protectedServers.has(n));
+    if (spared.length) problems.push(`servers: ${spared.join(', ')} is the observer's vantage and must be spared; allowed: ${names.filter((n) => !protectedServers.has(n)).join(', ')}`);
+    for (const k of ['region', 'count', 'fraction'] as const) if (sel[k] !== undefined) problems.push(`${k}: not with servers; give servers, or region/count/fraction`);
+    return problems;
   }
-  const pool = all.filter((s) => (sel.region === undefined || s.region === sel.region) && !ctx.protectedServers.has(s.name)).map((s) => s.name);
-  if (pool.length === 0) throw new BadInputError(`no server to pick in region ${sel.region ?? '(any)'}`, { problems: [`region: one of ${ctx.cluster.regions.join(', ')}`] });
-  // fraction is of all servers, so "half the cluster" means half, even with the vantage point spared.
-  const count = sel.count ?? (sel.fraction !== undefined ? Math.max(1, Math.round(sel.fraction * all.length)) : 1);
-  return ctx.rng.pick(pool, count).sort();
+  if (sel.count !== undefined && sel.fraction !== undefined) return ['count: not with fraction; give one of them'];
+  if (sel.region !== undefined && !regions.includes(sel.region)) return [`region: "${sel.region}" is not a region; allowed: ${regions.join(', ')}`];
+  const pool = serverPool(sel, all, protectedServers);
+  const want = serverCount(sel, all.length);
+  if (want <= pool.length) return [];
+  const key = sel.count !== undefined ? 'count' : sel.fraction !== undefined ? 'fraction' : 'region';
+  const where = sel.region === undefined ? 'the cluster' : `region ${sel.region}`;
+  const spared = protectedServers.size ? ` (${[...protectedServers].join(', ')} spared as the observer's vantage)` : '';
+  return [`${key}: needs ${want} server(s) but ${where} has ${pool.length} to choose from${spared}; allowed: at most ${pool.length}`];
+}
+
+/** What a link selector can name on a topology. `perSourceLinks`: undefined when the backend is not known yet. */
+export interface LinkTopology {
+  servers: readonly NamedServer[];
+  /** True on docker (one Toxiproxy per source region), false on local (per destination only). */
+  perSourceLinks?: boolean;
+}
+
+/** Pure: why `to`/`from` name no link on this topology. */
+export function linkSelectionProblems(sel: { to?: string; from?: string }, topo: LinkTopology): string[] {
+  const problems: string[] = [];
+  const regions = [...new Set(topo.servers.map((s) => s.region))];
+  const names = topo.servers.map((s) => s.name);
+  if (sel.to !== undefined && !regions.includes(sel.to) && !names.includes(sel.to)) {
+    problems.push(`to: "${sel.to}" is neither a region nor a server; allowed: ${[...regions, ...names].join(', ')}`);
+  }
+  if (sel.from !== undefined) {
+    if (topo.perSourceLinks === false) problems.push('from: links by source region need the docker backend; local proxies are per destination server');
+    else if (!regions.includes(sel.from)) problems.push(`from: "${sel.from}" is not a region; allowed: ${regions.join(', ')}`);
+    else if (sel.to !== undefined && (sel.to === sel.from || topo.servers.some((s) => s.name === sel.to && s.region === sel.from))) {
+      problems.push(`from: "${sel.from}" is where "${sel.to}" is; a link crosses regions; allowed: ${regions.filter((r) => r !== sel.from).join(', ')}`);
+    }
+  }
+  return problems;
 }
 
 /** Run `fn` on every target at once, so a mass restart is one burst, not a sequence. */

@@ -43,7 +43,7 @@ describe('scenarios', () => {
     assert.equal(err.exitCode, 2);
     // The top-level schema fails first (unknown key, negative hold): all of those at once.
     assert.ok(err.problems.some((p) => p.includes('surprise')), err.problems.join('\n'));
-    assert.ok(err.problems.some((p) => p.startsWith('steps.2.holdSeconds')), err.problems.join('\n'));
+    assert.ok(err.problems.some((p) => p.startsWith('steps[2].holdSeconds')), err.problems.join('\n'));
     const { surprise: _, ...rest } = bad;
     const err2 = (() => {
       try {
@@ -56,10 +56,10 @@ describe('scenarios', () => {
     assert.ok(err2);
     const text = err2.problems.join('\n');
     assert.match(err2.message, /scenario bad\.json is invalid/);
-    assert.match(text, /topology\.regions\.0\.name/);
-    assert.match(text, /topology\.regions\.0\.servers/);
-    assert.match(text, /steps\.0\.fault\.type: "earthquake" is not a fault; one of latency, bandwidth/);
-    assert.match(text, /steps\.1\.fault\.latencyMs/);
-    assert.match(text, /steps\.1\.fault.*colour/);
+    assert.match(text, /topology\.regions\[0\]\.name/);
+    assert.match(text, /topology\.regions\[0\]\.servers/);
+    assert.match(text, /steps\[0\]\.fault\.type: "earthquake" is not a fault; one of latency, bandwidth/);
+    assert.match(text, /steps\[1\]\.fault\.latencyMs/);
+    assert.match(text, /steps\[1\]\.fault.*colour/);
   });
 });

@@ -2,8 +2,8 @@
 // once on load. Validation collects every problem, each with its path and what is allowed.
 import { z } from 'zod';
 import { BadInputError } from '../core/errors.ts';
-import { parseTopology, type Topology, type TopologyInput } from '../clusters/index.ts';
-import { FAULTS, FAULT_NAMES, type FaultName } from './faults/registry.ts';
+import { parseTopology, serversOf, type Topology, type TopologyInput } from '../clusters/index.ts';
+import { FAULTS, FAULT_NAMES, type FaultName, type TypedFault } from './faults/registry.ts';
 
 const faultSpec = z.looseObject({ type: z.string() });
 
@@ -49,26 +49,45 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
 export type Step = Scenario['steps'][number];
 
-export interface ParsedFault {
-  type: FaultName;
-  attributes: Record<string, unknown>;
-}
-
 export interface LoadedScenario {
   scenario: Scenario;
   topology: Topology;
   /** Each step's fault, its attributes parsed by the fault type's own schema. */
-  faults: (ParsedFault | undefined)[];
+  faults: (TypedFault | undefined)[];
 }
 
-function issues(prefix: string, error: z.ZodError): string[] {
-  return error.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.')}: ${i.message}`);
+/** What parseScenario found: as much as could be parsed, and every problem. */
+export interface ScenarioParse {
+  scenario?: Scenario;
+  topology?: Topology;
+  faults: (TypedFault | undefined)[];
+  problems: string[];
 }
 
-/** Validate a scenario for a variant; `source` names where it came from in every problem. */
-export function loadScenario(input: unknown, variant: string, source: string): LoadedScenario {
+/** One path format everywhere: `steps[2].fault.to`, `topology.regions[0].name`. */
+export function formatPath(segments: readonly PropertyKey[]): string {
+  return segments.reduce<string>((acc, seg) => {
+    if (typeof seg === 'number' || (typeof seg === 'string' && /^\d+$/.test(seg))) return `${acc}[${String(seg)}]`;
+    return acc === '' ? String(seg) : `${acc}.${String(seg)}`;
+  }, '');
+}
+
+/** `regions.1.name: msg` from another validator, under `prefix` and in the one path format. */
+export function prefixProblem(prefix: string, problem: string): string {
+  const m = /^([^\s:]+): ([\s\S]*)$/.exec(problem);
+  const segments = m && !m[1]!.startsWith('(') ? m[1]!.split('.') : [];
+  const rest = m ? m[2]! : problem;
+  return `${formatPath([...(prefix ? prefix.split('.') : []), ...segments]) || '(top level)'}: ${rest}`;
+}
+
+function issues(prefix: readonly PropertyKey[], error: z.ZodError): string[] {
+  return error.issues.map((i) => `${formatPath([...prefix, ...i.path]) || '(top level)'}: ${i.message}`);
+}
+
+/** Validate a scenario for a variant without throwing: every problem, with its path. */
+export function parseScenario(input: unknown, variant: string): ScenarioParse {
   const parsed = scenarioSchema.safeParse(input);
-  if (!parsed.success) throw invalid(source, issues('', parsed.error));
+  if (!parsed.success) return { faults: [], problems: issues([], parsed.error) };
   const scenario = parsed.data;
   const problems: string[] = [];
 
@@ -77,30 +96,37 @@ export function loadScenario(input: unknown, variant: string, source: string): L
     topology = parseTopology({ ...(scenario.topology as TopologyInput), variant });
   } catch (err) {
     if (!(err instanceof BadInputError)) throw err;
-    problems.push(...err.problems.map((p) => `topology.${p}`));
+    problems.push(...err.problems.map((p) => prefixProblem('topology', p)));
   }
-
-  const faults = scenario.steps.map((step, i): ParsedFault | undefined => {
-    if (!step.fault) return undefined;
-    const { type, ...attributes } = step.fault;
-    if (!(type in FAULTS)) {
-      problems.push(`steps.${i}.fault.type: "${type}" is not a fault; one of ${FAULT_NAMES.join(', ')}`);
-      return undefined;
-    }
-    const r = FAULTS[type as FaultName].attributes.safeParse(attributes);
-    if (!r.success) {
-      problems.push(...issues(`steps.${i}.fault`, r.error));
-      return undefined;
-    }
-    return { type: type as FaultName, attributes: r.data as Record<string, unknown> };
-  });
-
+  const faults = scenario.steps.map((step, i) => parseFault(step.fault, ['steps', i, 'fault'], problems));
   if (topology && scenario.observer.vantage !== undefined) {
-    const names = topology.regions.flatMap((r) => Array.from({ length: r.servers }, (_, k) => `${r.name}-${k + 1}`));
-    if (!names.includes(scenario.observer.vantage)) problems.push(`observer.vantage: "${scenario.observer.vantage}" is not a server; one of ${names.join(', ')}`);
+    const names = serversOf(topology).map((s) => s.name);
+    if (!names.includes(scenario.observer.vantage)) problems.push(`observer.vantage: "${scenario.observer.vantage}" is not a server; allowed: ${names.join(', ')}`);
   }
-  if (problems.length) throw invalid(source, problems);
-  return { scenario, topology: topology!, faults };
+  return { scenario, topology, faults, problems };
+}
+
+function parseFault(spec: Step['fault'], at: PropertyKey[], problems: string[]): TypedFault | undefined {
+  if (!spec) return undefined;
+  const { type, ...attributes } = spec;
+  if (!(type in FAULTS)) {
+    problems.push(`${formatPath([...at, 'type'])}: "${type}" is not a fault; one of ${FAULT_NAMES.join(', ')}`);
+    return undefined;
+  }
+  const name = type as FaultName;
+  const r = FAULTS[name].attributes.safeParse(attributes);
+  if (!r.success) {
+    problems.push(...issues(at, r.error));
+    return undefined;
+  }
+  return { type: name, attributes: r.data } as TypedFault;
+}
+
+/** Validate a scenario for a variant; `source` names where it came from in the error. */
+export function loadScenario(input: unknown, variant: string, source: string): LoadedScenario {
+  const { scenario, topology, faults, problems } = parseScenario(input, variant);
+  if (problems.length || !scenario || !topology) throw invalid(source, problems);
+  return { scenario, topology, faults };
 }
 
 function invalid(source: string, problems: string[]): BadInputError {

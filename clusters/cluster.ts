@@ -47,10 +47,23 @@ export interface StartedCluster extends ClusterView, AsyncDisposable {
   waitForMesh(deadlineMs?: number): Promise<MeshReport>;
   /** Outbound gateways that do not dial a proxy (should always be empty). */
   gatewayBypasses(report?: MeshReport): Promise<string[]>;
-  /** Remove every process, container, network and proxy this run made. */
+  /**
+   * False for a cluster attached to (`attachCluster`): this process did not start it and stop()
+   * only lets go of it, leaving every server running.
+   */
+  readonly owned: boolean;
+  /** Remove every process, container, network and proxy this run made (owned clusters only). */
   stop(): Promise<void>;
   /** Leave the cluster running after this process exits (`cluster up`); the state file stays. */
   detach(): void;
+}
+
+/** How a Cluster object relates to the servers: started here, or attached to from its state file. */
+export interface ClusterOwnership {
+  owned: boolean;
+  createdAt: string;
+  ownerPid: number;
+  detached: boolean;
 }
 
 export class Cluster implements StartedCluster {
@@ -58,9 +71,9 @@ export class Cluster implements StartedCluster {
   readonly system: SystemUser;
   readonly links: Links;
   private readonly handles = new Map<string, ClusterServer>();
+  readonly owned: boolean;
   private stopped = false;
-  private readonly createdAt = new Date().toISOString();
-  private detached = false;
+  private readonly ownership: ClusterOwnership;
   private readonly live = { stop: () => this.stop(), teardownSync: () => this.impl.teardownSync() };
 
   constructor(
@@ -69,13 +82,17 @@ export class Cluster implements StartedCluster {
     readonly runDir: string,
     private readonly secrets: ClusterSecrets,
     private readonly impl: Backend,
+    ownership: ClusterOwnership = { owned: true, createdAt: new Date().toISOString(), ownerPid: process.pid, detached: false },
   ) {
+    this.ownership = { ...ownership };
+    this.owned = ownership.owned;
     this.regions = topology.regions.map((r) => r.name);
     this.system = { ...secrets.system };
     const regionOf = new Map(serversOf(topology).map((s) => [s.name, s.region]));
     this.links = new Links(impl.proxies, (n) => regionOf.get(n), impl.packetLoss);
     for (const s of serversOf(topology)) this.handles.set(s.name, this.handle(s.name, s.region));
-    registerLive(this.live);
+    // An attached cluster is not ours to tear down, not even on Ctrl-C.
+    if (this.owned) registerLive(this.live);
     this.save();
   }
 
@@ -115,6 +132,7 @@ export class Cluster implements StartedCluster {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    if (!this.owned) return;
     try {
       await this.impl.teardown();
       removeState(this.runId);
@@ -128,7 +146,7 @@ export class Cluster implements StartedCluster {
   }
 
   detach(): void {
-    this.detached = true;
+    this.ownership.detached = true;
     this.save();
     unregisterLive(this.live);
   }
@@ -162,9 +180,10 @@ export class Cluster implements StartedCluster {
   }
 
   private save(): void {
+    const { createdAt, ownerPid, detached } = this.ownership;
     const state: ClusterState = {
-      runId: this.runId, backend: this.impl.kind, runDir: this.runDir, createdAt: this.createdAt,
-      ownerPid: process.pid, detached: this.detached, topology: this.topology, secrets: this.secrets,
+      runId: this.runId, backend: this.impl.kind, runDir: this.runDir, createdAt,
+      ownerPid, detached, topology: this.topology, secrets: this.secrets,
       endpoints: this.endpoints(), ...this.impl.stateFields(),
     };
     if (!this.stopped) writeState(state);

@@ -12,7 +12,7 @@ import type { ProxyRef } from './links.ts';
 import { monitorGet } from '../core/nats-monitoring.ts';
 import { pidAlive, signal, terminate } from './pids.ts';
 import { renderConfig, type ClusterSecrets } from './render-config.ts';
-import type { LocalServerState } from './state-file.ts';
+import type { ClusterState, LocalServerState } from './state-file.ts';
 import { ToxiproxyClient } from './toxiproxy-client.ts';
 import { serversOf, type ServerSpec, type Topology } from './topology.ts';
 import type { ServerEndpoint } from './view.ts';
@@ -73,6 +73,20 @@ export class LocalBackend implements Backend {
       throw err;
     }
     return backend;
+  }
+
+  /** The backend of a cluster another process started (`cluster up`), rebuilt from its state file. */
+  static attach(topology: Topology, runDir: string, secrets: ClusterSecrets, state: NonNullable<ClusterState['local']>): LocalBackend {
+    const client = new ToxiproxyClient(state.toxiproxy.apiUrl);
+    const servers = new Map(serversOf(topology).map((spec): [string, LocalServerState & { spec: ServerSpec }] => {
+      const s = state.servers[spec.name];
+      if (!s) throw new HarnessError(`state file has no server ${spec.name}`);
+      return [spec.name, { spec, pid: s.pid, variant: s.variant, ports: s.ports }];
+    }));
+    const proxies: ProxyRef[] = [...servers.values()].map((s) => ({
+      name: `gw-${s.spec.name}`, from: null, to: s.spec.name, toRegion: s.spec.region, listen: `${HOST}:${s.ports.proxy}`, client,
+    }));
+    return new LocalBackend(topology, runDir, secrets, servers, state.toxiproxy, proxies);
   }
 
   endpoint(name: string): ServerEndpoint {

@@ -1,24 +1,33 @@
-// Teardown on SIGINT/SIGTERM and, as a last resort, on exit: live clusters register here.
-interface Live {
-  stop(): Promise<void>;
+// Teardown on SIGINT/SIGTERM and, as a last resort, on exit. Two tiers: runs first (a run stops
+// its steps, reverts its faults, writes what it saw and disposes what it owns, clusters included),
+// then whatever is still live (a cluster booted outside a run, or one a run failed to stop).
+import { EXIT } from '../core/errors.ts';
+
+export interface Live {
+  stop(signal: NodeJS.Signals): Promise<void>;
   teardownSync(): void;
 }
 
-const live = new Set<Live>();
+export type LiveTier = 'run' | 'cluster';
+
+const tiers: Record<LiveTier, Set<Live>> = { run: new Set(), cluster: new Set() };
 let installed = false;
 
+const count = (): number => tiers.run.size + tiers.cluster.size;
+
 async function onSignal(sig: NodeJS.Signals): Promise<void> {
-  process.stderr.write(`\n${sig}: tearing down ${live.size} cluster(s)\n`);
-  await Promise.allSettled([...live].map((c) => c.stop()));
-  process.exit(sig === 'SIGINT' ? 130 : 143);
+  process.stderr.write(`\n${sig}: stopping ${tiers.run.size} run(s), tearing down ${tiers.cluster.size} cluster(s)\n`);
+  await Promise.allSettled([...tiers.run].map((r) => r.stop(sig)));
+  await Promise.allSettled([...tiers.cluster].map((c) => c.stop(sig)));
+  process.exit(sig === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
 }
 
 function onExit(): void {
-  for (const c of live) c.teardownSync();
+  for (const c of [...tiers.run, ...tiers.cluster]) c.teardownSync();
 }
 
-export function registerLive(c: Live): void {
-  live.add(c);
+export function registerLive(c: Live, tier: LiveTier = 'cluster'): void {
+  tiers[tier].add(c);
   if (!installed) {
     installed = true;
     process.once('SIGINT', onSignal);
@@ -28,8 +37,9 @@ export function registerLive(c: Live): void {
 }
 
 export function unregisterLive(c: Live): void {
-  live.delete(c);
-  if (live.size === 0 && installed) {
+  tiers.run.delete(c);
+  tiers.cluster.delete(c);
+  if (count() === 0 && installed) {
     installed = false;
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

@@ -1,8 +1,8 @@
 // Every error the harness raises on purpose, and the one map from error class to exit code.
 // Exit codes (also in the README): 0 pass, 1 a threshold failed, 2 bad input, 3 environment
-// missing, 4 the harness itself failed.
+// missing, 4 the harness itself failed; 130 and 143 are the shell's 128 + SIGINT / SIGTERM.
 
-export const EXIT = { pass: 0, thresholdFailed: 1, badInput: 2, environment: 3, harness: 4 } as const;
+export const EXIT = { pass: 0, thresholdFailed: 1, badInput: 2, environment: 3, harness: 4, interrupted: 130, terminated: 143 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export class BrownoutError extends Error {

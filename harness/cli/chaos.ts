@@ -1,16 +1,18 @@
 // npm run chaos -- <scenario> [--variant NAME] [--backend auto|local|docker] [--seed N]
 //                 [--threshold key=value ...] [--thresholds FILE] [--compare stock,patched]
+//                 [--regions a,b --servers N] [--attach <cluster id|latest>] [--metrics-port N|0|off]
 import { Command } from 'commander';
+import { Registry } from 'prom-client';
 import { BadInputError, EXIT } from '../../core/errors.ts';
 import { createProgress } from '../../core/progress.ts';
-import { runScenario, scenarioByName, type RunResult, type TopologyOverride } from '../run/run-scenario.ts';
+import { executePlan, planRun, type RunPlan, type RunResult, type TopologyOverride } from '../run/index.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
-import { applyThresholdFlags, parseThresholdFile, type Thresholds } from '../verdict/thresholds.ts';
 import { renderComparison, renderVerdictTable } from '../report/index.ts';
-import { resolveVariantAlias } from '../variants/aliases.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
-import type { BackendChoice } from '../../clusters/index.ts';
+import { findAttachable, type BackendChoice } from '../../clusters/index.ts';
+import { resolveVariantAlias } from '../variants/aliases.ts';
 import { variantFromPatches } from '../variants/from-patches.ts';
+import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
 
 export interface ChaosArgs {
   scenario: string;
@@ -23,12 +25,16 @@ export interface ChaosArgs {
   /** Override the scenario's regions (`iad,lhr`) and servers per region. */
   regions?: string;
   servers?: number;
+  /** Run on a cluster left running by `cluster up`: its run id, or `latest`. */
+  attach?: string;
+  /** Default here: off (the CLI's default is 9477). */
+  metricsPort?: MetricsPort;
   write?: (line: string) => void;
 }
 
-/** Exit code for one run: interrupted 130, incomplete or failed 1, else 0. */
+/** Exit code for one run: interrupted 130 (143 on SIGTERM), incomplete or failed 1, else 0. */
 export function exitCodeFor(r: RunResult): number {
-  if (r.interrupted) return 130;
+  if (r.interrupted) return r.signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
   return r.verdict.pass && !r.incomplete ? EXIT.pass : EXIT.thresholdFailed;
 }
 
@@ -39,32 +45,39 @@ export function parseSeed(raw: string | undefined): number | undefined {
   return n;
 }
 
-/** Thresholds from --thresholds FILE then --threshold flags, each validated (every problem listed). */
-export function thresholdOverrides(a: Pick<ChaosArgs, 'threshold' | 'thresholds'>): Thresholds[] {
-  const out: Thresholds[] = [];
-  if (a.thresholds) out.push(parseThresholdFile(a.thresholds));
-  if (a.threshold?.length) out.push(applyThresholdFlags({}, a.threshold));
-  return out;
+export function describeRun(r: RunResult): string {
+  const head = `${r.scenario} on ${r.variant} (${r.backend} backend${r.attachedTo ? `, attached to ${r.attachedTo}` : ''}, seed ${r.seed}): ${r.interrupted ? 'INTERRUPTED' : r.incomplete ? 'INCOMPLETE' : r.verdict.pass ? 'PASS' : 'FAIL'}`;
+  return [head, renderVerdictTable(r.verdict), `results: ${r.runDir}/ (summary.md, summary.json, junit.xml, timeline.ndjson, logs/)`].join('\n');
 }
 
-export function describeRun(r: RunResult): string {
-  const head = `${r.scenario} on ${r.variant} (${r.backend} backend, seed ${r.seed}): ${r.interrupted ? 'INTERRUPTED' : r.incomplete ? 'INCOMPLETE' : r.verdict.pass ? 'PASS' : 'FAIL'}`;
-  return [head, renderVerdictTable(r.verdict), `results: ${r.runDir}/ (summary.md, summary.json, junit.xml, timeline.ndjson, logs/)`].join('\n');
+/** Every run this command will make, planned (and every problem found) before anything starts. */
+export function planChaos(a: ChaosArgs): RunPlan[] {
+  const variants = a.compare ? a.compare.split(',').map((v) => v.trim()).filter(Boolean).map(aliasVariant) : [aliasVariant(a.variant ?? patchedName(DEFAULT_NATS_TAG))];
+  if (a.compare && variants.length !== 2) throw new BadInputError(`--compare ${a.compare}: give two variants, e.g. stock,patched`);
+  if (a.compare && a.attach) throw new BadInputError('--compare runs two builds; an attached cluster runs one', { problems: ['--attach: not with --compare'] });
+  const state = a.attach === undefined ? undefined : findAttachable(a.attach);
+  const attached = state && { runId: state.runId, topology: state.topology, backend: state.backend };
+  return variants.map((variant) => planRun({
+    scenario: a.scenario, variant, backend: a.backend, seed: a.seed, topology: topologyOverride(a), attached,
+    thresholds: { file: a.thresholds, flags: a.threshold },
+  }));
 }
 
 export async function chaos(a: ChaosArgs): Promise<number> {
   const write = a.write ?? ((l: string) => process.stdout.write(l + '\n'));
-  const overrides = thresholdOverrides(a);
-  const variants = a.compare ? a.compare.split(',').map((v) => v.trim()).filter(Boolean).map(aliasVariant) : [a.variant ?? patchedName(DEFAULT_NATS_TAG)];
-  if (a.compare && variants.length !== 2) throw new BadInputError(`--compare ${a.compare}: give two variants, e.g. stock,patched`);
-  const topology = topologyOverride(a);
-  for (const v of variants) scenarioByName(a.scenario, v, topology); // bad names and scenario data fail before anything starts
+  const plans = planChaos(a);
+  const registry = new Registry();
+  const metrics = await serveMetrics(a.metricsPort ?? 'off', registry, write);
   const results: RunResult[] = [];
-  for (const variant of variants) {
-    const r = await runScenario({ scenario: a.scenario, variant, backend: a.backend, seed: a.seed, thresholds: overrides, topology, progress: createProgress(`chaos ${a.scenario}`) });
-    results.push(r);
-    write(describeRun(r));
-    if (r.interrupted) return 130;
+  try {
+    for (const plan of plans) {
+      const r = await executePlan(plan, { registry, progress: createProgress(`chaos ${a.scenario}`) });
+      results.push(r);
+      write(describeRun(r));
+      if (r.interrupted) return exitCodeFor(r);
+    }
+  } finally {
+    await metrics?.stop();
   }
   if (results.length === 2) {
     const [x, y] = results as [RunResult, RunResult];
@@ -86,6 +99,11 @@ export function aliasVariant(v: string): string {
   return resolveVariantAlias(v);
 }
 
+interface ChaosFlags {
+  variant: string; patches?: string; backend: BackendChoice; seed?: string; threshold: string[]; thresholds?: string; compare?: string;
+  regions?: string; servers?: string; attach?: string; metricsPort: string;
+}
+
 export function command(): Command {
   return new Command('chaos')
     .description('Run a chaos scenario against a super-cluster and print its verdict')
@@ -99,11 +117,14 @@ export function command(): Command {
     .option('--regions <a,b,c>', "replace the scenario's regions")
     .option('--servers <n>', "servers per region (default: the scenario's)")
     .option('--compare <a,b>', 'run on two variants and print them side by side, e.g. stock,patched')
+    .option('--attach <id|latest>', 'run on a cluster left running by npm run cluster -- up (local backend); it keeps running after')
+    .addOption(metricsPortOption())
     .addHelpText('after', `\nScenarios:\n${SCENARIO_NAMES.map((n) => `  ${n.padEnd(16)} ${SCENARIOS[n].description}`).join('\n')}`)
-    .action(async (scenario: string, o: { variant: string; patches?: string; backend: BackendChoice; seed?: string; threshold: string[]; thresholds?: string; compare?: string; regions?: string; servers?: string }) => {
+    .action(async (scenario: string, o: ChaosFlags) => {
       process.exitCode = await chaos({
-        scenario, variant: o.patches ? await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend) : aliasVariant(o.variant), backend: o.backend, seed: parseSeed(o.seed), threshold: o.threshold, thresholds: o.thresholds,
+        scenario, variant: o.patches ? await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend) : o.variant, backend: o.backend, seed: parseSeed(o.seed), threshold: o.threshold, thresholds: o.thresholds,
         compare: o.compare, regions: o.regions, servers: o.servers === undefined ? undefined : Number(o.servers),
+        attach: o.attach, metricsPort: parseMetricsPort(o.metricsPort),
       });
     });
 }

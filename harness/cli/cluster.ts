@@ -7,9 +7,11 @@ import ora from 'ora';
 import { mib } from '../../core/units.ts';
 import {
   listStates, readState, reapRun, snapshotMesh, startCluster, topologyFromFlags,
-  type BackendChoice, type ClusterState, type MeshReport, type TopologyFlags,
+  type BackendChoice, type ClusterState, type MeshReport, type Topology, type TopologyFlags,
 } from '../../clusters/index.ts';
 import { statesDir } from '../../clusters/state-file.ts';
+import { Registry } from 'prom-client';
+import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
 import { BadInputError } from '../../core/errors.ts';
 
 type Write = (line: string) => void;
@@ -19,11 +21,22 @@ export interface UpArgs extends TopologyFlags {
   backend?: BackendChoice;
   runId?: string;
   meshDeadlineMs?: number;
+  /** Serve /metrics while booting; default here: off (the CLI's default is 9477). */
+  metricsPort?: MetricsPort;
 }
 
 /** Boot, wait for the full mesh, detach: the cluster outlives this process. */
 export async function clusterUp(a: UpArgs, write: Write = stdout): Promise<ClusterState> {
   const topology = topologyFromFlags(a);
+  const metrics = await serveMetrics(a.metricsPort ?? 'off', new Registry(), write);
+  try {
+    return await bootDetached(topology, a, write);
+  } finally {
+    await metrics?.stop();
+  }
+}
+
+async function bootDetached(topology: Topology, a: UpArgs, write: Write): Promise<ClusterState> {
   const spinner = ora({ text: 'starting cluster', stream: process.stderr }).start();
   const t0 = Date.now();
   try {
@@ -109,7 +122,8 @@ export function command(): Command {
     .option('--ping-max <n>', 'ping_max')
     .option('--run-id <id>', 'label for everything this run creates')
     .addOption(backend())
-    .action(async (o: UpArgs) => { await clusterUp(o); });
+    .addOption(metricsPortOption())
+    .action(async (o: Omit<UpArgs, 'metricsPort'> & { metricsPort: string }) => { await clusterUp({ ...o, metricsPort: parseMetricsPort(o.metricsPort) }); });
   cmd.command('status')
     .description('routes, gateways, RSS and uptime per server, one table per region')
     .option('--run <id>', 'run to show (default: the newest)')

@@ -1,15 +1,18 @@
-// npm run gate [-- --variant NAME --backend ... --seed N]: the release gate. Runs the gate suite and
+// npm run gate [-- --variant NAME --backend ... --seed N --metrics-port N|0|off]: the release gate.
+// Plans every scenario of the suite first (every problem of every scenario at once), runs them and
 // exits non-zero when any threshold of any scenario fails. Meant for CI.
 import { Command } from 'commander';
 import Table from 'cli-table3';
-import { EXIT } from '../../core/errors.ts';
+import { Registry } from 'prom-client';
+import { BadInputError, EXIT } from '../../core/errors.ts';
 import { createProgress } from '../../core/progress.ts';
-import { runScenario, scenarioByName, type RunResult } from '../run/run-scenario.ts';
+import { executePlan, planRun, type RunPlan, type RunResult } from '../run/index.ts';
 import { GATE_SUITE } from '../../chaos/scenarios/index.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import type { BackendChoice } from '../../clusters/index.ts';
 import { variantFromPatches } from '../variants/from-patches.ts';
-import { aliasVariant, describeRun, parseSeed, thresholdOverrides } from './chaos.ts';
+import { aliasVariant, describeRun, exitCodeFor, parseSeed } from './chaos.ts';
+import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
 
 export interface GateArgs {
   variant?: string;
@@ -18,6 +21,8 @@ export interface GateArgs {
   scenarios?: string[];
   threshold?: string[];
   thresholds?: string;
+  /** Default here: off (the CLI's default is 9477). */
+  metricsPort?: MetricsPort;
   write?: (line: string) => void;
 }
 
@@ -25,29 +30,59 @@ export interface GateResult {
   pass: boolean;
   interrupted: boolean;
   runs: RunResult[];
+  /** The process exit code this gate stands for. */
+  exitCode: number;
+}
+
+/** Plan every scenario; the problems of all of them are reported together, each under its scenario. */
+export function planGate(a: GateArgs): RunPlan[] {
+  const variant = aliasVariant(a.variant ?? patchedName(DEFAULT_NATS_TAG));
+  const problems: string[] = [];
+  const plans = (a.scenarios ?? GATE_SUITE).flatMap((scenario) => {
+    try {
+      return [planRun({ scenario, variant, backend: a.backend, seed: a.seed, thresholds: { file: a.thresholds, flags: a.threshold } })];
+    } catch (err) {
+      if (!(err instanceof BadInputError)) throw err;
+      problems.push(...(err.problems.length ? err.problems : [err.message]).map((p) => `${scenario}: ${p}`));
+      return [];
+    }
+  });
+  if (problems.length) throw new BadInputError(`release gate: ${problems.length} problem(s), nothing started`, { problems });
+  return plans;
 }
 
 export async function gate(a: GateArgs): Promise<GateResult> {
   const write = a.write ?? ((l: string) => process.stdout.write(l + '\n'));
-  const variant = a.variant ?? patchedName(DEFAULT_NATS_TAG);
-  const scenarios = a.scenarios ?? GATE_SUITE;
-  for (const s of scenarios) scenarioByName(s, variant);
-  const overrides = thresholdOverrides(a);
+  const plans = planGate(a);
+  const registry = new Registry();
+  const metrics = await serveMetrics(a.metricsPort ?? 'off', registry, write);
   const runs: RunResult[] = [];
-  for (const scenario of scenarios) {
-    const r = await runScenario({ scenario, variant, backend: a.backend, seed: a.seed, thresholds: overrides, progress: createProgress(`gate ${scenario}`) });
-    runs.push(r);
-    write(describeRun(r));
-    if (r.interrupted) return { pass: false, interrupted: true, runs };
+  try {
+    for (const plan of plans) {
+      const r = await executePlan(plan, { registry, progress: createProgress(`gate ${plan.scenario}`) });
+      runs.push(r);
+      write(describeRun(r));
+      if (r.interrupted) return { pass: false, interrupted: true, runs, exitCode: exitCodeFor(r) };
+    }
+  } finally {
+    await metrics?.stop();
   }
+  const pass = runs.every((r) => r.verdict.pass && !r.incomplete);
+  write(`\nrelease gate for ${plans[0]?.variant ?? a.variant}: ${pass ? 'PASS' : 'FAIL'}\n${gateTable(runs)}`);
+  return { pass, interrupted: false, runs, exitCode: pass ? EXIT.pass : EXIT.thresholdFailed };
+}
+
+function gateTable(runs: RunResult[]): string {
   const table = new Table({ style: { head: [], border: [] }, head: ['scenario', 'variant', 'verdict', 'failed thresholds', 'results'] });
   for (const r of runs) {
     const failed = r.verdict.results.filter((t) => !t.pass).map((t) => t.name);
     table.push([r.scenario, r.variant, r.incomplete ? 'INCOMPLETE' : r.verdict.pass ? 'PASS' : 'FAIL', failed.join(', ') || '-', r.runDir]);
   }
-  const pass = runs.every((r) => r.verdict.pass && !r.incomplete);
-  write(`\nrelease gate for ${variant}: ${pass ? 'PASS' : 'FAIL'}\n${table.toString()}`);
-  return { pass, interrupted: false, runs };
+  return table.toString();
+}
+
+interface GateFlags {
+  variant: string; patches?: string; backend: BackendChoice; seed?: string; scenario: string[]; threshold: string[]; thresholds?: string; metricsPort: string;
 }
 
 export function command(): Command {
@@ -60,8 +95,12 @@ export function command(): Command {
     .option('--scenario <name>', 'run only these scenarios (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--threshold <key=value>', 'override one threshold (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--thresholds <file>', 'JSON file of threshold overrides')
-    .action(async (o: { variant: string; patches?: string; backend: BackendChoice; seed?: string; scenario: string[]; threshold: string[]; thresholds?: string }) => {
-      const r = await gate({ variant: o.patches ? await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend) : aliasVariant(o.variant), backend: o.backend, seed: parseSeed(o.seed), scenarios: o.scenario.length ? o.scenario : undefined, threshold: o.threshold, thresholds: o.thresholds });
-      process.exitCode = r.interrupted ? 130 : r.pass ? EXIT.pass : EXIT.thresholdFailed;
+    .addOption(metricsPortOption())
+    .action(async (o: GateFlags) => {
+      const r = await gate({
+        variant: o.patches ? await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend) : o.variant, backend: o.backend, seed: parseSeed(o.seed), scenarios: o.scenario.length ? o.scenario : undefined,
+        threshold: o.threshold, thresholds: o.thresholds, metricsPort: parseMetricsPort(o.metricsPort),
+      });
+      process.exitCode = r.exitCode;
     });
 }

@@ -2,7 +2,7 @@
 // Each command lives in its own file and exports `command(): Command`; its action is a plain
 // exported function the tests call in-process.
 import { Command } from 'commander';
-import { exitCodeOf, formatError } from '../../core/errors.ts';
+import { EXIT, exitCodeOf, formatError } from '../../core/errors.ts';
 
 const commands: Record<string, () => Promise<{ command(): Command }>> = {
   cluster: () => import('./cluster.ts'),
@@ -16,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
   const load = name === undefined ? undefined : commands[name];
   if (!load) {
     process.stderr.write(`usage: npm run <${Object.keys(commands).join('|')}> -- [options]\n`);
-    return 2;
+    return EXIT.badInput;
   }
   program.addCommand((await load()).command());
   try {
@@ -25,8 +25,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     // commander's own exits (help, version, unknown option) carry their code already.
     if (err && typeof err === 'object' && 'code' in err && String(err.code).startsWith('commander.')) {
-      const exit = (err as { exitCode?: number }).exitCode ?? 2;
-      return exit === 0 ? 0 : 2;
+      const exit = (err as { exitCode?: number }).exitCode ?? EXIT.badInput;
+      return exit === 0 ? EXIT.pass : EXIT.badInput;
     }
     process.stderr.write(formatError(err) + '\n');
     return exitCodeOf(err);

@@ -1,0 +1,53 @@
+// attachCluster(): a StartedCluster view of a cluster another process left running (`npm run
+// cluster -- up`), rebuilt from its state file. Faults work on it as on one we booted; stop() only
+// lets go of it: the servers keep running until `cluster down` or `npm run clean`.
+import { BadInputError, EnvironmentError } from '../core/errors.ts';
+import { Cluster, type StartedCluster } from './cluster.ts';
+import { LocalBackend } from './local-backend.ts';
+import { pidAlive } from './pids.ts';
+import { listStates, readState, type ClusterState } from './state-file.ts';
+
+export interface AttachOptions {
+  /** Deadline for the full mesh before attaching (default 15 s); 0 skips the check. */
+  meshDeadlineMs?: number;
+}
+
+/** The state of run `id`, or of the newest cluster left running on purpose for `latest`. */
+export function findAttachable(id: string): ClusterState {
+  const states = listStates();
+  const detached = states.filter((s) => s.detached);
+  const state = id === 'latest' ? detached.at(-1) : readState(id);
+  const known = detached.map((s) => s.runId);
+  const problems = [`--attach: latest or one of ${known.length ? known.join(', ') : '(none running)'}`];
+  if (!state) {
+    throw new BadInputError(id === 'latest' ? 'no cluster is left running to attach to' : `no cluster run "${id}"`, {
+      problems, hint: 'start one with npm run cluster -- up',
+    });
+  }
+  if (!state.detached) {
+    throw new BadInputError(`cluster ${state.runId} belongs to a running harness (pid ${state.ownerPid}), not left running by cluster up`, { problems });
+  }
+  return state;
+}
+
+export async function attachCluster(id: string, opts: AttachOptions = {}): Promise<StartedCluster> {
+  const state = findAttachable(id);
+  if (state.backend !== 'local' || !state.local) {
+    throw new EnvironmentError(`cluster ${state.runId} runs on ${state.backend}; attaching supports the local backend only`, {
+      hint: 'start it with npm run cluster -- up --backend local',
+    });
+  }
+  const dead = Object.entries(state.local.servers).filter(([, s]) => s.pid === null || !pidAlive(s.pid)).map(([n]) => n);
+  if (!pidAlive(state.local.toxiproxy.pid)) dead.push('toxiproxy');
+  if (dead.length) {
+    throw new EnvironmentError(`cluster ${state.runId} is not whole: ${dead.join(', ')} not running`, {
+      hint: `npm run cluster -- down --run ${state.runId}, then up again`,
+    });
+  }
+  const backend = LocalBackend.attach(state.topology, state.runDir, state.secrets, state.local);
+  const cluster = new Cluster(state.runId, state.topology, state.runDir, state.secrets, backend, {
+    owned: false, createdAt: state.createdAt, ownerPid: state.ownerPid, detached: true,
+  });
+  if (opts.meshDeadlineMs !== 0) await cluster.waitForMesh(opts.meshDeadlineMs ?? 15_000);
+  return cluster;
+}

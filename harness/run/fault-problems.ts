@@ -1,0 +1,29 @@
+// Pure: whether a typed fault can act on a topology (server names, regions, links, a seeded count
+// that fits), before anything boots. Each problem's path is relative to the fault (`to`, `count`).
+import { linkSelectionProblems, serverSelectionProblems, type LinkTopology } from '../../chaos/fault.ts';
+import type { TypedFault } from '../../chaos/faults/registry.ts';
+
+export function faultProblems(fault: TypedFault, topo: LinkTopology, protectedServers: ReadonlySet<string>): string[] {
+  switch (fault.type) {
+    case 'kill':
+    case 'restart':
+    case 'pause':
+    case 'upgrade':
+      return serverSelectionProblems(fault.attributes, topo.servers, protectedServers);
+    case 'partition': {
+      const a = fault.attributes;
+      if (a.region === undefined) return linkSelectionProblems(a, topo);
+      const regions = [...new Set(topo.servers.map((s) => s.region))];
+      const problems = regions.includes(a.region) ? [] : [`region: "${a.region}" is not a region; allowed: ${regions.join(', ')}`];
+      if (a.to !== undefined || a.from !== undefined) problems.push(`${a.to !== undefined ? 'to' : 'from'}: not with region; give region, or to/from`);
+      return problems;
+    }
+    case 'packet-loss': {
+      const problems = linkSelectionProblems(fault.attributes, topo);
+      if (fault.attributes.ipLoss !== undefined && topo.perSourceLinks === false) problems.push('ipLoss: IP-level loss needs the docker backend; allowed: leave it out on local');
+      return problems;
+    }
+    default:
+      return linkSelectionProblems(fault.attributes, topo);
+  }
+}

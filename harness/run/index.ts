@@ -1,0 +1,13 @@
+// Public API of harness/run: plan a run (validate everything first), then execute it on a cluster.
+export { planRun } from './plan-run.ts';
+export { planThresholds } from './plan-thresholds.ts';
+export { faultProblems } from './fault-problems.ts';
+export type { PlanInput, PlannedStep, RunPlan, TopologyOverride } from './run-plan-types.ts';
+export { runPlan } from './run-plan.ts';
+export type { RunPlanOptions, RunResult } from './run-plan.ts';
+export { executePlan, runScenario } from './run-scenario.ts';
+export type { ExecuteOptions, RunOptions } from './run-scenario.ts';
+export { TeardownStack } from './teardown-stack.ts';
+export { RunInterrupt } from './interrupt.ts';
+export { FaultLedger } from './fault-ledger.ts';
+export { formatLiveStatus, liveStatus } from './live-status.ts';

@@ -1,0 +1,95 @@
+// planRun(): validate everything a user wrote against the topology it will run on, collect every
+// problem (one path format: `steps[2].fault.to`, `thresholds.statsz.maxPerServerPerSecond`) and
+// throw them together, or return a typed RunPlan. No process, container or socket is touched.
+import { serversOf, type Topology } from '../../clusters/index.ts';
+import { randomSeed } from '../../chaos/rng.ts';
+import { formatPath, parseScenario, scenarioSeconds, type Scenario, type ScenarioInput } from '../../chaos/scenario.ts';
+import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
+import { BadInputError } from '../../core/errors.ts';
+import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
+import { faultProblems } from './fault-problems.ts';
+import { planThresholds } from './plan-thresholds.ts';
+import type { PlanInput, PlannedStep, RunPlan } from './run-plan-types.ts';
+
+export function planRun(input: PlanInput): RunPlan {
+  const problems: string[] = [];
+  const { data, source } = scenarioData(input, problems);
+  const variant = input.attached?.topology.variant ?? input.variant ?? patchedName(DEFAULT_NATS_TAG);
+  const parsed = data === undefined ? undefined : parseScenario(withTopology(data, input, problems), variant);
+  problems.push(...(parsed?.problems ?? []));
+  const thresholds = planThresholds(parsed?.scenario?.thresholds ?? {}, input.thresholds, problems);
+  const { scenario, topology } = parsed ?? {};
+  let vantage = '';
+  if (scenario && topology) {
+    vantage = scenario.observer.vantage ?? serversOf(topology)[0]!.name;
+    problems.push(...stepProblems(scenario, parsed!.faults, topology, input, vantage));
+  }
+  if (problems.length || !scenario || !topology || !parsed) {
+    throw new BadInputError(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing started`, { problems });
+  }
+  return {
+    scenario: scenario.name, description: scenario.description, variant, topology,
+    backend: input.attached?.backend ?? input.backend ?? 'auto', attachTo: input.attached?.runId,
+    steps: flatSteps(scenario, parsed.faults), scenarioSteps: scenario.steps.length, settleSeconds: scenario.settleSeconds,
+    observer: { vantage, intervalMs: scenario.observer.intervalMs }, probe: { ...scenario.probe },
+    thresholds, detectors: [...scenario.detectors], seed: input.seed ?? randomSeed(), seconds: scenarioSeconds(scenario),
+    warnings: input.attached ? attachWarnings(data, input.attached.topology) : [], source: scenario,
+  };
+}
+
+function scenarioData(input: PlanInput, problems: string[]): { data?: unknown; source: string } {
+  if (typeof input.scenario !== 'string') return { data: input.scenario.input, source: `scenario ${input.scenario.source}` };
+  const name = input.scenario;
+  if (!(name in SCENARIOS)) {
+    problems.push(`scenario: unknown scenario "${name}"; one of ${SCENARIO_NAMES.join(', ')}`);
+    return { source: `unknown scenario "${name}"` };
+  }
+  return { data: SCENARIOS[name as keyof typeof SCENARIOS], source: `scenario ${name}` };
+}
+
+/** The scenario with its topology replaced by `--regions/--servers`, or by the attached cluster's. */
+function withTopology(data: unknown, input: PlanInput, problems: string[]): unknown {
+  const o = input.topology;
+  if (!o || (o.regions === undefined && o.servers === undefined)) {
+    return input.attached ? { ...(data as object), topology: input.attached.topology } : data;
+  }
+  if (input.attached) {
+    problems.push(`--regions/--servers: not with --attach; the cluster ${input.attached.runId} has its own topology`);
+    return { ...(data as object), topology: input.attached.topology };
+  }
+  const base = (data as ScenarioInput).topology as { regions?: { name: string; servers: number }[] };
+  const regions = (o.regions ?? base.regions?.map((r) => r.name) ?? [])
+    .map((name, i) => ({ name, servers: o.servers ?? base.regions?.[i]?.servers ?? 3 }));
+  return { ...(data as object), topology: { ...base, regions } };
+}
+
+/** Every fault against the topology; the observer's vantage is spared by faults that pick servers. */
+function stepProblems(s: Scenario, faults: readonly (RunPlan['steps'][number]['fault'])[], t: Topology, input: PlanInput, vantage: string): string[] {
+  const backend = input.attached?.backend ?? input.backend;
+  const topo = { servers: serversOf(t), perSourceLinks: backend === 'docker' ? true : backend === 'local' ? false : undefined };
+  const spared = new Set([vantage]);
+  return s.steps.flatMap((_, i) => {
+    const f = faults[i];
+    return f ? faultProblems(f, topo, spared).map((p) => `${formatPath(['steps', i, 'fault'])}.${p}`) : [];
+  });
+}
+
+function flatSteps(s: Scenario, faults: readonly (PlannedStep['fault'])[]): PlannedStep[] {
+  const out: PlannedStep[] = [];
+  s.steps.forEach((step, i) => {
+    for (let rep = 0; rep < step.repeat; rep++) {
+      const name = step.repeat > 1 ? `${step.name} (${rep + 1}/${step.repeat})` : step.name;
+      const fault = faults[i];
+      out.push({ index: out.length, scenarioStep: i, name, holdSeconds: step.holdSeconds, gapSeconds: step.gapSeconds, ...(fault ? { fault } : {}) });
+    }
+  });
+  return out;
+}
+
+/** What the scenario's own topology expected of the cluster it is now attached to. */
+function attachWarnings(data: unknown, t: Topology): string[] {
+  const want = (data as { topology?: { ping?: { interval?: string } } }).topology?.ping?.interval;
+  return want && want !== t.ping.interval
+    ? [`the attached cluster pings every ${t.ping.interval}, the scenario expects ${want}: recovery bounds assume ${want}`]
+    : [];
+}
