@@ -35,7 +35,7 @@ async function playStep(d: StepDriver, step: PlannedStep): Promise<void> {
   const { plan, sink, ledger } = d;
   d.progress.info(`step ${step.scenarioStep + 1}/${plan.scenarioSteps}: ${step.name} (${step.holdSeconds}s)`);
   const mark = (phase: 'start' | 'end') => sink.append({
-    t: Date.now(), kind: 'step', scenario: plan.scenario, index: step.index, name: step.name, phase, ...(phase === 'end' ? { ok: true } : {}),
+    t: Date.now(), kind: 'step', scenario: plan.scenario, index: step.index, name: step.name, phase, ...(phase === 'end' ? { ok: !d.signal.aborted } : {}),
   });
   mark('start');
   const entry = step.fault ? await ledger.apply(step.fault, step.index) : undefined;
