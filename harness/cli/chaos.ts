@@ -8,6 +8,7 @@ import { createProgress } from '../../core/progress.ts';
 import { executePlan, planRun, type RunPlan, type RunResult, type TopologyOverride } from '../run/index.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
 import { renderComparison, renderVerdictTable } from '../report/index.ts';
+import { runWord } from '../verdict/result.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import { findAttachable, type BackendChoice } from '../../clusters/index.ts';
 import { resolveVariantAlias } from '../variants/aliases.ts';
@@ -46,7 +47,7 @@ export function parseSeed(raw: string | undefined): number | undefined {
 }
 
 export function describeRun(r: RunResult): string {
-  const head = `${r.scenario} on ${r.variant} (${r.backend} backend${r.attachedTo ? `, attached to ${r.attachedTo}` : ''}, seed ${r.seed}): ${r.interrupted ? 'INTERRUPTED' : r.incomplete ? 'INCOMPLETE' : r.verdict.pass ? 'PASS' : 'FAIL'}`;
+  const head = `${r.scenario} on ${r.variant} (${r.backend} backend${r.attachedTo ? `, attached to ${r.attachedTo}` : ''}, seed ${r.seed}): ${runWord({ pass: r.verdict.pass, incomplete: r.incomplete, interrupted: r.interrupted })}`;
   return [head, renderVerdictTable(r.verdict), `results: ${r.runDir}/ (summary.md, summary.json, junit.xml, timeline.ndjson, logs/)`].join('\n');
 }
 

@@ -8,6 +8,7 @@ import { BadInputError, EXIT } from '../../core/errors.ts';
 import { createProgress } from '../../core/progress.ts';
 import { executePlan, planRun, type RunPlan, type RunResult } from '../run/index.ts';
 import { GATE_SUITE } from '../../chaos/scenarios/index.ts';
+import { runWord } from '../verdict/result.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import type { BackendChoice } from '../../clusters/index.ts';
 import { variantFromPatches } from '../variants/from-patches.ts';
@@ -68,7 +69,7 @@ export async function gate(a: GateArgs): Promise<GateResult> {
     await metrics?.stop();
   }
   const pass = runs.every((r) => r.verdict.pass && !r.incomplete);
-  write(`\nrelease gate for ${plans[0]?.variant ?? a.variant}: ${pass ? 'PASS' : 'FAIL'}\n${gateTable(runs)}`);
+  write(`\nrelease gate for ${plans[0]?.variant ?? a.variant}: ${runWord({ pass, incomplete: false })}\n${gateTable(runs)}`);
   return { pass, interrupted: false, runs, exitCode: pass ? EXIT.pass : EXIT.thresholdFailed };
 }
 
@@ -76,7 +77,7 @@ function gateTable(runs: RunResult[]): string {
   const table = new Table({ style: { head: [], border: [] }, head: ['scenario', 'variant', 'verdict', 'failed thresholds', 'results'] });
   for (const r of runs) {
     const failed = r.verdict.results.filter((t) => !t.pass).map((t) => t.name);
-    table.push([r.scenario, r.variant, r.incomplete ? 'INCOMPLETE' : r.verdict.pass ? 'PASS' : 'FAIL', failed.join(', ') || '-', r.runDir]);
+    table.push([r.scenario, r.variant, runWord({ pass: r.verdict.pass, incomplete: r.incomplete }), failed.join(', ') || '-', r.runDir]);
   }
   return table.toString();
 }

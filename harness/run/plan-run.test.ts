@@ -52,6 +52,8 @@ describe('run plan', () => {
       /^thresholds\.statsz\.maxPerServerPerSecond: .*allowed: an integer ≥ 0, or null \(from the scenario\)/],
     ['a threshold flag with an unknown key', { scenario: 'partition', thresholds: { flags: ['statsz.nonsense=3'] } },
       /^thresholds\.statsz\.nonsense: unknown key; allowed: .*\(from --threshold\)/],
+    ['a detector that is not a judged threshold', withSteps([{ name: 'a', holdSeconds: 1 }], { detectors: ['recovery.noneStuck', 'statsz.sometimes'] }),
+      /^detectors\[1\]: "statsz\.sometimes" is not a judged threshold; allowed: .*recovery\.maxSeconds/],
     ['an override region with a bad name', { scenario: 'partition', topology: { regions: ['iad', 'IAD'] } }, /^topology\.regions\[1\]\.name: /],
     ['an override of zero servers', { scenario: 'partition', topology: { servers: 0 } }, /^topology\.regions\[0\]\.servers: /],
     ['an override that drops the partitioned region', { scenario: 'partition', topology: { regions: ['iad', 'lhr'] } },
@@ -112,6 +114,11 @@ describe('run plan', () => {
     assert.equal(plan.seed, 42);
     assert.equal(plan.observer.vantage, 'iad-1');
     assert.equal(plan.seconds, 3 * 3 + base.settleSeconds);
+  });
+
+  it('plan - a detector switched off by a flag is a warning, not a problem', () => {
+    const plan = planRun({ scenario: 'partition', seed: 1, thresholds: { flags: [`${SCENARIOS.partition.detectors[0]}=null`] } });
+    assert.match(plan.warnings.join('\n'), /switched off: this run cannot catch/);
   });
 
   it('plan - an attached cluster replaces the topology, and --regions with --attach is a problem', () => {

@@ -9,6 +9,9 @@ import { BadInputError } from '../../core/errors.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import { faultProblems } from './fault-problems.ts';
 import { planThresholds } from './plan-thresholds.ts';
+import { unknownDetectors } from '../verdict/judge.ts';
+import { CHECK_KEYS, type ThresholdKey } from '../verdict/registry.ts';
+import { thresholdValue, type Thresholds } from '../verdict/thresholds.ts';
 import type { PlanInput, PlannedStep, RunPlan } from './run-plan-types.ts';
 
 export function planRun(input: PlanInput): RunPlan {
@@ -23,6 +26,7 @@ export function planRun(input: PlanInput): RunPlan {
   if (scenario && topology) {
     vantage = scenario.observer.vantage ?? serversOf(topology)[0]!.name;
     problems.push(...stepProblems(scenario, parsed!.faults, topology, input, vantage));
+    problems.push(...detectorProblems(scenario.detectors));
   }
   if (problems.length || !scenario || !topology || !parsed) {
     throw new BadInputError(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing started`, { problems });
@@ -33,7 +37,8 @@ export function planRun(input: PlanInput): RunPlan {
     steps: flatSteps(scenario, parsed.faults), scenarioSteps: scenario.steps.length, settleSeconds: scenario.settleSeconds,
     observer: { vantage, intervalMs: scenario.observer.intervalMs }, probe: { ...scenario.probe },
     thresholds, detectors: [...scenario.detectors], seed: input.seed ?? randomSeed(), seconds: scenarioSeconds(scenario),
-    warnings: input.attached ? attachWarnings(data, input.attached.topology) : [], source: scenario,
+    warnings: [...(input.attached ? attachWarnings(data, input.attached.topology) : []), ...detectorsOff(scenario.detectors, thresholds)],
+    source: scenario,
   };
 }
 
@@ -84,6 +89,21 @@ function flatSteps(s: Scenario, faults: readonly (PlannedStep['fault'])[]): Plan
     }
   });
   return out;
+}
+
+/** Every detector must be a threshold the judge checks. */
+function detectorProblems(detectors: readonly string[]): string[] {
+  const unknown = new Set(unknownDetectors(detectors));
+  return detectors.flatMap((d, i) => (unknown.has(d) ? [`${formatPath(['detectors', i])}: "${d}" is not a judged threshold; allowed: ${CHECK_KEYS.join(', ')}`] : []));
+}
+
+/** A detector switched off (`--threshold key=null`) cannot catch anything: say so, but run. */
+function detectorsOff(detectors: readonly string[], t: Thresholds): string[] {
+  const off = detectors.filter((d) => {
+    const v = thresholdValue(t, d as ThresholdKey);
+    return v === null || v === false;
+  });
+  return off.length ? [`detector(s) ${off.join(', ')} switched off: this run cannot catch the bug the scenario exists for`] : [];
 }
 
 /** What the scenario's own topology expected of the cluster it is now attached to. */

@@ -57,9 +57,6 @@ export interface RunResult {
   teardownFailures: string[];
 }
 
-// Accepts the lead's `judge(records, thresholds, { detectors })` and today's two-argument judge alike.
-const judgeRun: (records: readonly TimelineRecord[], thresholds: Thresholds, opts: { detectors: string[] }) => Verdict = judge;
-
 export async function runPlan(plan: RunPlan, cluster: StartedCluster, opts: RunPlanOptions = {}): Promise<RunResult> {
   const folder = opts.folder ?? newRunFolder(plan.scenario);
   const stack = opts.stack ? opts.stack.scope() : new TeardownStack();
@@ -80,7 +77,7 @@ export async function runPlan(plan: RunPlan, cluster: StartedCluster, opts: RunP
     if (!opts.interrupt) interrupt.done();
   }
   if (error && !interrupt.interrupted) throw error;
-  const verdict = judgeRun(seen.records, plan.thresholds, { detectors: plan.detectors });
+  const verdict = judge(seen.records, plan.thresholds, { detectors: plan.detectors });
   const incomplete = !completed;
   writeRunReports(folder.runDir, {
     scenario: plan.scenario, variant: plan.variant, seed: plan.seed, startedAt, endedAt: new Date(), verdict, thresholds: plan.thresholds, incomplete,
