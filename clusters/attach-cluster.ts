@@ -1,7 +1,8 @@
 // attachCluster(): a StartedCluster view of a cluster another process left running (`npm run
-// cluster -- up`), rebuilt from its state file. Faults work on it as on one we booted; stop() only
+// cluster -- up`, local or docker), rebuilt from its state file. Faults work on it as on one we booted; stop() only
 // lets go of it: the servers keep running until `cluster down` or `npm run clean`.
-import { BadInputError, EnvironmentError } from '../core/errors.ts';
+import { BadInputError, EnvironmentError, HarnessError } from '../core/errors.ts';
+import type { Backend } from './backend.ts';
 import { Cluster, type StartedCluster } from './cluster.ts';
 import { LocalBackend } from './local-backend.ts';
 import { pidAlive } from './pids.ts';
@@ -32,11 +33,16 @@ export function findAttachable(id: string): ClusterState {
 
 export async function attachCluster(id: string, opts: AttachOptions = {}): Promise<StartedCluster> {
   const state = findAttachable(id);
-  if (state.backend !== 'local' || !state.local) {
-    throw new EnvironmentError(`cluster ${state.runId} runs on ${state.backend}; attaching supports the local backend only`, {
-      hint: 'start it with npm run cluster -- up --backend local',
-    });
-  }
+  const backend = state.backend === 'docker' ? await attachDocker(state) : attachLocal(state);
+  const cluster = new Cluster(state.runId, state.topology, state.runDir, state.secrets, backend, {
+    owned: false, createdAt: state.createdAt, ownerPid: state.ownerPid, detached: true,
+  });
+  if (opts.meshDeadlineMs !== 0) await cluster.waitForMesh(opts.meshDeadlineMs ?? 15_000);
+  return cluster;
+}
+
+function attachLocal(state: ClusterState): Backend {
+  if (!state.local) throw new HarnessError(`state file of ${state.runId} has no local part`);
   const dead = Object.entries(state.local.servers).filter(([, s]) => s.pid === null || !pidAlive(s.pid)).map(([n]) => n);
   if (!pidAlive(state.local.toxiproxy.pid)) dead.push('toxiproxy');
   if (dead.length) {
@@ -44,10 +50,17 @@ export async function attachCluster(id: string, opts: AttachOptions = {}): Promi
       hint: `npm run cluster -- down --run ${state.runId}, then up again`,
     });
   }
-  const backend = LocalBackend.attach(state.topology, state.runDir, state.secrets, state.local);
-  const cluster = new Cluster(state.runId, state.topology, state.runDir, state.secrets, backend, {
-    owned: false, createdAt: state.createdAt, ownerPid: state.ownerPid, detached: true,
-  });
-  if (opts.meshDeadlineMs !== 0) await cluster.waitForMesh(opts.meshDeadlineMs ?? 15_000);
-  return cluster;
+  return LocalBackend.attach(state.topology, state.runDir, state.secrets, state.local);
+}
+
+async function attachDocker(state: ClusterState): Promise<Backend> {
+  const { DockerBackend } = await import('./docker-backend.ts');
+  const variants = Object.fromEntries(state.endpoints.map((e) => [e.name, e.variant]));
+  try {
+    return await DockerBackend.attach(state.topology, state.runId, state.runDir, state.secrets, variants);
+  } catch (cause) {
+    throw new EnvironmentError(`cluster ${state.runId} is not whole: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause, hint: `npm run cluster -- down --run ${state.runId}, then up again`,
+    });
+  }
 }

@@ -84,6 +84,27 @@ export class DockerBackend implements Backend {
     return b;
   }
 
+  /** The backend of a cluster another process started (`cluster up`): containers and proxies found by name. */
+  static async attach(topology: Topology, runId: string, runDir: string, secrets: ClusterSecrets, variants: Record<string, string>): Promise<DockerBackend> {
+    const servers = new Map(serversOf(topology).map((spec, i): [string, DockerServer] => [spec.name, {
+      spec, variant: variants[spec.name] ?? spec.variant, container: `brownout-${runId}-${spec.name}`, ip: '', proxyPort: PROXY_BASE_PORT + i,
+    }]));
+    const b = new DockerBackend(topology, runId, runDir, secrets, servers, new Map(), new Map());
+    for (const r of topology.regions.map((x) => x.name)) b.networks.set(r, (await docker().getNetwork(b.net(r)).inspect()).Id as string);
+    for (const s of servers.values()) await b.refreshIp(s);
+    for (const region of b.networks.keys()) {
+      const container = `brownout-${runId}-toxiproxy-${region}`;
+      const nets = (await docker().getContainer(container).inspect()).NetworkSettings.Networks;
+      const ips = Object.fromEntries([...b.networks].map(([r]) => [r, nets[b.net(r)]?.IPAddress ?? '']));
+      const client = new ToxiproxyClient(`http://${ips[region]}:${TOXIPROXY_API_PORT}`);
+      b.regionProxies.set(region, { region, container, ips, client });
+      for (const s of [...servers.values()].filter((x) => x.spec.region !== region)) {
+        b.proxies.push({ name: `${region}-to-${s.spec.name}`, from: region, to: s.spec.name, toRegion: s.spec.region, listen: `${ips[region]}:${s.proxyPort}`, client });
+      }
+    }
+    return b;
+  }
+
   endpoint(name: string): ServerEndpoint {
     const s = this.get(name);
     const p = this.topology.ports;
