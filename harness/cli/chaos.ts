@@ -48,7 +48,7 @@ export function parseSeed(raw: string | undefined): number | undefined {
 
 export function describeRun(r: RunResult): string {
   const head = `${r.scenario} on ${r.variant} (${r.backend} backend${r.attachedTo ? `, attached to ${r.attachedTo}` : ''}, seed ${r.seed}): ${runWord({ pass: r.verdict.pass, incomplete: r.incomplete, interrupted: r.interrupted })}`;
-  return [head, renderVerdictTable(r.verdict), `results: ${r.runDir}/ (summary.md, summary.json, junit.xml, timeline.ndjson, logs/)`].join('\n');
+  return [head, renderVerdictTable(r.verdict), `results: ${r.runDir}/ (summary.md, summary.json, junit.xml, report.html, timeline.ndjson, logs/)`].join('\n');
 }
 
 /** Every run this command will make, planned (and every problem found) before anything starts. */

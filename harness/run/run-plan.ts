@@ -81,6 +81,7 @@ export async function runPlan(plan: RunPlan, cluster: StartedCluster, opts: RunP
   const incomplete = !completed;
   writeRunReports(folder.runDir, {
     scenario: plan.scenario, variant: plan.variant, seed: plan.seed, startedAt, endedAt: new Date(), verdict, thresholds: plan.thresholds, incomplete,
+    records: seen.records,
   });
   return {
     ...folder, scenario: plan.scenario, variant: plan.variant, backend: cluster.backend, seed: plan.seed, verdict,
