@@ -7,7 +7,7 @@ import { BadInputError, EXIT } from '../../core/errors.ts';
 import { createProgress } from '../../core/progress.ts';
 import { executePlan, planRun, type RunPlan, type RunResult, type TopologyOverride } from '../run/index.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
-import { renderComparison, renderVerdictTable } from '../report/index.ts';
+import { renderComparison, renderVerdictTable, writeComparisonReport } from '../report/index.ts';
 import { runWord } from '../verdict/result.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import { findAttachable, type BackendChoice } from '../../clusters/index.ts';
@@ -84,6 +84,7 @@ export async function chaos(a: ChaosArgs): Promise<number> {
     const [x, y] = results as [RunResult, RunResult];
     write(`\n${a.scenario}: ${x.variant} vs ${y.variant} (ratio = ${y.variant} / ${x.variant})`);
     write(renderComparison({ variant: x.variant, verdict: x.verdict }, { variant: y.variant, verdict: y.verdict }));
+    write(`both runs overlaid: ${writeComparisonReport(x.runDir, y.runDir)}`);
   }
   // With --compare the verdict that counts is the second variant's (the candidate).
   return exitCodeFor(results[results.length - 1]!);
