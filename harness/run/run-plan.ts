@@ -105,7 +105,7 @@ async function execute(plan: RunPlan, cluster: StartedCluster, x: Execution): Pr
   if (x.registry) forgetRunMetrics(x.registry);
   x.stack.defer('keep the server logs', () => saveServerLogs(cluster, x.folder.runDir));
   const observer = await startObserver(cluster, {
-    timeline: x.timeline, intervalMs: plan.observer.intervalMs, statszOn: plan.observer.vantage, scenario: plan.scenario,
+    timeline: x.timeline, intervalMs: plan.observer.intervalMs, statszOn: plan.observer.vantage, scenario: plan.scenario, seed: plan.seed,
     probe: { ratePerSecond: plan.probe.ratePerSecond, stallIntervals: plan.probe.stallIntervals }, registry: x.registry,
   });
   x.stack.defer('stop the observer', async () => {
