@@ -2,10 +2,13 @@
 // every query parses with Prometheus's grammar and names only metrics documented in METRICS.md.
 // (test/dashboards-prometheus.test.ts runs every query against a real Prometheus.)
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../core/layout.ts';
 import { DASHBOARD_FILES, generatedFiles, staleFiles } from '../dashboards/generate.ts';
+import { DATASOURCE_UID } from '../dashboards/panels.ts';
+import { skipBecause } from './support/skip.ts';
 import { dashboardQueries, documentedMetrics, documentedName, expandVariables, panelsWithoutQueries, parsePromql } from '../dashboards/queries.ts';
 
 const VARS = { rateInterval: '4s', interval: '1s', range: '5m' };
@@ -61,5 +64,18 @@ describe('dashboards generate', () => {
     assert.ok(!found.some((p) => p.includes('histogram ok')), found.join('\n'));
     assert.ok(found.includes('bad / empty: no query'), found.join('\n'));
     assert.ok(found.some((p) => p.startsWith('bad / annotation: bad op: error')), found.join('\n'));
+  });
+
+  it('dashboards generate - prometheus.yml passes promtool, and provisioning names the dashboards\' data source and folder', function () {
+    const datasource = readFileSync(path.join(REPO_ROOT, 'dashboards/provisioning/datasources/prometheus.yml'), 'utf8');
+    assert.match(datasource, new RegExp(`uid: ${DATASOURCE_UID}\\n`));
+    assert.match(readFileSync(path.join(REPO_ROOT, 'dashboards/provisioning/dashboards/brownout.yml'), 'utf8'), /path: \/var\/lib\/grafana\/dashboards\n/);
+    assert.match(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), /"\.\/dashboards\/json:\/var\/lib\/grafana\/dashboards:ro"/);
+    const promtool = spawnSync('promtool', ['check', 'config', path.join(REPO_ROOT, 'dashboards/prometheus.yml')], { encoding: 'utf8' });
+    if (promtool.error) {
+      if (process.env.CI) throw new Error('promtool is not installed (Debian\'s prometheus package has it)');
+      skipBecause(this, 'promtool is not installed (apt-get install prometheus)');
+    }
+    assert.equal(promtool.status, 0, promtool.stdout + promtool.stderr);
   });
 });
