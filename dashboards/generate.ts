@@ -18,8 +18,14 @@ export const DASHBOARD_FILES = {
 /** Every generated file, repo-relative path → content. Pure. */
 export function generatedFiles(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [file, make] of Object.entries(DASHBOARD_FILES)) out[file] = `${JSON.stringify(make().build(), null, 2)}\n`;
+  for (const [file, make] of Object.entries(DASHBOARD_FILES)) out[file] = `${JSON.stringify(withPanelIds(make().build()), null, 2)}\n`;
   return { ...out, ...composeFiles() };
+}
+
+/** Panel ids in layout order: Grafana links, shares and library panels address panels by id. */
+function withPanelIds<T extends { panels?: { id?: number }[] }>(d: T): T {
+  d.panels?.forEach((p, i) => { p.id ??= i + 1; });
+  return d;
 }
 
 /** Generated files whose committed copy is missing or different. */
