@@ -26,11 +26,13 @@ export function rolloutDashboard(): DashboardBuilder {
       [{ expr: 'brownout_server_up', legend: '{{server}}' }]).height(8).span(12));
 
   d.withRow(new RowBuilder('Stages and gates'))
-    .withPanel(states('Stage', 'The stage running now and its phase.', [{ expr: 'brownout_rollout_stage_info == 1', legend: '{{stage}} {{phase}}' }]).height(6).span(12))
-    .withPanel(series('Stage index', 'Index of the stage running now (0 is the canary).', [{ expr: 'brownout_rollout_stage_index', legend: '{{rollout}}' }], { min: 0 }).height(6).span(12))
-    .withPanel(states('Upgrade state per server', 'Each server\'s upgrade state: pending, draining (lame duck), stopped, starting, upgraded, rolled-back, failed.',
+    .withPanel(states('Rollout phase', 'The rollout\'s phase: pending, progressing, paused (a human decides), rolling-back, succeeded, rolled-back, rollback-failed, error.',
+      [{ expr: 'brownout_rollout_phase_info == 1', legend: '{{rollout}} {{phase}}' }]).height(6).span(8))
+    .withPanel(states('Stage', 'The stage running now and its phase.', [{ expr: 'brownout_rollout_stage_info == 1', legend: '{{stage}} {{phase}}' }]).height(6).span(8))
+    .withPanel(series('Stage index', 'Index of the stage running now (0 is the canary).', [{ expr: 'brownout_rollout_stage_index', legend: '{{rollout}}' }], { min: 0 }).height(6).span(8))
+    .withPanel(states('Upgrade step per server', 'Each server\'s upgrade step: pending, lame-duck, stopping, starting, waiting-mesh, done, failed.',
       [{ expr: 'brownout_rollout_server_state == 1', legend: '{{server}} {{state}}' }]).height(8).span(12))
-    .withPanel(states('Gates', 'Latest outcome of each gate: pass, fail or inconclusive (inconclusive pauses the rollout).',
+    .withPanel(states('Gates', 'Latest outcome of each gate: pass, fail, inconclusive (pauses the rollout) or no-data.',
       [{ expr: 'brownout_rollout_gate_status == 1', legend: '{{stage}} {{gate}} {{outcome}}' }]).height(8).span(12));
 
   d.withRow(new RowBuilder('Canary against baseline'))
@@ -40,9 +42,11 @@ export function rolloutDashboard(): DashboardBuilder {
       [{ expr: byRole('brownout_server_rss_bytes'), legend: '{{role}}' }], { unit: 'bytes', min: 0 }).height(8).span(8))
     .withPanel(series('Messages out per second: canary vs baseline', 'Mean /varz out messages per second per server of each role.',
       [{ expr: byRole('rate(brownout_server_out_msgs_total[$__rate_interval])'), legend: '{{role}}' }], { min: 0 }).height(8).span(8))
-    .withPanel(series('Canary shift per gate', 'Hodges-Lehmann shift of each gate\'s figure, canary minus baseline.',
-      [{ expr: 'brownout_rollout_canary_shift', legend: '{{stage}} {{gate}}' }]).height(8).span(12))
-    .withPanel(series('Canary p-value per gate', 'Mann-Whitney U p-value of canary against baseline for each gate\'s figure.',
-      [{ expr: 'brownout_rollout_canary_p_value', legend: '{{stage}} {{gate}}' }], { min: 0 }).height(8).span(12));
+    .withPanel(series('Canary shift per metric', 'Hodges-Lehmann shift of each compared metric, canary minus baseline, in the metric\'s unit.',
+      [{ expr: 'brownout_rollout_canary_shift', legend: '{{stage}} {{metric}}' }]).height(8).span(8))
+    .withPanel(series('Canary p-value per metric', 'Mann-Whitney U two-sided p-value of canary against baseline for each compared metric.',
+      [{ expr: 'brownout_rollout_canary_p_value', legend: '{{stage}} {{metric}}' }], { min: 0 }).height(8).span(8))
+    .withPanel(series('Canary score', 'Share of compared metrics that are not harmful, 0 to 100.',
+      [{ expr: 'brownout_rollout_canary_score', legend: '{{stage}}' }], { unit: 'percent', min: 0 }).height(8).span(8));
   return d;
 }

@@ -61,7 +61,8 @@ describe('dashboards prometheus', function () {
     const rec = (r: TimelineRecord) => observer!.sink.append(r);
     const step = (index: number, name: string) => rec({ t: Date.now(), kind: 'step', scenario: SCENARIO, index, name, phase: 'start' });
     const rollout = rolloutMetrics(registry);
-    rollout.setStage(SCENARIO, 'canary', 0, 'soaking');
+    rollout.setRolloutPhase(SCENARIO, 'progressing');
+    rollout.setStage(SCENARIO, 'canary', 0, 'pending');
     for (const e of cluster.endpoints()) {
       rollout.setServerRole(e.name, e.region, e.name === CANARY ? 'canary' : 'baseline');
       rollout.setServerState(e.name, e.region, 'pending');
@@ -94,14 +95,20 @@ describe('dashboards prometheus', function () {
     step(3, 'upgrade canary');
     const region = cluster.server(CANARY).region;
     rollout.setStage(SCENARIO, 'canary', 0, 'upgrading');
-    rollout.setServerState(CANARY, region, 'draining');
+    rollout.setServerState(CANARY, region, 'lame-duck');
     rec({ t: Date.now(), kind: 'fault', id: 'f3', step: 3, fault: 'upgrade', phase: 'applied', targets: [CANARY], attributes: { variant: built.patched } });
     rollout.setServerState(CANARY, region, 'starting');
     await cluster.server(CANARY).replaceVariant(built.patched);
-    rollout.setServerState(CANARY, region, 'upgraded');
-    rollout.setStage(SCENARIO, 'canary', 0, 'gating');
+    rollout.setServerState(CANARY, region, 'waiting-mesh');
+    await cluster.waitForMesh(30_000);
+    rollout.setServerState(CANARY, region, 'done');
+    rollout.setStage(SCENARIO, 'canary', 0, 'soaking');
     await sleep(4000);
-    rollout.setGate('canary', 'statsz.maxPerServerPerSecond', 'pass', { shift: -1, pValue: 0.04 });
+    rollout.setStage(SCENARIO, 'canary', 0, 'judging');
+    rollout.setGate('canary', 'statsz.maxPerServerPerSecond', 'pass');
+    rollout.setGate('canary', 'compare', 'pass');
+    rollout.setComparison('canary', [{ metric: 'statsz.rate', shift: -1, pValue: 0.04 }, { metric: 'rss', shift: 0.5, pValue: 0.6 }], 100);
+    rollout.setStage(SCENARIO, 'canary', 0, 'passed');
     rollout.setStage(SCENARIO, 'region', 1, 'upgrading');
     await sleep(3000);
     await observer.stop();

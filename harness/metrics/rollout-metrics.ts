@@ -1,15 +1,22 @@
-// The rollout's metrics: which stage runs and in which phase, each server's upgrade state and role
-// (canary or baseline), and each gate's outcome with its canary-vs-baseline comparison. The rollout
-// controller calls the setters; enum-like values are labels with every value present (1 for the
-// current one, 0 for the rest), so label sets are fixed and `== 1` selects the current state.
+// The rollout's metrics: the rollout's phase, which stage runs and in which phase, each server's
+// upgrade step and role (canary or baseline), each gate's outcome, and the canary-vs-baseline
+// comparison per metric. The rollout controller calls the setters; the value sets are the gRPC API's
+// enums (proto/brownout/rollout/v1/rollout.proto) in kebab case. Enum-like values are labels with
+// every value present (1 for the current one, 0 for the rest), so `== 1` selects the current one.
 import { Counter, Gauge, type Registry } from 'prom-client';
 
-export const ROLLOUT_PHASES = ['upgrading', 'soaking', 'gating', 'paused', 'promoted', 'rolling-back', 'rolled-back', 'aborted'] as const;
-export const SERVER_UPGRADE_STATES = ['pending', 'draining', 'stopped', 'starting', 'upgraded', 'rolled-back', 'failed'] as const;
+/** RolloutPhase. */
+export const ROLLOUT_PHASES = ['pending', 'progressing', 'paused', 'rolling-back', 'succeeded', 'rolled-back', 'rollback-failed', 'error'] as const;
+/** StagePhase. */
+export const STAGE_PHASES = ['pending', 'upgrading', 'soaking', 'judging', 'passed', 'paused', 'failed', 'rolled-back', 'promoted'] as const;
+/** UpgradeStep. */
+export const SERVER_UPGRADE_STATES = ['pending', 'lame-duck', 'stopping', 'starting', 'waiting-mesh', 'done', 'failed'] as const;
 export const SERVER_ROLES = ['canary', 'baseline'] as const;
-export const GATE_OUTCOMES = ['pass', 'fail', 'inconclusive'] as const;
+/** GateOutcome. */
+export const GATE_OUTCOMES = ['pass', 'fail', 'inconclusive', 'no-data'] as const;
 
 export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
+export type StagePhase = (typeof STAGE_PHASES)[number];
 export type ServerUpgradeState = (typeof SERVER_UPGRADE_STATES)[number];
 export type ServerRole = (typeof SERVER_ROLES)[number];
 export type GateOutcome = (typeof GATE_OUTCOMES)[number];
@@ -31,29 +38,37 @@ export function rolloutMetrics(registry: Registry): RolloutMetrics {
 }
 
 export class RolloutMetrics {
+  readonly phase: Gauge<'rollout' | 'phase'>;
   readonly stage: Gauge<'rollout' | 'stage' | 'phase'>;
   readonly stageIndex: Gauge<'rollout'>;
   readonly serverState: Gauge<'server' | 'region' | 'state'>;
   readonly serverRole: Gauge<'server' | 'region' | 'role'>;
   readonly gate: Gauge<'stage' | 'gate' | 'outcome'>;
   readonly gateEvaluations: Counter<'stage' | 'gate' | 'outcome'>;
-  readonly shift: Gauge<'stage' | 'gate'>;
-  readonly pValue: Gauge<'stage' | 'gate'>;
+  readonly shift: Gauge<'stage' | 'metric'>;
+  readonly pValue: Gauge<'stage' | 'metric'>;
+  readonly score: Gauge<'stage'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
+    this.phase = new Gauge({ name: 'brownout_rollout_phase_info', help: '1 for the rollout\'s phase now, 0 for the other phases', labelNames: ['rollout', 'phase'], registers });
     this.stage = new Gauge({ name: 'brownout_rollout_stage_info', help: '1 for the rollout stage running now and its phase', labelNames: ['rollout', 'stage', 'phase'], registers });
     this.stageIndex = new Gauge({ name: 'brownout_rollout_stage_index', help: 'Index of the stage running now (0 is the canary stage)', labelNames: ['rollout'], registers });
     this.serverState = new Gauge({ name: 'brownout_rollout_server_state', help: '1 for the server\'s upgrade state now, 0 for the other states', labelNames: ['server', 'region', 'state'], registers });
     this.serverRole = new Gauge({ name: 'brownout_rollout_server_role', help: '1 for the server\'s role in the canary comparison now (canary or baseline), 0 for the other', labelNames: ['server', 'region', 'role'], registers });
-    this.gate = new Gauge({ name: 'brownout_rollout_gate_status', help: '1 for the latest outcome of the gate (pass, fail, inconclusive), 0 for the others', labelNames: ['stage', 'gate', 'outcome'], registers });
+    this.gate = new Gauge({ name: 'brownout_rollout_gate_status', help: '1 for the latest outcome of the gate (pass, fail, inconclusive, no-data), 0 for the others', labelNames: ['stage', 'gate', 'outcome'], registers });
     this.gateEvaluations = new Counter({ name: 'brownout_rollout_gate_evaluations_total', help: 'Times the gate was evaluated, by outcome', labelNames: ['stage', 'gate', 'outcome'], registers });
-    this.shift = new Gauge({ name: 'brownout_rollout_canary_shift', help: 'Hodges-Lehmann shift of the gate\'s figure, canary minus baseline, in the figure\'s unit', labelNames: ['stage', 'gate'], registers });
-    this.pValue = new Gauge({ name: 'brownout_rollout_canary_p_value', help: 'Mann-Whitney U p-value of canary against baseline for the gate\'s figure', labelNames: ['stage', 'gate'], registers });
+    this.shift = new Gauge({ name: 'brownout_rollout_canary_shift', help: 'Hodges-Lehmann shift of the metric, canary minus baseline, in the metric\'s unit', labelNames: ['stage', 'metric'], registers });
+    this.pValue = new Gauge({ name: 'brownout_rollout_canary_p_value', help: 'Mann-Whitney U two-sided p-value of canary against baseline for the metric', labelNames: ['stage', 'metric'], registers });
+    this.score = new Gauge({ name: 'brownout_rollout_canary_score', help: 'Share of compared metrics that are not harmful, 0 to 100', labelNames: ['stage'], registers });
+  }
+
+  setRolloutPhase(rollout: string, phase: RolloutPhase): void {
+    for (const p of ROLLOUT_PHASES) this.phase.set({ rollout, phase: p }, p === phase ? 1 : 0);
   }
 
   /** A stage started or changed phase; only one stage is current. */
-  setStage(rollout: string, stage: string, index: number, phase: RolloutPhase): void {
+  setStage(rollout: string, stage: string, index: number, phase: StagePhase): void {
     this.stage.reset();
     this.stage.set({ rollout, stage, phase }, 1);
     this.stageIndex.set({ rollout }, index);
@@ -67,13 +82,17 @@ export class RolloutMetrics {
     for (const r of SERVER_ROLES) this.serverRole.set({ server, region, role: r }, r === role ? 1 : 0);
   }
 
-  /** A gate was evaluated; `comparison` when it compares canary with baseline. */
-  setGate(stage: string, gate: string, outcome: GateOutcome, comparison?: { shift: number; pValue: number }): void {
+  setGate(stage: string, gate: string, outcome: GateOutcome): void {
     for (const o of GATE_OUTCOMES) this.gate.set({ stage, gate, outcome: o }, o === outcome ? 1 : 0);
     this.gateEvaluations.inc({ stage, gate, outcome });
-    if (comparison) {
-      this.shift.set({ stage, gate }, comparison.shift);
-      this.pValue.set({ stage, gate }, comparison.pValue);
+  }
+
+  /** The canary comparison of a stage: per metric (`statsz.rate`, `rss`, ...) shift and p-value, and the score when any metric had data. */
+  setComparison(stage: string, metrics: { metric: string; shift: number; pValue: number }[], score?: number): void {
+    for (const m of metrics) {
+      this.shift.set({ stage, metric: m.metric }, m.shift);
+      this.pValue.set({ stage, metric: m.metric }, m.pValue);
     }
+    if (score !== undefined) this.score.set({ stage }, score);
   }
 }
