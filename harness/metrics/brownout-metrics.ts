@@ -4,6 +4,8 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { addLinkRecord, latestState, type LinkHistory } from '../timeline/link-history.ts';
 import type { TimelineRecord } from '../timeline/records.ts';
+import { rolloutMetrics, type RolloutMetrics } from './rollout-metrics.ts';
+import { serverMetrics, type ServerMetrics } from './server-metrics.ts';
 
 /** Buckets for recovery times: the design's bounds (10 s gateway re-establishment) sit mid-range. */
 export const RECOVERY_BUCKETS = [0.25, 0.5, 1, 2, 3, 5, 10, 15, 20, 30, 60, 120];
@@ -32,6 +34,10 @@ export class BrownoutMetrics {
   readonly observerCpu: Gauge;
   /** Every link's history (the one link-history reducer), to count links up per server. */
   #links = new Map<string, LinkHistory>();
+  /** From the servers' own monitoring: build info, traffic, connections, gateways per region pair. */
+  readonly servers: ServerMetrics;
+  /** Set by the rollout controller through its setters. */
+  readonly rollout: RolloutMetrics;
   #peaks = new Map<string, Map<number, number>>();
 
   constructor(registry: Registry) {
@@ -58,6 +64,8 @@ export class BrownoutMetrics {
     this.scenario = new Gauge({ name: 'brownout_scenario_step_info', help: '1 for the scenario and step running now', labelNames: ['scenario', 'step'], registers });
     this.faultsActive = new Gauge({ name: 'brownout_faults_active', help: 'Faults of this type applied and not yet reverted', labelNames: ['fault'], registers });
     this.observerCpu = new Gauge({ name: 'brownout_observer_cpu_percent', help: 'CPU of the harness process (observer and probe) in percent of one core', registers });
+    this.servers = serverMetrics(registry);
+    this.rollout = rolloutMetrics(registry);
   }
 
   /** Before any step starts: the scenario with step "-". */
@@ -67,6 +75,7 @@ export class BrownoutMetrics {
   }
 
   observe(r: TimelineRecord): void {
+    this.servers.observe(r);
     switch (r.kind) {
       case 'statsz': {
         this.statszMessages.inc({ server: r.serverName }, r.msgs);

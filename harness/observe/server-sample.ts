@@ -97,6 +97,7 @@ function varzRecord(track: ServerTrack, s: ServerRound & { snap: MonitorSnapshot
     rssBytes: v.mem, cpuPercent: Math.max(0, v.cpu),
     ...(s.proc ? { procRssBytes: s.proc.rssBytes } : {}), ...(procCpu !== undefined ? { procCpuPercent: procCpu } : {}),
     connections: v.connections, routes: v.routes, healthy: s.snap.healthy,
+    ...(v.version !== undefined ? { version: v.version } : {}), ...(v.slow_consumers !== undefined ? { slowConsumers: v.slow_consumers } : {}),
   };
 }
 

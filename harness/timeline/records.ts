@@ -121,6 +121,10 @@ export const varzRecord = z.object({
   procCpuPercent: z.number().nonnegative().optional(),
   connections: count,
   routes: count,
+  /** /varz `version` (a built variant stamps its name into it, e.g. `2.10.14+brownout`). */
+  version: z.string().optional(),
+  /** /varz `slow_consumers`: the server's total since it started (not a delta). */
+  slowConsumers: count.optional(),
   /** /healthz answered `ok`. */
   healthy: z.boolean(),
 });
