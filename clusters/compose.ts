@@ -4,7 +4,7 @@
 // its own region's network, servers advertising `gw-<name>:<proxy port>` so every gateway dial,
 // reconnects included, crosses the dialer's region proxy. Toxiproxy creates its proxies at start
 // from `-config`. Passwords come from the environment (nats-server resolves `$VAR` in its config).
-import { toxiproxyImage, variantImage } from '../core/layout.ts';
+import { DEFAULT_METRICS_PORT, toxiproxyImage, variantImage } from '../core/layout.ts';
 import { renderConfig, type ClusterSecrets } from './render-config.ts';
 import { parseTopology, presets, serversOf, type ServerSpec, type Topology } from './topology.ts';
 
@@ -14,8 +14,8 @@ export const COMPOSE_TOXIPROXY_API_PORT = 8474;
 const CONF = '/etc/nats/nats-server.conf';
 /** Host ports (127.0.0.1 only): server i's client and monitor, region r's Toxiproxy API. */
 export const HOST_PORTS = { client: 14222, monitor: 18222, toxiproxy: 18474, prometheus: 9090, grafana: 3000 } as const;
-/** Where Prometheus finds brownout's /metrics: the harness on the host, `--metrics-port 9464`. */
-export const EXPORTER_PORT = 9464;
+/** Where Prometheus finds brownout's /metrics: the harness on the host, at its default `--metrics-port`. */
+export const EXPORTER_PORT = DEFAULT_METRICS_PORT;
 export const PROMETHEUS_IMAGE = 'prom/prometheus:v2.53.0';
 export const GRAFANA_IMAGE = 'grafana/grafana:11.6.0';
 export const PASSWORD_ENV = { system: 'BROWNOUT_SYS_PASSWORD', app: 'BROWNOUT_APP_PASSWORD' } as const;
@@ -122,7 +122,7 @@ function composeDocument(t: Topology, servers: ComposeServer[], proxies: Compose
     };
   }
   // Host networking: brownout's exporter is the harness on the host, serving /metrics on
-  // 127.0.0.1:9464 (--metrics-port); Prometheus and Grafana stay on loopback too.
+  // 127.0.0.1:9477 (--metrics-port); Prometheus and Grafana stay on loopback too.
   services['prometheus'] = {
     image: PROMETHEUS_IMAGE,
     command: ['--config.file=/etc/prometheus/prometheus.yml', `--web.listen-address=127.0.0.1:${HOST_PORTS.prometheus}`, '--storage.tsdb.retention.time=2d'],

@@ -54,6 +54,8 @@ export const BUILD_DIR = buildDirFor(process.env, FROM_SOURCE, PACKAGE_ROOT, os.
 export const RUNS_DIR = runsDirFor(process.env, FROM_SOURCE, PACKAGE_ROOT, process.cwd());
 
 export const DEFAULT_NATS_TAG = 'v2.10.14';
+/** Where every command serves /metrics by default (`--metrics-port`); dashboards/prometheus.yml and the compose stack scrape it. */
+export const DEFAULT_METRICS_PORT = 9477;
 export const TOXIPROXY_VERSION = 'v2.12.0';
 export const TOXIPROXY_MODULE = 'github.com/Shopify/toxiproxy/v2';
 export const NATS_MODULE = 'github.com/nats-io/nats-server/v2';

@@ -1,12 +1,13 @@
 // `--metrics-port` for chaos, gate and cluster up: serve the process's one Registry at /metrics on
 // 127.0.0.1 while the command runs. 9477 by default (documented in the README), 0 for a free port,
 // `off` for none.
+import { DEFAULT_METRICS_PORT } from '../../core/layout.ts';
 import { Option } from 'commander';
 import type { Registry } from 'prom-client';
 import { BadInputError, EnvironmentError } from '../../core/errors.ts';
 import { startMetricsServer, type MetricsServer } from '../metrics/index.ts';
 
-export const DEFAULT_METRICS_PORT = 9477;
+export { DEFAULT_METRICS_PORT };
 
 export type MetricsPort = number | 'off';
 

@@ -6,7 +6,7 @@ import { EnvironmentError } from '../../core/errors.ts';
 
 export interface MetricsServer {
   readonly port: number;
-  /** e.g. `http://127.0.0.1:9464/metrics` */
+  /** e.g. `http://127.0.0.1:9477/metrics` */
   readonly url: string;
   stop(): Promise<void>;
 }
