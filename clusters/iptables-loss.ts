@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { HarnessError } from '../core/errors.ts';
-import type { PacketLossDriver, ProxyRef, Revertible } from './links.ts';
+import type { LossHandle, LossRule, PacketLossDriver, ProxyRef, Relocation } from './links.ts';
 
 const run = promisify(execFile);
 
@@ -17,43 +17,87 @@ export interface ContainerNamespaces {
   serverInfo(name: string): { container: string; region: string; ip: string };
   readonly regionProxies: ReadonlyMap<string, { container: string; ips: Record<string, string> }>;
   pidOf(container: string): Promise<number>;
+  /** Kill the servers and start them again at new addresses (the old ones held until they are up). */
+  relocate(names: string[]): Promise<Relocation[]>;
 }
 
-interface Rule {
-  container: string;
+interface Rule extends LossRule {
   args: string[];
+}
+
+/** The iptables arguments (after `-A`/`-D`) of one direction of one link's loss. Pure. */
+export function lossRuleArgs(chain: 'INPUT' | 'OUTPUT', peer: string, probability: number): string[] {
+  const match = ['-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-m', 'comment', '--comment', 'brownout-loss', '-j', 'DROP'];
+  return [chain, chain === 'INPUT' ? '-s' : '-d', peer, ...match];
+}
+
+/** The iptables arguments of a rule refusing new TCP connections to a peer (OUTPUT, SYN, REJECT with RST). Pure. */
+export function refuseRuleArgs(peer: string): string[] {
+  return ['OUTPUT', '-d', peer, '-p', 'tcp', '--syn', '-m', 'comment', '--comment', 'brownout-refuse', '-j', 'REJECT', '--reject-with', 'tcp-reset'];
 }
 
 export class IptablesLoss implements PacketLossDriver {
   constructor(private readonly backend: ContainerNamespaces) {}
 
-  async apply(refs: ProxyRef[], probability: number, at: LossSide = 'destination'): Promise<Revertible> {
+  async apply(refs: ProxyRef[], probability: number, at: LossSide = 'destination'): Promise<LossHandle> {
     const rules: Rule[] = [];
+    const seen = new Set<string>();
     for (const ref of refs) {
       const server = this.backend.serverInfo(ref.to);
       const proxy = this.backend.regionProxies.get(ref.from ?? '');
       if (!proxy) throw new HarnessError(`no toxiproxy for region ${ref.from}`);
-      const [container, peer] = at === 'destination' ? [server.container, proxy.ips[server.region]!] : [proxy.container, server.ip];
-      const match = ['-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-m', 'comment', '--comment', 'brownout-loss', '-j', 'DROP'];
-      rules.push({ container, args: ['INPUT', '-s', peer, ...match] }, { container, args: ['OUTPUT', '-d', peer, ...match] });
+      const [container, peer, peerName] = at === 'destination'
+        ? [server.container, proxy.ips[server.region]!, `toxiproxy-${ref.from}`]
+        : [proxy.container, server.ip, ref.to];
+      const key = `${container} ${peer}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const chain of ['INPUT', 'OUTPUT'] as const) {
+        rules.push({ namespace: container, chain, peer, peerName, action: 'drop', probability, args: lossRuleArgs(chain, peer, probability) });
+      }
     }
+    return this.place(rules);
+  }
+
+  async refuseDials(refs: ProxyRef[], addresses: ReadonlyMap<string, string>): Promise<LossHandle> {
+    const rules: Rule[] = [];
+    const seen = new Set<string>();
+    for (const ref of refs) {
+      const proxy = this.backend.regionProxies.get(ref.from ?? '');
+      if (!proxy) throw new HarnessError(`no toxiproxy for region ${ref.from}`);
+      const peer = addresses.get(ref.to);
+      if (peer === undefined || seen.has(`${proxy.container} ${peer}`)) continue;
+      seen.add(`${proxy.container} ${peer}`);
+      rules.push({ namespace: proxy.container, chain: 'OUTPUT', peer, peerName: `${ref.to} (old address)`, action: 'refuse-syn', args: refuseRuleArgs(peer) });
+    }
+    return this.place(rules);
+  }
+
+  private async place(rules: Rule[]): Promise<LossHandle> {
     const applied: Rule[] = [];
     try {
       for (const r of rules) {
-        await this.iptables(r.container, ['-A', ...r.args]);
+        await this.iptables(r.namespace, ['-A', ...r.args]);
         applied.push(r);
       }
     } catch (err) {
       await this.remove(applied);
       throw err;
     }
-    return { revert: () => this.remove(applied) };
+    return {
+      rules: applied.map(({ args: _args, ...r }) => r),
+      revert: () => this.remove(applied.splice(0)),
+    };
+  }
+
+  relocate(names: string[]): Promise<Relocation[]> {
+    return this.backend.relocate(names);
   }
 
   private async remove(rules: Rule[]): Promise<void> {
     for (const r of rules) {
       // A restarted container has a fresh namespace without the rule: nothing to remove then.
-      await this.iptables(r.container, ['-D', ...r.args]).catch(() => undefined);
+      await this.iptables(r.namespace, ['-D', ...r.args]).catch(() => undefined);
     }
   }
 

@@ -53,9 +53,38 @@ export interface Revertible {
   revert(): Promise<void>;
 }
 
+/** One iptables rule of an IP-level loss: where it sits and what it drops (for the timeline). */
+export interface LossRule {
+  /** Container whose network namespace holds the rule. */
+  namespace: string;
+  chain: 'INPUT' | 'OUTPUT';
+  /** IP matched (`-s` on INPUT, `-d` on OUTPUT) and what it is (a server name or `toxiproxy-<region>`). */
+  peer: string;
+  peerName: string;
+  /** drop: a random share of packets (`probability`); refuse-syn: new TCP connections get an RST from the local stack. */
+  action: 'drop' | 'refuse-syn';
+  probability?: number;
+}
+
+export interface LossHandle extends Revertible {
+  readonly rules: LossRule[];
+}
+
+/** A server killed and started again at a new address (docker); `held`: its old address was kept by a placeholder until it was up. */
+export interface Relocation {
+  server: string;
+  oldIp: string;
+  newIp: string;
+  held: boolean;
+}
+
 /** Real IP-level loss, supplied by backends that can do it (docker: iptables statistic). */
 export interface PacketLossDriver {
-  apply(refs: ProxyRef[], probability: number, at?: 'destination' | 'proxy'): Promise<Revertible>;
+  apply(refs: ProxyRef[], probability: number, at?: 'destination' | 'proxy'): Promise<LossHandle>;
+  /** Kill the servers and start them again at new addresses, so nothing answers at the old ones. */
+  relocate(servers: string[]): Promise<Relocation[]>;
+  /** In the proxies of the links, refuse new TCP connections to these addresses (server name → IP). */
+  refuseDials(refs: ProxyRef[], addresses: ReadonlyMap<string, string>): Promise<LossHandle>;
 }
 
 export interface LinkInfo {
@@ -138,12 +167,41 @@ export class Links {
    * (docker only). `at: 'proxy'` places the rules in the proxy's namespace, so they survive the
    * server's restart and swallow its FIN/RST (DESIGN, stuck gateway (b)).
    */
-  async packetLoss(sel: LinkSelector, probability: number, opts: { at?: 'destination' | 'proxy' } = {}): Promise<Revertible> {
-    if (!this.loss) throw new BadInputError('packet loss needs the docker backend', { hint: 'use --backend docker; locally, combine toxics with link flaps' });
+  async packetLoss(sel: LinkSelector, probability: number, opts: { at?: 'destination' | 'proxy' } = {}): Promise<LossHandle> {
+    const loss = this.requireLoss();
     if (!(probability > 0 && probability <= 1)) throw new BadInputError(`packet-loss probability ${probability} is outside (0, 1]`);
-    const h = await this.loss.apply(this.select(sel), probability, opts.at);
+    const h = await loss.apply(this.select(sel), probability, opts.at);
     this.lossHandles.add(h);
-    return { revert: async () => { this.lossHandles.delete(h); await h.revert(); } };
+    return { rules: h.rules, revert: async () => { this.lossHandles.delete(h); await h.revert(); } };
+  }
+
+  /** Whether this backend drops real IP packets (docker) or only has Toxiproxy (local). */
+  get ipLossAvailable(): boolean {
+    return this.loss !== undefined;
+  }
+
+  /**
+   * Kill servers and start them again at new addresses (docker only): their TCP state vanishes and
+   * nothing answers at the old address, so a peer that never hears the close keeps its socket.
+   */
+  async relocate(servers: string[]): Promise<Relocation[]> {
+    return this.requireLoss().relocate(servers);
+  }
+
+  /**
+   * Refuse new connections from the selected links' proxies to these old addresses (docker only):
+   * Toxiproxy dials its upstream inside its accept loop with no timeout, so one SYN to a dead address
+   * would hold every later connection through that proxy for the kernel's SYN retries (~2 min).
+   */
+  async refuseDials(sel: LinkSelector, addresses: ReadonlyMap<string, string>): Promise<LossHandle> {
+    const h = await this.requireLoss().refuseDials(this.select(sel), addresses);
+    this.lossHandles.add(h);
+    return { rules: h.rules, revert: async () => { this.lossHandles.delete(h); await h.revert(); } };
+  }
+
+  private requireLoss(): PacketLossDriver {
+    if (!this.loss) throw new BadInputError('IP-level packet loss needs the docker backend', { hint: 'use --backend docker; locally, combine toxics with link flaps' });
+    return this.loss;
   }
 
   /** Back to a clean network: every proxy enabled, no toxics, no packet loss. */
