@@ -31,11 +31,6 @@ export function lossRuleArgs(chain: 'INPUT' | 'OUTPUT', peer: string, probabilit
   return [chain, chain === 'INPUT' ? '-s' : '-d', peer, ...match];
 }
 
-/** The iptables arguments of a rule refusing new TCP connections to a peer (OUTPUT, SYN, REJECT with RST). Pure. */
-export function refuseRuleArgs(peer: string): string[] {
-  return ['OUTPUT', '-d', peer, '-p', 'tcp', '--syn', '-m', 'comment', '--comment', 'brownout-refuse', '-j', 'REJECT', '--reject-with', 'tcp-reset'];
-}
-
 export class IptablesLoss implements PacketLossDriver {
   constructor(private readonly backend: ContainerNamespaces) {}
 
@@ -53,22 +48,8 @@ export class IptablesLoss implements PacketLossDriver {
       if (seen.has(key)) continue;
       seen.add(key);
       for (const chain of ['INPUT', 'OUTPUT'] as const) {
-        rules.push({ namespace: container, chain, peer, peerName, action: 'drop', probability, args: lossRuleArgs(chain, peer, probability) });
+        rules.push({ namespace: container, chain, peer, peerName, probability, args: lossRuleArgs(chain, peer, probability) });
       }
-    }
-    return this.place(rules);
-  }
-
-  async refuseDials(refs: ProxyRef[], addresses: ReadonlyMap<string, string>): Promise<LossHandle> {
-    const rules: Rule[] = [];
-    const seen = new Set<string>();
-    for (const ref of refs) {
-      const proxy = this.backend.regionProxies.get(ref.from ?? '');
-      if (!proxy) throw new HarnessError(`no toxiproxy for region ${ref.from}`);
-      const peer = addresses.get(ref.to);
-      if (peer === undefined || seen.has(`${proxy.container} ${peer}`)) continue;
-      seen.add(`${proxy.container} ${peer}`);
-      rules.push({ namespace: proxy.container, chain: 'OUTPUT', peer, peerName: `${ref.to} (old address)`, action: 'refuse-syn', args: refuseRuleArgs(peer) });
     }
     return this.place(rules);
   }

@@ -61,9 +61,8 @@ export interface LossRule {
   /** IP matched (`-s` on INPUT, `-d` on OUTPUT) and what it is (a server name or `toxiproxy-<region>`). */
   peer: string;
   peerName: string;
-  /** drop: a random share of packets (`probability`); refuse-syn: new TCP connections get an RST from the local stack. */
-  action: 'drop' | 'refuse-syn';
-  probability?: number;
+  /** Share of packets dropped. */
+  probability: number;
 }
 
 export interface LossHandle extends Revertible {
@@ -83,8 +82,6 @@ export interface PacketLossDriver {
   apply(refs: ProxyRef[], probability: number, at?: 'destination' | 'proxy'): Promise<LossHandle>;
   /** Kill the servers and start them again at new addresses, so nothing answers at the old ones. */
   relocate(servers: string[]): Promise<Relocation[]>;
-  /** In the proxies of the links, refuse new TCP connections to these addresses (server name → IP). */
-  refuseDials(refs: ProxyRef[], addresses: ReadonlyMap<string, string>): Promise<LossHandle>;
 }
 
 export interface LinkInfo {
@@ -186,17 +183,6 @@ export class Links {
    */
   async relocate(servers: string[]): Promise<Relocation[]> {
     return this.requireLoss().relocate(servers);
-  }
-
-  /**
-   * Refuse new connections from the selected links' proxies to these old addresses (docker only):
-   * Toxiproxy dials its upstream inside its accept loop with no timeout, so one SYN to a dead address
-   * would hold every later connection through that proxy for the kernel's SYN retries (~2 min).
-   */
-  async refuseDials(sel: LinkSelector, addresses: ReadonlyMap<string, string>): Promise<LossHandle> {
-    const h = await this.requireLoss().refuseDials(this.select(sel), addresses);
-    this.lossHandles.add(h);
-    return { rules: h.rules, revert: async () => { this.lossHandles.delete(h); await h.revert(); } };
   }
 
   private requireLoss(): PacketLossDriver {

@@ -143,12 +143,6 @@ async function restartBehindLoss(ctx: FaultContext, a: Attributes, handles: Reve
   const restartAt = Date.now();
   const relocations = await links.relocate(servers);
   ctx.log(`  restarted behind total loss: ${relocations.map((r) => `${r.server} ${r.oldIp} → ${r.newIp}`).join(', ')}`);
-  // Toxiproxy dials inside its accept loop without a timeout: a dial to an old, dead address would
-  // hold that proxy for the kernel's SYN retries (~2 min) and every redial behind it, patched or not.
-  // nats-server itself dials gateways with a 1 s timeout, so refuse such dials at once. Keepalive
-  // probes and retransmissions on the old connections are not SYNs: they still go unanswered.
-  const refused = await links.refuseDials({ to: a.to, from: a.from }, new Map(relocations.map((r) => [r.server, r.oldIp])));
-  handles.push(refused);
   for (const h of total) await h.revert();
   // The run's loss goes on for the restarted servers at their new addresses until the heal.
   const again = [];
@@ -157,5 +151,5 @@ async function restartBehindLoss(ctx: FaultContext, a: Attributes, handles: Reve
     handles.push(h);
     again.push(...h.rules);
   }
-  return { servers, stallAt, stallSeconds: a.stallSeconds, restartAt, totalLossRules: totalRules, refusedOldAddresses: refused.rules, upAt: Date.now(), relocations, rulesAfterRestart: again };
+  return { servers, stallAt, stallSeconds: a.stallSeconds, restartAt, totalLossRules: totalRules, upAt: Date.now(), relocations, rulesAfterRestart: again };
 }
