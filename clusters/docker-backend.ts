@@ -11,7 +11,7 @@ import { toxiproxyImage, variantImage } from '../core/layout.ts';
 import type { Backend, Progress } from './backend.ts';
 import { docker, LABEL_RUN, removeDockerRun, runLabels } from './docker-resources.ts';
 import { IptablesLoss } from './iptables-loss.ts';
-import type { ProxyRef, Relocation } from './links.ts';
+import type { ProxyRef } from './links.ts';
 import { monitorGet } from '../core/nats-monitoring.ts';
 import { renderConfig, type ClusterSecrets } from './render-config.ts';
 import { ToxiproxyClient } from './toxiproxy-client.ts';
@@ -164,41 +164,6 @@ export class DockerBackend implements Backend {
     const st = await docker().getContainer(container).inspect();
     if (!st.State.Running || !st.State.Pid) throw new HarnessError(`${container} is not running`);
     return st.State.Pid;
-  }
-
-  /**
-   * Kill the servers, then start them again at new addresses: placeholder containers hold the old
-   * addresses (Docker hands out the lowest free one) until the servers are up, then go, so nothing
-   * answers at an old address. A peer whose close was lost keeps its socket to a dead address: no
-   * RST comes back to anyone's keepalive probe (Toxiproxy's, Go's default 15 s).
-   */
-  async relocate(names: string[]): Promise<Relocation[]> {
-    const targets = names.map((n) => this.get(n));
-    const old = new Map(targets.map((s) => [s.spec.name, s.ip]));
-    await Promise.all(targets.map((s) => this.stopServer(s.spec.name, 'SIGKILL')));
-    const holders: string[] = [];
-    const held = new Set<string>();
-    try {
-      for (const region of new Set(targets.map((s) => s.spec.region))) {
-        const want = new Set(targets.filter((s) => s.spec.region === region).map((s) => old.get(s.spec.name)!));
-        // Lowest free first: a few placeholders more than targets cover gaps left by earlier holders.
-        for (let i = 0; i < want.size + 8 && [...want].some((ip) => !held.has(ip)); i++) {
-          const name = `brownout-${this.runId}-hold-${region}-${Date.now().toString(36)}-${i}`;
-          const c = await docker().createContainer({
-            name, Image: toxiproxyImage(), Labels: runLabels(this.runId), Cmd: ['-host', '127.0.0.1', '-port', String(TOXIPROXY_API_PORT)],
-            HostConfig: { NetworkMode: this.net(region) },
-          });
-          holders.push(name);
-          await c.start();
-          const ip = (await c.inspect()).NetworkSettings.Networks[this.net(region)]?.IPAddress ?? '';
-          if (want.has(ip)) held.add(ip);
-        }
-      }
-      await settleAll(targets.map((s) => this.startServer(s.spec.name, s.variant)));
-    } finally {
-      await Promise.all(holders.map((h) => docker().getContainer(h).remove({ force: true, v: true }).catch(() => undefined)));
-    }
-    return targets.map((s) => ({ server: s.spec.name, oldIp: old.get(s.spec.name)!, newIp: s.ip, held: held.has(old.get(s.spec.name)!) }));
   }
 
   serverInfo(name: string): { container: string; region: string; ip: string } {

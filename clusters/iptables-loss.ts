@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { HarnessError } from '../core/errors.ts';
-import type { LossHandle, LossRule, PacketLossDriver, ProxyRef, Relocation } from './links.ts';
+import type { FirewallRule, LossHandle, LossRule, PacketLossDriver, ProxyRef } from './links.ts';
 
 const run = promisify(execFile);
 
@@ -17,8 +17,6 @@ export interface ContainerNamespaces {
   serverInfo(name: string): { container: string; region: string; ip: string };
   readonly regionProxies: ReadonlyMap<string, { container: string; ips: Record<string, string> }>;
   pidOf(container: string): Promise<number>;
-  /** Kill the servers and start them again at new addresses (the old ones held until they are up). */
-  relocate(names: string[]): Promise<Relocation[]>;
 }
 
 interface Rule extends LossRule {
@@ -30,6 +28,9 @@ export function lossRuleArgs(chain: 'INPUT' | 'OUTPUT', peer: string, probabilit
   const match = ['-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-m', 'comment', '--comment', 'brownout-loss', '-j', 'DROP'];
   return [chain, chain === 'INPUT' ? '-s' : '-d', peer, ...match];
 }
+
+/** A stateful host firewall: TCP packets that open no connection and belong to none are dropped, not answered with RST. Pure. */
+export const UNKNOWN_TCP_RULE = ['INPUT', '-p', 'tcp', '!', '--syn', '-m', 'conntrack', '--ctstate', 'NEW,INVALID', '-m', 'comment', '--comment', 'brownout-firewall', '-j', 'DROP'];
 
 export class IptablesLoss implements PacketLossDriver {
   constructor(private readonly backend: ContainerNamespaces) {}
@@ -71,8 +72,14 @@ export class IptablesLoss implements PacketLossDriver {
     };
   }
 
-  relocate(names: string[]): Promise<Relocation[]> {
-    return this.backend.relocate(names);
+  async dropUnknownConnections(servers: string[]): Promise<FirewallRule[]> {
+    const out: FirewallRule[] = [];
+    for (const name of servers) {
+      const { container } = this.backend.serverInfo(name);
+      await this.iptables(container, ['-A', ...UNKNOWN_TCP_RULE]);
+      out.push({ server: name, namespace: container, rule: `iptables -A ${UNKNOWN_TCP_RULE.join(' ')}` });
+    }
+    return out;
   }
 
   private async remove(rules: Rule[]): Promise<void> {

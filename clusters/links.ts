@@ -69,19 +69,18 @@ export interface LossHandle extends Revertible {
   readonly rules: LossRule[];
 }
 
-/** A server killed and started again at a new address (docker); `held`: its old address was kept by a placeholder until it was up. */
-export interface Relocation {
+/** A firewall rule placed in a server's namespace; it stays until the server's container goes. */
+export interface FirewallRule {
   server: string;
-  oldIp: string;
-  newIp: string;
-  held: boolean;
+  namespace: string;
+  rule: string;
 }
 
 /** Real IP-level loss, supplied by backends that can do it (docker: iptables statistic). */
 export interface PacketLossDriver {
   apply(refs: ProxyRef[], probability: number, at?: 'destination' | 'proxy'): Promise<LossHandle>;
-  /** Kill the servers and start them again at new addresses, so nothing answers at the old ones. */
-  relocate(servers: string[]): Promise<Relocation[]>;
+  /** In the servers' namespaces, drop TCP packets of unknown connections instead of answering RST (a stateful host firewall). */
+  dropUnknownConnections(servers: string[]): Promise<FirewallRule[]>;
 }
 
 export interface LinkInfo {
@@ -178,11 +177,14 @@ export class Links {
   }
 
   /**
-   * Kill servers and start them again at new addresses (docker only): their TCP state vanishes and
-   * nothing answers at the old address, so a peer that never hears the close keeps its socket.
+   * Put the servers behind a stateful firewall (docker only): TCP packets that belong to no
+   * connection they know are dropped instead of answered with RST. A restarted server then stays
+   * silent to its old peers' retransmissions and keepalive probes, as a host or security group that
+   * drops out-of-state packets does. The rule lives as long as the server's container (until its
+   * next restart); a heal of the network does not remove it.
    */
-  async relocate(servers: string[]): Promise<Relocation[]> {
-    return this.requireLoss().relocate(servers);
+  async dropUnknownConnections(servers: string[]): Promise<FirewallRule[]> {
+    return this.requireLoss().dropUnknownConnections(servers);
   }
 
   private requireLoss(): PacketLossDriver {

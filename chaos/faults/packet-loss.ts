@@ -20,6 +20,12 @@ const attributes = z.strictObject({
   restartRemote: z.boolean().default(true),
   /** ip-loss: how long those servers stall (paused: their kernel completes TCP handshakes, nothing sends INFO) before the restart. */
   stallSeconds: z.number().min(0).max(60).default(8),
+  /**
+   * ip-loss: the restarted servers drop TCP packets of connections they do not know instead of
+   * answering RST (a stateful firewall). Off, their kernel resets the connections their old peers
+   * still hold at the first keepalive probe after the heal (Toxiproxy's: Go's 15 s default).
+   */
+  firewallRestarted: z.boolean().default(true),
 });
 type Attributes = z.output<typeof attributes>;
 
@@ -33,10 +39,12 @@ export function packetLossModel(backend: string, forced?: PacketLossModel): Pack
 //   and the destination servers, in the proxies' namespaces. The stuck gateway then arises the way
 //   upstream's fix (nats-server PR #5356) describes it: the remote stalls, so outbound gateways
 //   dialing it complete TCP but get no INFO; it is restarted while every packet between it and the
-//   proxies is dropped, its FIN and RST included, and comes back at a new address. Its old TCP
-//   state is gone and nothing answers at the old address, so nobody ever closes those outbound
-//   connections: nats-server dials gateways with TCP keepalive off, and Toxiproxy's own keepalive
-//   (Go's 15 s default) only gives up after its probes go unanswered (15 s + 9 × 15 s).
+//   proxies is dropped, its FIN and RST included, and comes back behind a stateful firewall (TCP
+//   packets of unknown connections dropped, not answered with RST). Its old TCP state is gone and
+//   nothing answers for it, so nobody closes those outbound connections: nats-server dials gateways
+//   with TCP keepalive off, and Toxiproxy's own keepalive (Go's default: 15 s idle, 9 probes 15 s
+//   apart) gives up only after ~150 s. Without the firewall the restarted kernel resets them at
+//   Toxiproxy's first probe after the heal (`firewallRestarted: false`).
 // - toxiproxy-blackhole (local): Toxiproxy draws a toxic's toxicity once per connection, not per
 //   packet, so a lossy link is a blackhole on a random share of connections plus link flaps, so that
 //   new gateway handshakes keep happening under loss. The heal sets toxicity to 0 rather than
@@ -76,7 +84,7 @@ async function applyBlackhole(ctx: FaultContext, a: Attributes): Promise<Applied
   return {
     targets: toxic.links,
     // ip-loss attributes do not apply here; left out of the record.
-    attributes: { model: 'toxiproxy-blackhole', connectionShare: a.probability, restartRemote: undefined, stallSeconds: undefined },
+    attributes: { model: 'toxiproxy-blackhole', connectionShare: a.probability, restartRemote: undefined, stallSeconds: undefined, firewallRestarted: undefined },
     revert: once(async () => {
       stop.abort();
       await flapping;
@@ -120,7 +128,11 @@ async function applyIpLoss(ctx: FaultContext, a: Attributes): Promise<AppliedFau
   }
 }
 
-/** Stall the remote servers, drop all their packets to and from the proxies, restart them at new addresses, then back to the run's loss. */
+/**
+ * Stall the remote servers, drop all their packets to and from the proxies, restart them behind a
+ * stateful firewall, then back to the run's loss (their addresses do not change, so the run's rules
+ * still cover them).
+ */
 async function restartBehindLoss(ctx: FaultContext, a: Attributes, handles: Revertible[]): Promise<Record<string, unknown>> {
   const links = ctx.cluster.links;
   if (a.to === undefined) throw new BadInputError('packet-loss restartRemote needs `to` (the servers to restart)', { problems: ['to: a region or server, or restartRemote: false'] });
@@ -141,15 +153,18 @@ async function restartBehindLoss(ctx: FaultContext, a: Attributes, handles: Reve
     totalRules.push(...h.rules);
   }
   const restartAt = Date.now();
-  const relocations = await links.relocate(servers);
-  ctx.log(`  restarted behind total loss: ${relocations.map((r) => `${r.server} ${r.oldIp} → ${r.newIp}`).join(', ')}`);
+  await onAll(servers, async (n) => {
+    await ctx.cluster.server(n).kill();
+    await ctx.cluster.server(n).start();
+  });
+  // Before the total loss lifts: from now on the restarted servers do not answer their old peers'
+  // keepalive probes with RST (Toxiproxy keeps Go's default 15 s keepalive on its connections).
+  const firewall = a.firewallRestarted ? await links.dropUnknownConnections(servers) : [];
+  const upAt = Date.now();
   for (const h of total) await h.revert();
-  // The run's loss goes on for the restarted servers at their new addresses until the heal.
-  const again = [];
-  for (const s of servers) {
-    const h = await links.packetLoss({ to: s, from: a.from }, a.probability, { at: 'proxy' });
-    handles.push(h);
-    again.push(...h.rules);
-  }
-  return { servers, stallAt, stallSeconds: a.stallSeconds, restartAt, totalLossRules: totalRules, upAt: Date.now(), relocations, rulesAfterRestart: again };
+  ctx.log(`  ${servers.join(', ')} restarted behind total loss${a.firewallRestarted ? ', behind a stateful firewall' : ''}; back to ${a.probability} loss`);
+  return {
+    servers, stallAt, stallSeconds: a.stallSeconds, restartAt, upAt, totalLossRules: totalRules,
+    firewall: a.firewallRestarted ? { rules: firewall, stays: 'until the server restarts again or the run ends; a heal of the network does not remove it' } : null,
+  };
 }
