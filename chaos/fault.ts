@@ -15,6 +15,8 @@ export interface FaultContext {
 export interface AppliedFault {
   /** Link names (`iad→lhr-2`) or server names (`lhr-1`) it hit. */
   targets: string[];
+  /** What it did beyond its input attributes (e.g. the iptables rules it placed); merged into the timeline's fault record. */
+  attributes?: Record<string, unknown>;
   /** Undo the fault; safe to call twice (teardown may call it again). */
   revert(): Promise<void>;
 }

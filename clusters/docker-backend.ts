@@ -203,7 +203,11 @@ export class DockerBackend implements Backend {
     const c = await docker().createContainer({
       name, Image: toxiproxyImage(), Labels: runLabels(this.runId),
       Cmd: ['-host', '0.0.0.0', '-port', String(TOXIPROXY_API_PORT), '-config', '/etc/toxiproxy/proxies.json'],
-      HostConfig: { Binds: [`${file}:/etc/toxiproxy/proxies.json:ro`], NetworkMode: this.net(region), CapAdd: ['NET_ADMIN'] },
+      // Toxiproxy dials its upstream inside its accept loop, with no timeout: one SYN lost under
+      // packet loss (or sent to a dead address) would hold every later connection through that proxy
+      // for the kernel's SYN retries (6: ~2 min). nats-server itself dials gateways with a 1 s
+      // timeout; one retry (a dial gives up after ~3 s) keeps the proxy close to that.
+      HostConfig: { Binds: [`${file}:/etc/toxiproxy/proxies.json:ro`], NetworkMode: this.net(region), CapAdd: ['NET_ADMIN'], Sysctls: { 'net.ipv4.tcp_syn_retries': '1' } },
       // In its own region's network it answers to every remote server's gateway name.
       NetworkingConfig: { EndpointsConfig: { [this.net(region)]: { Aliases: remote.map((s) => `gw-${s.spec.name}`) } } },
     });
@@ -244,7 +248,9 @@ export class DockerBackend implements Backend {
     const all = [...this.servers.values()];
     const gateways: Record<string, string[]> = {};
     for (const o of all) if (o.spec.region !== s.spec.region) (gateways[o.spec.region] ??= []).push(`gw-${o.spec.name}:${o.proxyPort}`);
-    const conf = renderConfig(this.topology, { ...s.spec, variant: s.variant }, {
+    // No gateway authorization timeout stand-in here: it stands for a close lost under loss, which
+    // the docker backend produces for real (iptables, chaos/faults/packet-loss.ts). Server default.
+    const conf = renderConfig({ ...this.topology, gatewayAuthTimeoutSec: undefined }, { ...s.spec, variant: s.variant }, {
       client: `0.0.0.0:${p.client}`, cluster: `0.0.0.0:${p.cluster}`, gateway: `0.0.0.0:${p.gateway}`, monitor: `0.0.0.0:${p.monitor}`,
       routes: all.filter((o) => o.spec.region === s.spec.region && o !== s).map((o) => `${o.spec.name}:${p.cluster}`),
       gatewayAdvertise: `gw-${name}:${s.proxyPort}`,

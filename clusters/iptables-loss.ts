@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { HarnessError } from '../core/errors.ts';
-import type { PacketLossDriver, ProxyRef, Revertible } from './links.ts';
+import type { FirewallRule, LossHandle, LossRule, PacketLossDriver, ProxyRef } from './links.ts';
 
 const run = promisify(execFile);
 
@@ -19,41 +19,73 @@ export interface ContainerNamespaces {
   pidOf(container: string): Promise<number>;
 }
 
-interface Rule {
-  container: string;
+interface Rule extends LossRule {
   args: string[];
 }
+
+/** The iptables arguments (after `-A`/`-D`) of one direction of one link's loss. Pure. */
+export function lossRuleArgs(chain: 'INPUT' | 'OUTPUT', peer: string, probability: number): string[] {
+  const match = ['-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-m', 'comment', '--comment', 'brownout-loss', '-j', 'DROP'];
+  return [chain, chain === 'INPUT' ? '-s' : '-d', peer, ...match];
+}
+
+/** A stateful host firewall: TCP packets that open no connection and belong to none are dropped, not answered with RST. Pure. */
+export const UNKNOWN_TCP_RULE = ['INPUT', '-p', 'tcp', '!', '--syn', '-m', 'conntrack', '--ctstate', 'NEW,INVALID', '-m', 'comment', '--comment', 'brownout-firewall', '-j', 'DROP'];
 
 export class IptablesLoss implements PacketLossDriver {
   constructor(private readonly backend: ContainerNamespaces) {}
 
-  async apply(refs: ProxyRef[], probability: number, at: LossSide = 'destination'): Promise<Revertible> {
+  async apply(refs: ProxyRef[], probability: number, at: LossSide = 'destination'): Promise<LossHandle> {
     const rules: Rule[] = [];
+    const seen = new Set<string>();
     for (const ref of refs) {
       const server = this.backend.serverInfo(ref.to);
       const proxy = this.backend.regionProxies.get(ref.from ?? '');
       if (!proxy) throw new HarnessError(`no toxiproxy for region ${ref.from}`);
-      const [container, peer] = at === 'destination' ? [server.container, proxy.ips[server.region]!] : [proxy.container, server.ip];
-      const match = ['-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-m', 'comment', '--comment', 'brownout-loss', '-j', 'DROP'];
-      rules.push({ container, args: ['INPUT', '-s', peer, ...match] }, { container, args: ['OUTPUT', '-d', peer, ...match] });
+      const [container, peer, peerName] = at === 'destination'
+        ? [server.container, proxy.ips[server.region]!, `toxiproxy-${ref.from}`]
+        : [proxy.container, server.ip, ref.to];
+      const key = `${container} ${peer}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const chain of ['INPUT', 'OUTPUT'] as const) {
+        rules.push({ namespace: container, chain, peer, peerName, probability, args: lossRuleArgs(chain, peer, probability) });
+      }
     }
+    return this.place(rules);
+  }
+
+  private async place(rules: Rule[]): Promise<LossHandle> {
     const applied: Rule[] = [];
     try {
       for (const r of rules) {
-        await this.iptables(r.container, ['-A', ...r.args]);
+        await this.iptables(r.namespace, ['-A', ...r.args]);
         applied.push(r);
       }
     } catch (err) {
       await this.remove(applied);
       throw err;
     }
-    return { revert: () => this.remove(applied) };
+    return {
+      rules: applied.map(({ args: _args, ...r }) => r),
+      revert: () => this.remove(applied.splice(0)),
+    };
+  }
+
+  async dropUnknownConnections(servers: string[]): Promise<FirewallRule[]> {
+    const out: FirewallRule[] = [];
+    for (const name of servers) {
+      const { container } = this.backend.serverInfo(name);
+      await this.iptables(container, ['-A', ...UNKNOWN_TCP_RULE]);
+      out.push({ server: name, namespace: container, rule: `iptables -A ${UNKNOWN_TCP_RULE.join(' ')}` });
+    }
+    return out;
   }
 
   private async remove(rules: Rule[]): Promise<void> {
     for (const r of rules) {
       // A restarted container has a fresh namespace without the rule: nothing to remove then.
-      await this.iptables(r.container, ['-D', ...r.args]).catch(() => undefined);
+      await this.iptables(r.namespace, ['-D', ...r.args]).catch(() => undefined);
     }
   }
 

@@ -53,9 +53,34 @@ export interface Revertible {
   revert(): Promise<void>;
 }
 
+/** One iptables rule of an IP-level loss: where it sits and what it drops (for the timeline). */
+export interface LossRule {
+  /** Container whose network namespace holds the rule. */
+  namespace: string;
+  chain: 'INPUT' | 'OUTPUT';
+  /** IP matched (`-s` on INPUT, `-d` on OUTPUT) and what it is (a server name or `toxiproxy-<region>`). */
+  peer: string;
+  peerName: string;
+  /** Share of packets dropped. */
+  probability: number;
+}
+
+export interface LossHandle extends Revertible {
+  readonly rules: LossRule[];
+}
+
+/** A firewall rule placed in a server's namespace; it stays until the server's container goes. */
+export interface FirewallRule {
+  server: string;
+  namespace: string;
+  rule: string;
+}
+
 /** Real IP-level loss, supplied by backends that can do it (docker: iptables statistic). */
 export interface PacketLossDriver {
-  apply(refs: ProxyRef[], probability: number, at?: 'destination' | 'proxy'): Promise<Revertible>;
+  apply(refs: ProxyRef[], probability: number, at?: 'destination' | 'proxy'): Promise<LossHandle>;
+  /** In the servers' namespaces, drop TCP packets of unknown connections instead of answering RST (a stateful host firewall). */
+  dropUnknownConnections(servers: string[]): Promise<FirewallRule[]>;
 }
 
 export interface LinkInfo {
@@ -138,12 +163,33 @@ export class Links {
    * (docker only). `at: 'proxy'` places the rules in the proxy's namespace, so they survive the
    * server's restart and swallow its FIN/RST (DESIGN, stuck gateway (b)).
    */
-  async packetLoss(sel: LinkSelector, probability: number, opts: { at?: 'destination' | 'proxy' } = {}): Promise<Revertible> {
-    if (!this.loss) throw new BadInputError('packet loss needs the docker backend', { hint: 'use --backend docker; locally, combine toxics with link flaps' });
+  async packetLoss(sel: LinkSelector, probability: number, opts: { at?: 'destination' | 'proxy' } = {}): Promise<LossHandle> {
+    const loss = this.requireLoss();
     if (!(probability > 0 && probability <= 1)) throw new BadInputError(`packet-loss probability ${probability} is outside (0, 1]`);
-    const h = await this.loss.apply(this.select(sel), probability, opts.at);
+    const h = await loss.apply(this.select(sel), probability, opts.at);
     this.lossHandles.add(h);
-    return { revert: async () => { this.lossHandles.delete(h); await h.revert(); } };
+    return { rules: h.rules, revert: async () => { this.lossHandles.delete(h); await h.revert(); } };
+  }
+
+  /** Whether this backend drops real IP packets (docker) or only has Toxiproxy (local). */
+  get ipLossAvailable(): boolean {
+    return this.loss !== undefined;
+  }
+
+  /**
+   * Put the servers behind a stateful firewall (docker only): TCP packets that belong to no
+   * connection they know are dropped instead of answered with RST. A restarted server then stays
+   * silent to its old peers' retransmissions and keepalive probes, as a host or security group that
+   * drops out-of-state packets does. The rule lives as long as the server's container (until its
+   * next restart); a heal of the network does not remove it.
+   */
+  async dropUnknownConnections(servers: string[]): Promise<FirewallRule[]> {
+    return this.requireLoss().dropUnknownConnections(servers);
+  }
+
+  private requireLoss(): PacketLossDriver {
+    if (!this.loss) throw new BadInputError('IP-level packet loss needs the docker backend', { hint: 'use --backend docker; locally, combine toxics with link flaps' });
+    return this.loss;
   }
 
   /** Back to a clean network: every proxy enabled, no toxics, no packet loss. */

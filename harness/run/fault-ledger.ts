@@ -25,7 +25,7 @@ export class FaultLedger {
     this.#open.set(id, entry);
     this.sink.append({
       t: Date.now(), kind: 'fault', id, step, fault: fault.type, phase: 'applied', targets: applied.targets,
-      attributes: { ...fault.attributes },
+      attributes: { ...fault.attributes, ...applied.attributes },
     });
     return entry;
   }

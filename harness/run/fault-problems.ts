@@ -20,7 +20,7 @@ export function faultProblems(fault: TypedFault, topo: LinkTopology, protectedSe
     }
     case 'packet-loss': {
       const problems = linkSelectionProblems(fault.attributes, topo);
-      if (fault.attributes.ipLoss !== undefined && topo.perSourceLinks === false) problems.push('ipLoss: IP-level loss needs the docker backend; allowed: leave it out on local');
+      if (fault.attributes.model === 'ip-loss' && topo.perSourceLinks === false) problems.push('model: ip-loss (IP-level loss) needs the docker backend; allowed: toxiproxy-blackhole, or leave it out on local');
       return problems;
     }
     default:
