@@ -22,6 +22,4 @@ export interface Backend {
   teardownSync(): void;
 }
 
-export interface Progress {
-  (message: string): void;
-}
+export type { Progress } from '../core/progress.ts';

@@ -66,19 +66,19 @@ export class DockerBackend implements Backend {
     }]));
     const b = new DockerBackend(topology, runId, runDir, secrets, servers, new Map(), new Map());
     try {
-      progress(`creating ${regions.length} networks`);
+      progress.info(`creating ${regions.length} networks`);
       for (const r of regions) {
         const net = await docker().createNetwork({ Name: `brownout-${runId}-${r}`, Driver: 'bridge', Labels: runLabels(runId), CheckDuplicate: true });
         b.networks.set(r, net.id);
       }
-      progress(`starting ${regions.length} toxiproxy containers`);
+      progress.info(`starting ${regions.length} toxiproxy containers`);
       await settleAll(regions.map((r) => b.startRegionProxy(r)));
       for (const s of servers.values()) b.writeConfig(s.spec.name);
-      progress(`starting ${servers.size} server containers`);
+      progress.info(`starting ${servers.size} server containers`);
       await settleAll([...servers.values()].map((s) => b.startServer(s.spec.name, s.variant)));
     } catch (err) {
       // Keep the first error; a teardown failure must not hide why the start failed.
-      await b.teardown().catch((e: unknown) => progress(`teardown after failed start: ${e instanceof Error ? e.message : String(e)}`));
+      await b.teardown().catch((e: unknown) => progress.info(`teardown after failed start: ${e instanceof Error ? e.message : String(e)}`));
       throw err;
     }
     return b;

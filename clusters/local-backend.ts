@@ -50,7 +50,7 @@ export class LocalBackend implements Backend {
     const tpConfig = path.join(runDir, 'toxiproxy.json');
     writeFileSync(tpConfig, JSON.stringify(proxyConfigs, null, 2));
     const apiPort = await freePort();
-    progress(`starting toxiproxy on ${HOST}:${apiPort} with ${proxyConfigs.length} proxies`);
+    progress.info(`starting toxiproxy on ${HOST}:${apiPort} with ${proxyConfigs.length} proxies`);
     const tpPid = spawnDetached(toxiproxyBinary(), ['-host', HOST, '-port', String(apiPort), '-config', tpConfig], path.join(runDir, 'logs', 'toxiproxy.log'));
     const client = new ToxiproxyClient(`http://${HOST}:${apiPort}`);
     const proxies: ProxyRef[] = [...servers.values()].map((s) => ({
@@ -64,7 +64,7 @@ export class LocalBackend implements Backend {
         return n === proxies.length ? { done: true, value: n } : { done: false, missing: `${n}/${proxies.length} proxies` };
       }, 100);
       for (const s of servers.values()) backend.writeConfig(s.spec.name);
-      progress(`starting ${servers.size} servers`);
+      progress.info(`starting ${servers.size} servers`);
       const started = await Promise.allSettled([...servers.values()].map((s) => backend.startServer(s.spec.name, s.variant)));
       const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;

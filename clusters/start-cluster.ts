@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { BadInputError, EnvironmentError } from '../core/errors.ts';
 import { RUNS_DIR } from '../core/layout.ts';
+import { silentProgress } from '../core/progress.ts';
 import type { Backend, Progress } from './backend.ts';
 import { Cluster, type StartedCluster } from './cluster.ts';
 import { dockerAvailable } from './docker-resources.ts';
@@ -30,7 +31,7 @@ export function newRunId(): string {
   return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function resolveBackend(choice: BackendChoice, progress: Progress = () => {}): Promise<BackendName> {
+export async function resolveBackend(choice: BackendChoice, progress: Progress = silentProgress): Promise<BackendName> {
   if (choice === 'local') return 'local';
   const engine = await dockerAvailable();
   if (choice === 'docker') {
@@ -39,16 +40,16 @@ export async function resolveBackend(choice: BackendChoice, progress: Progress =
   }
   if (choice !== 'auto') throw new BadInputError(`unknown backend "${String(choice)}"`, { problems: ['backend: one of local, docker, auto'] });
   const picked = engine ? 'docker' : 'local';
-  progress(`backend auto: ${picked} (${engine ? 'a Docker engine answers' : 'no Docker engine'})`);
+  progress.info(`backend auto: ${picked} (${engine ? 'a Docker engine answers' : 'no Docker engine'})`);
   return picked;
 }
 
 export async function startCluster(topology: Topology, opts: StartOptions = {}): Promise<StartedCluster> {
-  const progress = opts.progress ?? (() => {});
+  const progress = opts.progress ?? silentProgress;
   const backendName = await resolveBackend(opts.backend ?? 'auto', progress);
   const reaped = await reapLeftovers();
-  for (const r of reaped.removed) progress(`reaped leftover run ${r}`);
-  for (const r of reaped.failed) progress(`warning: could not remove leftover ${r}`);
+  for (const r of reaped.removed) progress.info(`reaped leftover run ${r}`);
+  for (const r of reaped.failed) progress.info(`warning: could not remove leftover ${r}`);
   const runId = opts.runId ?? newRunId();
   const runDir = path.resolve(opts.runDir ?? path.join(RUNS_DIR, runId), 'cluster');
   const secrets = generateSecrets();
@@ -72,7 +73,7 @@ export async function startCluster(topology: Topology, opts: StartOptions = {}):
   }
   const cluster = new Cluster(runId, topology, runDir, secrets, backend);
   if (opts.meshDeadlineMs !== 0) {
-    progress('waiting for every route and gateway');
+    progress.info('waiting for every route and gateway');
     try {
       await cluster.waitForMesh(opts.meshDeadlineMs ?? 60_000);
     } catch (err) {

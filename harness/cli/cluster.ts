@@ -5,6 +5,7 @@ import Table from 'cli-table3';
 import { Command, Option } from 'commander';
 import ora from 'ora';
 import { mib } from '../../core/units.ts';
+import { silentProgress } from '../../core/progress.ts';
 import {
   listStates, readState, reapRun, snapshotMesh, startCluster, topologyFromFlags,
   type BackendChoice, type ClusterState, type MeshReport, type Topology, type TopologyFlags,
@@ -42,7 +43,7 @@ async function bootDetached(topology: Topology, a: UpArgs, write: Write): Promis
   try {
     const c = await startCluster(topology, {
       backend: a.backend ?? 'auto', runId: a.runId, meshDeadlineMs: a.meshDeadlineMs,
-      progress: (m) => { spinner.text = m; if (!process.stderr.isTTY) process.stderr.write(`[cluster] ${m}\n`); },
+      progress: { ...silentProgress, info: (m) => { spinner.text = m; if (!process.stderr.isTTY) process.stderr.write(`[cluster] ${m}\n`); } },
     });
     c.detach();
     spinner.succeed(`${c.endpoints().length} servers fully meshed on ${c.backend} in ${((Date.now() - t0) / 1000).toFixed(1)}s (run ${c.runId})`);

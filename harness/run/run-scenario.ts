@@ -35,7 +35,7 @@ async function clusterFor(plan: RunPlan, folder: RunFolder, progress: Progress):
   }
   const shape = plan.topology.regions.map((r) => `${r.name}×${r.servers}`).join(' ');
   return progress.step(`boot ${shape}`, () => startCluster(plan.topology, {
-    backend: plan.backend, runId: folder.runId, runDir: folder.runDir, progress: (m) => progress.info(m),
+    backend: plan.backend, runId: folder.runId, runDir: folder.runDir, progress,
   }));
 }
 
