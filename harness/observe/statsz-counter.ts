@@ -21,15 +21,20 @@ export interface StatszCounterOptions {
 interface Bucket { second: number; serverId: string; serverName: string; msgs: number; bytes: number; offsetsMs: number[] }
 interface Run { serverName: string; times: number[]; bytes: number }
 
-/** Most timestamps (sorted) inside any window [x, x + windowMs]. */
-export function peakInWindow(times: readonly number[], windowMs: number): number {
-  let peak = 0;
+/** Most timestamps (sorted) in any half-open window [t, t + windowMs), and where it starts. */
+export function slidingPeak(times: readonly number[], windowMs: number): { peak: number; at: number } {
+  let best = { peak: 0, at: times[0] ?? 0 };
   let lo = 0;
   for (let hi = 0; hi < times.length; hi++) {
-    while (times[hi]! - times[lo]! > windowMs) lo++;
-    peak = Math.max(peak, hi - lo + 1);
+    while (times[hi]! - times[lo]! >= windowMs) lo++;
+    if (hi - lo + 1 > best.peak) best = { peak: hi - lo + 1, at: times[lo]! };
   }
-  return peak;
+  return best;
+}
+
+/** Most timestamps (sorted, whole ms) inside any closed window [x, x + windowMs]. */
+export function peakInWindow(times: readonly number[], windowMs: number): number {
+  return slidingPeak(times, windowMs + 1).peak;
 }
 
 export class StatszCounter {

@@ -3,6 +3,7 @@
 // (`observedOn`) sees every message on its own, so subscriptions are never summed: the one that saw
 // the most is taken.
 import { recordsOf, type StatszRecord } from '../timeline/records.ts';
+import { slidingPeak } from '../observe/statsz-counter.ts';
 import type { JudgeContext } from './context.ts';
 import { RESTART_FAULTS, type FaultWindow } from './faults.ts';
 import { bytes, cap, clock, notApplicable, outcome, secs, type CheckResult } from './result.ts';
@@ -26,17 +27,6 @@ export function senders(records: readonly StatszRecord[]): Sender[] {
     s.bytes = order.map((i) => s.bytes[i]!);
   }
   return [...by.values()];
-}
-
-/** Most messages in any half-open window [t, t + windowMs), and where it starts. */
-export function slidingPeak(times: readonly number[], windowMs: number): { peak: number; at: number } {
-  let best = { peak: 0, at: times[0] ?? 0 };
-  let lo = 0;
-  for (let hi = 0; hi < times.length; hi++) {
-    while (times[hi]! - times[lo]! >= windowMs) lo++;
-    if (hi - lo + 1 > best.peak) best = { peak: hi - lo + 1, at: times[lo]! };
-  }
-  return best;
 }
 
 const id8 = (id: string): string => id.slice(0, 8);
@@ -112,16 +102,17 @@ export function checkStatszExcessPerRestart(ctx: JudgeContext, max: number, wind
   const byObserver = [...new Set(records.map((r) => r.observedOn))].map((o) => {
     const byName = new Map<string, Sender[]>();
     for (const s of senders(records.filter((r) => r.observedOn === o))) byName.set(s.serverName, [...(byName.get(s.serverName) ?? []), s]);
-    return { o, byName };
+    // Each server's quiet rate, once: it is the same for every restart window.
+    return { o, byName: [...byName].map(([server, ss]) => ({ server, ss, rate: quietRate(ss) })) };
   });
   let worst = 0;
   const lines: { excess: number; text: string }[] = [];
   for (const w of windows) {
     const len = w.to - w.from;
     const judged = byObserver.map(({ o, byName }) => {
-      const servers = [...byName].map(([server, ss]) => {
+      const servers = byName.map(({ server, ss, rate }) => {
         const t = tally(ss, w.from, w.to);
-        return { server, ...t, excess: Math.max(0, Math.round(t.msgs - quietRate(ss) * len)), restarted: w.servers.includes(server) };
+        return { server, ...t, excess: Math.max(0, Math.round(t.msgs - rate * len)), restarted: w.servers.includes(server) };
       }).sort((a, b) => b.excess - a.excess || a.server.localeCompare(b.server));
       return { o, servers, total: servers.reduce((n, x) => n + x.excess, 0) };
     }).sort((a, b) => b.total - a.total)[0]!; // the subscription that saw the most
