@@ -16,10 +16,11 @@ export class FaultLedger {
   readonly #open = new Map<string, LedgerEntry>();
   #next = 1;
 
-  constructor(private readonly ctx: FaultContext, private readonly sink: TimelineSink) {}
+  /** `idPrefix` keeps ids unique when several ledgers write one timeline (a rollout's stages). */
+  constructor(private readonly ctx: FaultContext, private readonly sink: TimelineSink, private readonly opts: { idPrefix?: string } = {}) {}
 
   async apply(fault: TypedFault, step: number): Promise<LedgerEntry> {
-    const id = `f${this.#next++}`;
+    const id = `${this.opts.idPrefix ?? ''}f${this.#next++}`;
     const applied = await applyFault(this.ctx, fault);
     const entry = { id, step, fault, applied };
     this.#open.set(id, entry);

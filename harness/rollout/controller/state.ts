@@ -78,7 +78,11 @@ export interface StageState {
   servers: ServerUpgrade[];
   /** Canary stage with a comparison: the baseline server restarted alongside the canary. */
   baselinePeer?: string;
+  /** When the baseline peer was restarted (at the canary's stop). */
+  baselinePeerRestartedAt?: string;
   gates: GateResult[];
+  /** Soak-and-judge attempts (Resume adds one). */
+  attempts?: number;
   startedAt?: string;
   soakStartedAt?: string;
   soakEndedAt?: string;

@@ -1,0 +1,583 @@
+// Drives one rollout from whatever its state says to the end: boot or attach the cluster, then per
+// stage upgrade its batches (lame duck, stop, start the target, wait for the mesh), soak with its
+// faults, judge its gates, and pass, pause or roll back. Every action is written to rollout.json
+// before it is done and is safe to do twice, so a driver started on the state a killed controller
+// left goes on from there.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Registry } from 'prom-client';
+import { attachCluster, readState, reapRun, startCluster, type ClusterServer, type StartedCluster } from '../../../clusters/index.ts';
+import { createRng } from '../../../chaos/rng.ts';
+import type { TypedFault } from '../../../chaos/faults/registry.ts';
+import { BrownoutError, HarnessError } from '../../../core/errors.ts';
+import type { Progress } from '../../../core/progress.ts';
+import { rolloutMetrics, type RolloutMetrics } from '../../metrics/rollout-metrics.ts';
+import { startObserver, type StartedObserver } from '../../observe/index.ts';
+import { FaultLedger } from '../../run/fault-ledger.ts';
+import { saveServerLogs } from '../../run/run-files.ts';
+import { formatLiveStatus, liveStatus } from '../../run/live-status.ts';
+import { readTimeline } from '../../timeline/reader.ts';
+import type { TimelineRecord } from '../../timeline/records.ts';
+import { TimelineWriter } from '../../timeline/writer.ts';
+import { judge } from '../../verdict/judge.ts';
+import type { Stage } from '../playbook.ts';
+import { judgeCompare, judgeThresholdGates, stageOutcome } from './gates.ts';
+import { pendingUpgrade } from './plan-rollout.ts';
+import { writeRolloutReports } from './report.ts';
+import { scopeToTarget } from './scope.ts';
+import { windowRecords } from './stage-window.ts';
+import type { RolloutStore } from './store.ts';
+import { ENDED_PHASES, type Decision, type GateResult, type RolloutEventBody, type RolloutState, type ServerUpgrade, type StageState } from './state.ts';
+
+export interface DriverDeps {
+  store: RolloutStore;
+  progress: Progress;
+  registry?: Registry;
+  /** Every change, for watchers (the controller numbers them). */
+  emit(body: RolloutEventBody): void;
+  /** Seconds between live status lines (default 5). */
+  statusEverySeconds?: number;
+}
+
+/** The controller is shutting down: stop where we are; rollout.json says where that is. */
+export class ShutdownSignal extends Error {}
+
+const OBSERVER_INTERVAL_MS = 500;
+const PROBE = { ratePerSecond: 20 };
+
+export class RolloutDriver {
+  #cluster: StartedCluster | undefined;
+  #observer: StartedObserver | undefined;
+  #timeline: TimelineWriter | undefined;
+  #prior: TimelineRecord[] = [];
+  #decision: { resolve: (d: Decision) => void } | undefined;
+  #pending: Decision | undefined;
+  readonly #shutdown = new AbortController();
+  readonly #metrics: RolloutMetrics | undefined;
+  #session = Date.now().toString(36);
+  #statusTimer: NodeJS.Timeout | undefined;
+
+  constructor(public state: RolloutState, private readonly deps: DriverDeps) {
+    this.#metrics = deps.registry ? rolloutMetrics(deps.registry) : undefined;
+  }
+
+  get id(): string {
+    return this.state.id;
+  }
+
+  /** A human's decision on a paused rollout; queued when the driver is not waiting yet. */
+  decide(d: Decision): void {
+    if (this.#decision) {
+      const w = this.#decision;
+      this.#decision = undefined;
+      w.resolve(d);
+    } else this.#pending = d;
+  }
+
+  /** Stop at the next wait, leaving the cluster and rollout.json for the next controller. */
+  shutdown(): void {
+    this.#shutdown.abort();
+    if (this.#decision) this.#decision.resolve({ action: 'resume', reason: 'shutdown', at: new Date().toISOString(), stage: this.state.currentStage });
+  }
+
+  /** Runs until the rollout ends or the controller shuts down. Never throws for the rollout's own failures. */
+  async run(): Promise<void> {
+    try {
+      this.state.controllerPid = process.pid;
+      this.save();
+      await this.ensureCluster();
+      await this.startObserving();
+      while (!ENDED_PHASES.includes(this.state.phase)) {
+        this.checkShutdown();
+        await this.step();
+      }
+      await this.finish();
+    } catch (err) {
+      if (err instanceof ShutdownSignal || this.#shutdown.signal.aborted) {
+        this.deps.progress.info(`rollout ${this.id}: controller stopping; state kept in ${path.join(this.state.runDir, 'rollout.json')}`);
+      } else {
+        const msg = err instanceof Error ? err.message : String(err);
+        this.setPhase('error', `the harness could not go on: ${msg}`);
+        this.deps.progress.info(`rollout ${this.id}: error: ${msg}`);
+        await this.writeReports().catch(() => undefined);
+      }
+    } finally {
+      await this.stopObserving();
+      this.#cluster?.detach();
+    }
+  }
+
+  // ---- one move, chosen from the state -------------------------------------------------------
+
+  private async step(): Promise<void> {
+    const s = this.state;
+    if (s.phase === 'pending' || s.phase === 'error') return void this.setPhase('progressing', `stage ${s.stages[s.currentStage]!.name}`);
+    if (s.phase === 'rolling-back') return this.rollBack();
+    if (s.phase === 'paused') return this.waitForDecision();
+    const stage = s.stages[s.currentStage]!;
+    const spec = s.playbook.stages[s.currentStage]!;
+    switch (stage.phase) {
+      case 'pending':
+        stage.startedAt = now();
+        stage.attempts = 1;
+        return void this.setStage(stage, 'upgrading');
+      case 'upgrading':
+        return this.upgradeStage(stage, spec);
+      case 'soaking':
+        return this.soak(stage, spec);
+      case 'judging':
+        return this.judgeStage(stage, spec);
+      case 'passed':
+      case 'promoted':
+        if (s.currentStage + 1 < s.stages.length) {
+          s.currentStage++;
+          this.save();
+          return;
+        }
+        return void this.setPhase('succeeded', `every stage passed; every server runs ${s.target}`);
+      case 'failed':
+        return void this.setPhase('rolling-back', s.message);
+      case 'paused':
+        return void this.setPhase('paused', s.message);
+      default:
+        throw new HarnessError(`stage ${stage.name} is ${stage.phase}, which a progressing rollout cannot be in`);
+    }
+  }
+
+  // ---- cluster and observer ------------------------------------------------------------------
+
+  private async ensureCluster(): Promise<void> {
+    const s = this.state;
+    const pb = s.playbook;
+    if (s.cluster.runId && readState(s.cluster.runId)) {
+      this.deps.progress.info(`rollout ${s.id}: attaching to cluster ${s.cluster.runId}`);
+      this.#cluster = await attachCluster(s.cluster.runId, { meshDeadlineMs: 0 });
+    } else if (s.cluster.owned && pb.cluster.kind === 'topology') {
+      if (s.cluster.runId) throw new HarnessError(`cluster ${s.cluster.runId} of this rollout is gone (no state file); it cannot be resumed`);
+      this.deps.progress.info(`rollout ${s.id}: booting ${pb.cluster.topology.regions.map((r) => `${r.name}×${r.servers}`).join(' ')} on ${pb.cluster.backend} (${s.baseline})`);
+      const cluster = await startCluster(pb.cluster.topology, { backend: pb.cluster.backend, runId: s.id, runDir: s.runDir, progress: this.deps.progress, meshDeadlineMs: 60_000 });
+      // Left running on purpose until the rollout ends, so a restarted controller finds it.
+      cluster.detach();
+      this.#cluster = cluster;
+      s.cluster = { runId: cluster.runId, owned: true, backend: cluster.backend };
+      this.save();
+    } else {
+      throw new HarnessError(`cluster ${s.cluster.runId ?? '(none)'} of this rollout is not running`);
+    }
+    s.cluster.backend = this.#cluster.backend;
+    for (const st of s.stages) if (st.baselinePeer) this.#metrics?.setServerRole(st.baselinePeer, this.cluster.server(st.baselinePeer).region, 'baseline');
+    if (s.stages[0]?.kind === 'canary') {
+      const c = s.stages[0].servers[0];
+      if (c) this.#metrics?.setServerRole(c.server, c.region, 'canary');
+    }
+  }
+
+  private get cluster(): StartedCluster {
+    if (!this.#cluster) throw new HarnessError('no cluster yet');
+    return this.#cluster;
+  }
+
+  private async startObserving(): Promise<void> {
+    const file = path.join(this.state.runDir, 'timeline.ndjson');
+    this.#prior = existsSync(file) ? await readTimeline(file, { lenient: true }) : [];
+    this.#timeline = new TimelineWriter(file);
+    // The STATSZ subscription sits on a server of the last stage, upgraded last.
+    const last = this.state.stages.at(-1)?.servers.at(-1)?.server;
+    this.#observer = await startObserver(this.cluster, {
+      timeline: this.#timeline, intervalMs: OBSERVER_INTERVAL_MS, scenario: `rollout:${this.state.playbook.name}`, seed: this.state.seed,
+      ...(last ? { statszOn: last } : {}), probe: PROBE, registry: this.deps.registry,
+    });
+    const every = (this.deps.statusEverySeconds ?? 5) * 1000;
+    this.#statusTimer = setInterval(() => this.status(), every);
+    this.#statusTimer.unref();
+  }
+
+  private status(): void {
+    if (!this.#observer) return;
+    const s = this.state;
+    const st = s.stages[s.currentStage]!;
+    const text = `${s.phase} | stage ${s.currentStage + 1}/${s.stages.length} ${st.name} ${st.phase} | ${formatLiveStatus(liveStatus(this.#observer.records(), Date.now()))}`;
+    this.deps.progress.info(text);
+    this.deps.emit({ status: { text } });
+  }
+
+  private async stopObserving(): Promise<void> {
+    if (this.#statusTimer) clearInterval(this.#statusTimer);
+    await this.#observer?.stop().catch(() => undefined);
+    await this.#timeline?.close().catch(() => undefined);
+    this.#observer = undefined;
+  }
+
+  /** Everything seen: before this driver (earlier controllers) and since. */
+  private records(): TimelineRecord[] {
+    return [...this.#prior, ...(this.#observer?.records() ?? [])];
+  }
+
+  private sink(r: TimelineRecord): void {
+    this.#observer?.sink.append(r);
+  }
+
+  // ---- upgrades ------------------------------------------------------------------------------
+
+  private async upgradeStage(stage: StageState, spec: Stage): Promise<void> {
+    const idx = this.state.currentStage;
+    for (const [b, batch] of stage.batches.entries()) {
+      const ups = stage.servers.filter((u) => batch.includes(u.server));
+      if (ups.every((u) => u.step === 'done')) continue;
+      this.checkShutdown();
+      const peer = stage.baselinePeer && !stage.baselinePeerRestartedAt ? stage.baselinePeer : undefined;
+      const label = `${stage.name}: ${batch.join(', ')} → ${this.state.target}`;
+      const failed = await this.upgradeBatch(ups, spec, idx * 1000 + b, label, peer);
+      if (failed.length) {
+        this.state.message = `stage ${stage.name}: upgrade of ${failed.map((u) => `${u.server} failed (${u.message})`).join('; ')}`;
+        return void this.setStage(stage, 'failed');
+      }
+    }
+    stage.soakStartedAt = undefined;
+    this.setStage(stage, 'soaking');
+  }
+
+  /**
+   * One batch at once, as a step with an `upgrade` fault over it, so the verdict treats it as the
+   * restart it is (STATSZ excess, probe loss inside it excused). The baseline peer, if any, is
+   * restarted when the canary stops, so restart effects fall on both sides of the comparison.
+   */
+  private async upgradeBatch(ups: ServerUpgrade[], spec: Stage, stepIndex: number, label: string, peer?: string): Promise<ServerUpgrade[]> {
+    const targets = [...ups.map((u) => u.server), ...(peer ? [peer] : [])];
+    const id = `u${stepIndex}-${this.#session}`;
+    const scenario = `rollout:${this.state.playbook.name}`;
+    this.sink({ t: Date.now(), kind: 'step', scenario, index: stepIndex, name: label, phase: 'start' });
+    this.sink({ t: Date.now(), kind: 'fault', id, step: stepIndex, fault: 'upgrade', phase: 'applied', targets, attributes: { variant: ups[0]!.to, ...(peer ? { baselinePeer: peer } : {}) } });
+    let peerRestart: Promise<void> | undefined;
+    const onStop = peer ? () => {
+      peerRestart ??= (async () => {
+        this.deps.progress.info(`restarting baseline peer ${peer} with the canary`);
+        await this.cluster.server(peer).restart();
+        this.state.stages[this.state.currentStage]!.baselinePeerRestartedAt = now();
+        this.save();
+      })();
+    } : undefined;
+    const results = await Promise.allSettled(ups.map((u) => this.moveServer(u, spec, onStop)));
+    if (peerRestart) await peerRestart.catch((err: Error) => this.deps.progress.info(`baseline peer ${peer} restart failed: ${err.message}`));
+    this.sink({ t: Date.now(), kind: 'fault', id, step: stepIndex, fault: 'upgrade', phase: 'reverted', targets });
+    const failed = ups.filter((_, k) => results[k]!.status === 'rejected');
+    this.sink({ t: Date.now(), kind: 'step', scenario, index: stepIndex, name: label, phase: 'end', ok: failed.length === 0 });
+    const shutdown = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof ShutdownSignal);
+    if (shutdown) throw shutdown.reason;
+    return failed;
+  }
+
+  /** Lame duck, stop, start on `u.to`, wait for /healthz and the full mesh; each part recorded before it starts. */
+  private async moveServer(u: ServerUpgrade, spec: Stage, onStop?: () => void): Promise<void> {
+    const server = this.cluster.server(u.server);
+    const ld = spec.upgrade.lameDuck;
+    const mark = (step: ServerUpgrade['step']) => {
+      u.step = step;
+      u.startedAt ??= now();
+      this.save();
+      this.#metrics?.setServerState(u.server, u.region, step);
+      this.deps.emit({ upgrade: { ...u } });
+    };
+    mark(ld.enabled ? 'lame-duck' : 'stopping');
+    this.deps.progress.info(`${u.rollback ? 'rolling back' : 'upgrading'} ${u.server}: ${u.from} → ${u.to}${ld.enabled ? ` (lame duck ${ld.durationSeconds} s)` : ''}`);
+    try {
+      const timing = await upgradeInPlace(server, u.to, {
+        lameDuck: ld.enabled ? { durationSeconds: ld.durationSeconds, graceSeconds: ld.graceSeconds } : false,
+        onStep: (step) => {
+          if (step === 'stopping') onStop?.();
+          mark(step);
+        },
+      });
+      u.lameDuckMs = timing.lameDuckMs;
+      u.startMs = timing.stopMs + timing.startMs;
+      mark('waiting-mesh');
+      const t = Date.now();
+      await this.cluster.waitForMesh(spec.upgrade.readySeconds * 1000);
+      u.meshMs = Date.now() - t;
+      u.endedAt = now();
+      mark('done');
+    } catch (err) {
+      if (this.#shutdown.signal.aborted) throw new ShutdownSignal();
+      u.message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+      u.endedAt = now();
+      mark('failed');
+      throw err;
+    }
+  }
+
+  // ---- soak and judge ------------------------------------------------------------------------
+
+  private async soak(stage: StageState, spec: Stage): Promise<void> {
+    const idx = this.state.currentStage;
+    if (stage.soakStartedAt) {
+      // A soak cut short by a stopped controller starts again, on a clean network.
+      this.deps.progress.info(`stage ${stage.name}: the soak was interrupted; starting it again`);
+      await this.cluster.links.reset();
+    }
+    const start = Date.now();
+    stage.soakStartedAt = new Date(start).toISOString();
+    stage.soakEndedAt = undefined;
+    this.save();
+    this.deps.emit({ stage: { index: idx, name: stage.name, phase: 'soaking' } });
+    this.deps.progress.info(`stage ${stage.name}: soaking ${spec.soakSeconds} s${spec.faults.length ? ` with ${spec.faults.length} fault(s)` : ''}`);
+    const ledger = new FaultLedger({
+      cluster: this.cluster, rng: createRng(this.state.seed + idx), protectedServers: new Set(), log: (m) => this.deps.progress.info(m),
+    }, { append: (r) => this.sink(r) }, { idPrefix: `s${idx}-${this.#session}-` });
+    const end = start + spec.soakSeconds * 1000;
+    const events = spec.faults.flatMap((f, k) => {
+      const at = start + f.atSeconds * 1000;
+      const until = Math.min(end, at + f.holdSeconds * 1000);
+      return [{ t: at, k, apply: true }, { t: until, k, apply: false }];
+    }).sort((a, b) => a.t - b.t || Number(a.apply) - Number(b.apply));
+    const applied = new Map<number, Awaited<ReturnType<FaultLedger['apply']>>>();
+    const scenario = `rollout:${this.state.playbook.name}`;
+    try {
+      for (const e of events) {
+        await this.sleepUntil(e.t);
+        const f = spec.faults[e.k]!;
+        const stepIndex = idx * 1000 + 500 + e.k;
+        if (e.apply) {
+          this.sink({ t: Date.now(), kind: 'step', scenario, index: stepIndex, name: `${stage.name}: ${f.type}`, phase: 'start' });
+          applied.set(e.k, await ledger.apply({ type: f.type, attributes: f.attributes } as TypedFault, stepIndex));
+        } else {
+          const entry = applied.get(e.k);
+          if (entry) await ledger.revert(entry);
+          this.sink({ t: Date.now(), kind: 'step', scenario, index: stepIndex, name: `${stage.name}: ${f.type}`, phase: 'end', ok: true });
+        }
+      }
+      await this.sleepUntil(end);
+    } finally {
+      await ledger.revertAll().catch((err: Error) => this.deps.progress.info(`stage ${stage.name}: ${err.message}`));
+    }
+    stage.soakEndedAt = now();
+    this.setStage(stage, 'judging');
+  }
+
+  private async judgeStage(stage: StageState, spec: Stage): Promise<void> {
+    const from = Date.parse((stage.attempts ?? 1) > 1 ? stage.soakStartedAt! : stage.startedAt!);
+    const to = Date.parse(stage.soakEndedAt!);
+    const window = scopeToTarget(this.windowOf(from, to), this.state.target);
+    const gates: GateResult[] = judgeThresholdGates(spec, window);
+    if (spec.gates.compare && stage.baselinePeer && stage.servers[0]) {
+      gates.push(judgeCompare(spec, this.records(), stage.servers[0].server, stage.baselinePeer, Date.parse(stage.soakStartedAt!), to));
+    }
+    stage.gates = gates;
+    for (const g of gates) {
+      this.#metrics?.setGate(stage.name, g.gate, g.outcome);
+      if (g.comparison) this.#metrics?.setComparison(stage.name, g.comparison.metrics.map((m) => ({ metric: m.name, shift: m.shift, pValue: m.pValue })), g.comparison.score);
+      this.deps.emit({ gate: g });
+      this.deps.progress.info(`gate ${stage.name} ${g.gate}: ${g.outcome.toUpperCase()} (${g.observed}; bound ${g.bound})`);
+    }
+    const outcome = stageOutcome(gates);
+    const failing = gates.filter((g) => g.outcome === (outcome === 'fail' ? 'fail' : 'inconclusive')).map((g) => `${g.gate} ${g.observed} (bound ${g.bound})`);
+    stage.endedAt = now();
+    if (outcome === 'pass') return void this.setStage(stage, 'passed');
+    if (outcome === 'fail' && spec.onFailure === 'rollback') {
+      this.state.message = `stage ${stage.name} failed its gates: ${failing.join('; ')}`;
+      return void this.setStage(stage, 'failed');
+    }
+    this.state.message = `stage ${stage.name} ${outcome === 'fail' ? 'failed (onFailure: pause)' : 'is inconclusive'}: ${failing.join('; ')}; promote, resume or abort`;
+    this.setStage(stage, 'paused');
+  }
+
+  private windowOf(from: number, to: number): TimelineRecord[] {
+    const c = this.cluster;
+    return windowRecords(this.records(), from, to, {
+      runId: this.state.id, regions: [...c.regions], intervalMs: OBSERVER_INTERVAL_MS,
+      servers: c.endpoints().map((e) => ({ name: e.name, region: e.region, variant: e.variant })),
+    });
+  }
+
+  // ---- pause and decisions -------------------------------------------------------------------
+
+  private async waitForDecision(): Promise<void> {
+    const d = this.#pending ?? (await new Promise<Decision>((resolve) => { this.#decision = { resolve }; }));
+    this.#pending = undefined;
+    this.checkShutdown();
+    const s = this.state;
+    const stage = s.stages[s.currentStage]!;
+    s.decisions.push(d);
+    if (d.action === 'promote') {
+      s.message = `stage ${stage.name} promoted by a human${d.reason ? `: ${d.reason}` : ''}`;
+      stage.phase = 'promoted';
+      this.setPhase('progressing', s.message);
+      this.setStage(stage, 'promoted');
+    } else if (d.action === 'abort') {
+      s.message = `aborted by a human${d.reason ? `: ${d.reason}` : ''}`;
+      this.setPhase('rolling-back', s.message);
+    } else {
+      stage.attempts = (stage.attempts ?? 1) + 1;
+      stage.gates = [];
+      stage.soakStartedAt = undefined;
+      stage.soakEndedAt = undefined;
+      this.setPhase('progressing', `stage ${stage.name} resumed: soak and judge again${d.reason ? ` (${d.reason})` : ''}`);
+      this.setStage(stage, 'soaking');
+    }
+  }
+
+  // ---- rollback ------------------------------------------------------------------------------
+
+  /** Every server that left the baseline goes back, newest first; then the rollback is judged. */
+  private async rollBack(): Promise<void> {
+    const s = this.state;
+    if (!s.rollback) {
+      const moved = s.stages.flatMap((st) => st.servers).filter((u) => u.step !== 'pending')
+        .sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+      s.rollback = { servers: moved.map((u) => pendingUpgrade({ name: u.server, region: u.region }, s.target, s.baseline, true)), startedAt: now(), gates: [] };
+      this.save();
+      this.deps.progress.info(`rolling back ${moved.length} server(s), newest first: ${moved.map((u) => u.server).join(', ') || '(none)'}`);
+    }
+    const rb = s.rollback;
+    const spec = s.playbook.stages[s.currentStage]!;
+    const scenario = `rollout:${s.playbook.name}`;
+    for (const [k, u] of rb.servers.entries()) {
+      if (u.step === 'done') continue;
+      this.checkShutdown();
+      const stepIndex = 900_000 + k;
+      const id = `r${k}-${this.#session}`;
+      this.sink({ t: Date.now(), kind: 'step', scenario, index: stepIndex, name: `rollback ${u.server}`, phase: 'start' });
+      this.sink({ t: Date.now(), kind: 'fault', id, step: stepIndex, fault: 'upgrade', phase: 'applied', targets: [u.server], attributes: { variant: s.baseline, rollback: true } });
+      await this.moveServer(u, spec).catch((err: Error) => {
+        if (err instanceof ShutdownSignal) throw err;
+      });
+      this.sink({ t: Date.now(), kind: 'fault', id, step: stepIndex, fault: 'upgrade', phase: 'reverted', targets: [u.server] });
+      this.sink({ t: Date.now(), kind: 'step', scenario, index: stepIndex, name: `rollback ${u.server}`, phase: 'end', ok: (u.step as string) === 'done' });
+    }
+    rb.gates = await this.judgeRollback();
+    rb.endedAt = now();
+    for (const st of s.stages) if (st.servers.some((u) => u.step !== 'pending')) st.phase = 'rolled-back';
+    const failed = rb.gates.filter((g) => g.outcome === 'fail');
+    for (const g of rb.gates) this.deps.emit({ gate: g });
+    if (failed.length) {
+      this.setPhase('rollback-failed', `ROLLBACK FAILED: ${failed.map((g) => `${g.gate}: ${g.observed}`).join('; ')}. ${s.message}`);
+    } else {
+      this.setPhase('rolled-back', `rolled back: every server runs ${s.baseline}, fully meshed. ${s.message}`);
+    }
+  }
+
+  /** Every server up on the baseline, the full mesh, and no link stuck through a final window. */
+  private async judgeRollback(): Promise<GateResult[]> {
+    const s = this.state;
+    const gates: GateResult[] = [];
+    const rbStage = 'rollback';
+    const notBack = s.rollback!.servers.filter((u) => u.step !== 'done');
+    const running = await Promise.all(this.cluster.servers().map(async (srv) => ({ srv, up: await isRunning(srv) })));
+    const down = running.filter((r) => !r.up).map((r) => r.srv.name);
+    const wrong = running.filter((r) => r.up && r.srv.variant !== s.baseline).map((r) => `${r.srv.name} (${r.srv.variant})`);
+    gates.push({
+      stage: rbStage, gate: 'servers.onBaseline', outcome: notBack.length || down.length || wrong.length ? 'fail' : 'pass',
+      observed: notBack.length || down.length || wrong.length ? `${[...new Set([...notBack.map((u) => u.server), ...down])].length + wrong.length} not back` : `${running.length}/${running.length} on ${s.baseline}`,
+      bound: `every server running ${s.baseline}`,
+      evidence: [...notBack.map((u) => `${u.server}: ${u.message ?? u.step}`), ...down.map((n) => `${n}: not running`), ...wrong.map((w) => `${w}: not the baseline`)].join('; ') || 'all back',
+    });
+    const meshFrom = Date.now();
+    let mesh: string;
+    try {
+      await this.cluster.waitForMesh(60_000);
+      mesh = '';
+    } catch (err) {
+      mesh = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    }
+    gates.push({ stage: rbStage, gate: 'mesh.full', outcome: mesh ? 'fail' : 'pass', observed: mesh ? 'incomplete' : `full in ${((Date.now() - meshFrom) / 1000).toFixed(1)} s`, bound: 'every route and gateway within 60 s', evidence: mesh || 'every server has all its routes and gateways' });
+    // Let the observer see a whole final window after the last move.
+    const windowSeconds = 5;
+    await this.sleepUntil(Date.now() + (windowSeconds + 1) * 1000);
+    const from = Date.parse(s.rollback!.startedAt);
+    const v = judge(this.windowOf(from, Date.now()), { recovery: { noneStuck: true, stuckWindowSeconds: windowSeconds } } as never, { detectors: ['recovery.noneStuck'] });
+    const r = v.results.find((x) => x.name === 'recovery.noneStuck');
+    if (r) gates.push({ stage: rbStage, gate: r.name, outcome: r.status === 'pass' ? 'pass' : 'fail', observed: r.observed, bound: r.bound, evidence: r.evidence.join('; ') });
+    return gates;
+  }
+
+  // ---- the end -------------------------------------------------------------------------------
+
+  private async finish(): Promise<void> {
+    await this.writeReports();
+    const s = this.state;
+    if (s.cluster.owned && s.cluster.runId && this.#cluster) {
+      await saveServerLogs(this.#cluster, s.runDir).catch(() => undefined);
+      await this.stopObserving();
+      const st = readState(s.cluster.runId);
+      if (st) {
+        this.deps.progress.info(`rollout ${s.id}: stopping cluster ${s.cluster.runId}`);
+        await reapRun(st);
+      }
+      this.#cluster = undefined;
+    }
+    this.deps.progress.info(`rollout ${s.id}: ${s.phase.toUpperCase()}: ${s.message}`);
+  }
+
+  private async writeReports(): Promise<void> {
+    writeRolloutReports(this.state, this.records());
+  }
+
+  // ---- state ---------------------------------------------------------------------------------
+
+  private save(): void {
+    this.state.updatedAt = now();
+    this.deps.store.save(this.state);
+  }
+
+  private setPhase(phase: RolloutState['phase'], message: string): void {
+    this.state.phase = phase;
+    this.state.message = message;
+    this.save();
+    this.#metrics?.setRolloutPhase(this.id, phase);
+    this.deps.emit({ phase: { phase, message } });
+  }
+
+  private setStage(stage: StageState, phase: StageState['phase']): void {
+    stage.phase = phase;
+    this.save();
+    const index = this.state.stages.indexOf(stage);
+    this.#metrics?.setStage(this.id, stage.name, index, phase);
+    this.deps.emit({ stage: { index, name: stage.name, phase } });
+  }
+
+  private checkShutdown(): void {
+    if (this.#shutdown.signal.aborted) throw new ShutdownSignal();
+  }
+
+  private async sleepUntil(t: number): Promise<void> {
+    const ms = t - Date.now();
+    if (ms <= 0) return this.checkShutdown();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const signal = this.#shutdown.signal;
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done);
+    });
+    this.checkShutdown();
+  }
+}
+
+const now = (): string => new Date().toISOString();
+
+// ---- the clusters layer's in-place upgrade (lame duck when it has it) --------------------------
+
+interface UpgradeOpts {
+  lameDuck: { durationSeconds: number; graceSeconds: number } | false;
+  onStep: (step: 'lame-duck' | 'stopping' | 'starting') => void;
+}
+type Timing = { lameDuckMs: number; stopMs: number; startMs: number };
+type Upgradable = ClusterServer & { upgrade?: (variant: string, o: UpgradeOpts) => Promise<Timing>; isRunning?: () => Promise<boolean> };
+
+async function upgradeInPlace(server: ClusterServer, variant: string, o: UpgradeOpts): Promise<Timing> {
+  const s = server as Upgradable;
+  if (s.upgrade) return s.upgrade(variant, o);
+  if (o.lameDuck) throw new BrownoutError('this build of the clusters layer has no lame-duck upgrade');
+  o.onStep('stopping');
+  const t = Date.now();
+  await s.replaceVariant(variant);
+  return { lameDuckMs: 0, stopMs: 0, startMs: Date.now() - t };
+}
+
+async function isRunning(server: ClusterServer): Promise<boolean> {
+  const s = server as Upgradable;
+  if (s.isRunning) return s.isRunning();
+  return server.serverId().then(() => true, () => false);
+}
