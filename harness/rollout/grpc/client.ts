@@ -4,8 +4,9 @@
 // own errors (status.ts), so the CLI prints and exits as it does for local errors.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
@@ -137,7 +138,9 @@ export function logFileFor(file: string): string {
 /** The command line of `rollout serve` on this way in (tsx for a checkout, the compiled file when installed). */
 export function serveCommand(): string[] {
   const main = fileURLToPath(new URL(`../../cli/main.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url));
-  return FROM_SOURCE ? ['--import', import.meta.resolve('tsx'), main, 'rollout', 'serve'] : [main, 'rollout', 'serve'];
+  if (!FROM_SOURCE) return [main, 'rollout', 'serve'];
+  // tsx's loader by absolute URL, so the child does not depend on the caller's cwd.
+  return ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, main, 'rollout', 'serve'];
 }
 
 async function startInBackground(file: string, serveArgs: string[]): Promise<ControllerInfo> {
