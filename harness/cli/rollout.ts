@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { Registry } from 'prom-client';
 import { BadInputError, EXIT, EnvironmentError } from '../../core/errors.ts';
-import { controllerFile } from '../../core/layout.ts';
+import { commandLine, controllerFile } from '../../core/layout.ts';
 import { createProgress } from '../../core/progress.ts';
 import { RolloutController } from '../rollout/controller/controller.ts';
 import { connectController, findController, type RolloutApi } from '../rollout/grpc/client.ts';
@@ -122,7 +122,7 @@ export async function rolloutStart(a: StartArgs): Promise<number> {
     const r = await api.start({ playbook: text, source: a.playbook, ...(a.seed === undefined ? {} : { seed: a.seed }) });
     write(`started rollout ${r.id}: playbook ${pb.name}, ${r.baseline} → ${r.target}, ${r.stages.length} stage(s); run dir ${r.runDir}`);
     if (a.detach) {
-      write(`detached; follow it with: npm run rollout -- watch ${r.id}`);
+      write(`detached; follow it with: ${commandLine('rollout')} watch ${r.id}`);
       return EXIT.pass;
     }
     return follow(api, r.id, write, a.signal);
@@ -163,7 +163,7 @@ async function follow(api: RolloutApi, id: string, write: Write, signal?: AbortS
   }
   const rid = last?.id ?? id;
   if (stop.aborted) {
-    write(`stopped watching; rollout ${rid} goes on (npm run rollout -- watch ${rid})`);
+    write(`stopped watching; rollout ${rid} goes on (${commandLine('rollout')} watch ${rid})`);
     return EXIT.interrupted;
   }
   const final = await api.get(rid);

@@ -3,7 +3,7 @@
 // none does, and call it with the token. Calls answer views (convert.ts) and throw the harness's
 // own errors (status.ts), so the CLI prints and exits as it does for local errors.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,7 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { EnvironmentError } from '../../../core/errors.ts';
-import { controllerFile, FROM_SOURCE } from '../../../core/layout.ts';
+import { commandLine, controllerFile, FROM_SOURCE } from '../../../core/layout.ts';
 import type { Progress } from '../../../core/progress.ts';
 import { pidAlive, readControllerFile, type ControllerInfo } from './controller-file.ts';
 import { eventFromProto, rolloutFromProto, type RolloutEventView, type RolloutView } from './convert.ts';
@@ -123,7 +123,7 @@ export async function connectController(opts: ConnectOptions): Promise<RolloutAp
   const found = await findController(file);
   if (found) return new RolloutApi(found);
   if (!opts.startIfMissing) {
-    throw new EnvironmentError(`no rollout controller answers (${file} ${readControllerFile(file) ? 'names one that is gone' : 'does not exist'})`, { hint: 'start one: npm run rollout -- serve' });
+    throw new EnvironmentError(`no rollout controller answers (${file} ${readControllerFile(file) ? 'names one that is gone' : 'does not exist'})`, { hint: `start one: ${commandLine('rollout')} serve` });
   }
   const say = opts.say ?? ((l: string) => process.stderr.write(l + '\n'));
   const info = await (opts.progress ? opts.progress.step('starting the rollout controller', () => startInBackground(file, opts.serveArgs ?? [])) : startInBackground(file, opts.serveArgs ?? []));
@@ -145,6 +145,7 @@ export function serveCommand(): string[] {
 
 async function startInBackground(file: string, serveArgs: string[]): Promise<ControllerInfo> {
   const log = logFileFor(file);
+  mkdirSync(path.dirname(file), { recursive: true });
   const fd = openSync(log, 'a', 0o600);
   const child = spawn(process.execPath, [...serveCommand(), ...serveArgs], {
     detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, BROWNOUT_RUNS_DIR: path.dirname(file) },
