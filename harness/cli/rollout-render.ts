@@ -39,8 +39,10 @@ function upgradeLine(u: ServerUpgrade): string {
 
 function gateLine(g: GateResult): string {
   const c = g.comparison;
-  const score = c ? ` score ${c.score === undefined ? 'n/a' : c.score.toFixed(0)} (pass ≥ ${c.passBound}, marginal ≥ ${c.marginalBound})` : '';
-  return `gate ${g.stage} ${g.gate}: ${g.outcome.toUpperCase()} observed ${g.observed || '-'}, bound ${g.bound || '-'}${score}${g.evidence ? ` (${g.evidence})` : ''}`;
+  // The judge's own words first; the comparison's numbers only when it gave none.
+  const observed = g.observed || (c ? `score ${c.score === undefined ? 'n/a' : c.score.toFixed(0)}` : '-');
+  const bound = g.bound || (c ? `pass ≥ ${c.passBound}, marginal ≥ ${c.marginalBound}` : '-');
+  return `gate ${g.stage} ${g.gate}: ${g.outcome.toUpperCase()} observed ${observed}, bound ${bound}${g.evidence ? ` (${g.evidence})` : ''}`;
 }
 
 /** Header lines of a rollout: what, where, which phase and why. */
