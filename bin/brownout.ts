@@ -12,6 +12,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   cluster: async () => (await import('../harness/cli/cluster.ts')).command(),
   chaos: async () => (await import('../harness/cli/chaos.ts')).command(),
   gate: async () => (await import('../harness/cli/gate.ts')).command(),
+  rollout: async () => (await import('../harness/cli/rollout.ts')).command(),
   clean: () => captureCommand(() => import('../scripts/clean.ts')),
 };
 

@@ -93,3 +93,8 @@ export function toxiproxyImage(version = TOXIPROXY_VERSION): string {
 export function patchedName(tag: string): string {
   return `${tag}+brownout`;
 }
+
+/** Where the running rollout controller says how to reach it (address, port, token, pid); mode 0600. */
+export function controllerFile(): string {
+  return path.join(RUNS_DIR, '.controller.json');
+}

@@ -5,9 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../../core/layout.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = path.resolve(here, '../../..');
+// The package root, not a fixed climb: compiled under dist/ the file sits one level deeper.
+export const REPO_ROOT = PACKAGE_ROOT;
 export const PROTO_ROOT = path.join(REPO_ROOT, 'proto');
 export const PROTO_FILE = 'brownout/rollout/v1/rollout.proto';
 export const GENERATED_DIR = path.join(here, 'generated');

@@ -11,6 +11,7 @@ import type { MetricComparison as _brownout_rollout_v1_MetricComparison, MetricC
 import type { PhaseChange as _brownout_rollout_v1_PhaseChange, PhaseChange__Output as _brownout_rollout_v1_PhaseChange__Output } from './brownout/rollout/v1/PhaseChange.ts';
 import type { PromoteRequest as _brownout_rollout_v1_PromoteRequest, PromoteRequest__Output as _brownout_rollout_v1_PromoteRequest__Output } from './brownout/rollout/v1/PromoteRequest.ts';
 import type { ResumeRequest as _brownout_rollout_v1_ResumeRequest, ResumeRequest__Output as _brownout_rollout_v1_ResumeRequest__Output } from './brownout/rollout/v1/ResumeRequest.ts';
+import type { RollbackStatus as _brownout_rollout_v1_RollbackStatus, RollbackStatus__Output as _brownout_rollout_v1_RollbackStatus__Output } from './brownout/rollout/v1/RollbackStatus.ts';
 import type { Rollout as _brownout_rollout_v1_Rollout, Rollout__Output as _brownout_rollout_v1_Rollout__Output } from './brownout/rollout/v1/Rollout.ts';
 import type { RolloutEvent as _brownout_rollout_v1_RolloutEvent, RolloutEvent__Output as _brownout_rollout_v1_RolloutEvent__Output } from './brownout/rollout/v1/RolloutEvent.ts';
 import type { RolloutsClient as _brownout_rollout_v1_RolloutsClient, RolloutsDefinition as _brownout_rollout_v1_RolloutsDefinition } from './brownout/rollout/v1/Rollouts.ts';
@@ -42,6 +43,7 @@ export interface ProtoGrpcType {
         PhaseChange: MessageTypeDefinition<_brownout_rollout_v1_PhaseChange, _brownout_rollout_v1_PhaseChange__Output>
         PromoteRequest: MessageTypeDefinition<_brownout_rollout_v1_PromoteRequest, _brownout_rollout_v1_PromoteRequest__Output>
         ResumeRequest: MessageTypeDefinition<_brownout_rollout_v1_ResumeRequest, _brownout_rollout_v1_ResumeRequest__Output>
+        RollbackStatus: MessageTypeDefinition<_brownout_rollout_v1_RollbackStatus, _brownout_rollout_v1_RollbackStatus__Output>
         Rollout: MessageTypeDefinition<_brownout_rollout_v1_Rollout, _brownout_rollout_v1_Rollout__Output>
         RolloutEvent: MessageTypeDefinition<_brownout_rollout_v1_RolloutEvent, _brownout_rollout_v1_RolloutEvent__Output>
         RolloutPhase: EnumTypeDefinition

@@ -2,6 +2,7 @@
 
 import type { RolloutPhase as _brownout_rollout_v1_RolloutPhase, RolloutPhase__Output as _brownout_rollout_v1_RolloutPhase__Output } from '../../../brownout/rollout/v1/RolloutPhase.ts';
 import type { StageStatus as _brownout_rollout_v1_StageStatus, StageStatus__Output as _brownout_rollout_v1_StageStatus__Output } from '../../../brownout/rollout/v1/StageStatus.ts';
+import type { RollbackStatus as _brownout_rollout_v1_RollbackStatus, RollbackStatus__Output as _brownout_rollout_v1_RollbackStatus__Output } from '../../../brownout/rollout/v1/RollbackStatus.ts';
 
 export interface Rollout {
   'id'?: (string);
@@ -37,6 +38,10 @@ export interface Rollout {
    * The cluster it runs on: its run id (runs/.clusters/<id>.json).
    */
   'cluster'?: (string);
+  /**
+   * The move back to the baseline, once a rollback started; absent before.
+   */
+  'rollback'?: (_brownout_rollout_v1_RollbackStatus | null);
 }
 
 export interface Rollout__Output {
@@ -73,4 +78,8 @@ export interface Rollout__Output {
    * The cluster it runs on: its run id (runs/.clusters/<id>.json).
    */
   'cluster': (string);
+  /**
+   * The move back to the baseline, once a rollback started; absent before.
+   */
+  'rollback': (_brownout_rollout_v1_RollbackStatus__Output | null);
 }

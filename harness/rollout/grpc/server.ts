@@ -1,0 +1,125 @@
+// Serve a RolloutService over gRPC (brownout.rollout.v1.Rollouts) with the standard health service
+// beside it. Every Rollouts call must carry `authorization: Bearer <token>` (health needs none);
+// errors map to status codes in one place (status.ts); a watch's signal aborts when its call ends.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { once } from 'node:events';
+import * as grpc from '@grpc/grpc-js';
+import { EnvironmentError } from '../../../core/errors.ts';
+import type { RolloutService } from '../controller/state.ts';
+import { eventToProto, rolloutToProto } from './convert.ts';
+import type { RolloutEvent as PRolloutEvent } from './generated/brownout/rollout/v1/RolloutEvent.ts';
+import type { RolloutsHandlers } from './generated/brownout/rollout/v1/Rollouts.ts';
+import type { WatchRolloutRequest__Output } from './generated/brownout/rollout/v1/WatchRolloutRequest.ts';
+import { createHealth, loadRolloutProto, ROLLOUTS_SERVICE } from './load-proto.ts';
+import { toStatus } from './status.ts';
+
+export interface ServeOptions {
+  /** Default 127.0.0.1: the token is the only guard, so stay off other interfaces unless asked. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default: 32 random bytes, hex. */
+  token?: string;
+}
+
+export interface ServedRollouts {
+  /** host:port as a client dials it. */
+  address: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** How long close() lets calls finish before cutting them. */
+const SHUTDOWN_GRACE_MS = 2_000;
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Rejects every Rollouts call whose `authorization` is not `Bearer <token>` (compared in constant time). */
+function authInterceptor(token: string): grpc.ServerInterceptor {
+  const want = digest(`Bearer ${token}`);
+  const guarded = `/${ROLLOUTS_SERVICE}/`;
+  return (method, call) => new grpc.ServerInterceptingCall(call, {
+    start(next) {
+      next({
+        onReceiveMetadata(metadata, mdNext) {
+          if (!method.path.startsWith(guarded)) return mdNext(metadata);
+          const got = metadata.get('authorization')[0];
+          if (typeof got === 'string' && timingSafeEqual(digest(got), want)) return mdNext(metadata);
+          call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: got === undefined ? 'no authorization metadata; send `authorization: Bearer <token>` (runs/.controller.json)' : 'wrong token' });
+        },
+      });
+    },
+  });
+}
+
+function unary<Req, Res>(fn: (req: Req) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    Promise.resolve().then(() => fn(call.request)).then((r) => callback(null, r), (err: unknown) => callback(toStatus(err)));
+  };
+}
+
+type WatchCall = grpc.ServerWritableStream<WatchRolloutRequest__Output, PRolloutEvent>;
+
+function handlers(service: RolloutService, watches: Map<WatchCall, AbortController>): RolloutsHandlers {
+  const watch = async (call: WatchCall) => {
+    const ac = new AbortController();
+    watches.set(call, ac);
+    call.on('cancelled', () => ac.abort());
+    try {
+      for await (const e of service.watch(call.request.id, ac.signal)) {
+        if (ac.signal.aborted) break;
+        if (!call.write(eventToProto(e))) await once(call, 'drain', { signal: ac.signal }).catch(() => undefined);
+      }
+      if (!ac.signal.aborted) call.end();
+    } catch (err) {
+      if (!ac.signal.aborted) call.emit('error', toStatus(err));
+    } finally {
+      watches.delete(call);
+      ac.abort();
+    }
+  };
+  return {
+    StartRollout: unary(async (r) => rolloutToProto(await service.start({ playbook: r.playbook, source: r.source, ...(r.seed === undefined || r.seed === null ? {} : { seed: r.seed }) }))),
+    GetRollout: unary((r) => rolloutToProto(service.get(r.id))),
+    ListRollouts: unary((r) => ({ rollouts: service.list(r.activeOnly).map(rolloutToProto) })),
+    WatchRollout: (call) => void watch(call),
+    Promote: unary(async (r) => rolloutToProto(await service.promote(r.id, r.reason))),
+    Abort: unary(async (r) => rolloutToProto(await service.abort(r.id, r.reason))),
+    Resume: unary(async (r) => rolloutToProto(await service.resume(r.id, r.reason))),
+  };
+}
+
+export async function serveRollouts(service: RolloutService, opts: ServeOptions = {}): Promise<ServedRollouts> {
+  const host = opts.host ?? '127.0.0.1';
+  const token = opts.token ?? randomBytes(32).toString('hex');
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  const server = new grpc.Server({ interceptors: [authInterceptor(token)] });
+  const watches = new Map<WatchCall, AbortController>();
+  server.addService(loadRolloutProto().brownout.rollout.v1.Rollouts.service, handlers(service, watches));
+  const health = createHealth();
+  health.addToServer(server);
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync(`${hostPart}:${opts.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, p) => {
+    if (err) reject(new EnvironmentError(`cannot serve the rollout API on ${hostPart}:${opts.port ?? 0}: ${err.message}`, { cause: err, hint: 'pick another with --port, or 0 for a free one' }));
+    else resolve(p);
+  }));
+  health.setStatus('', 'SERVING');
+  health.setStatus(ROLLOUTS_SERVICE, 'SERVING');
+  let closed: Promise<void> | undefined;
+  return {
+    address: `${hostPart}:${port}`, port, token,
+    close: () => closed ??= (async () => {
+      health.setStatus('', 'NOT_SERVING');
+      health.setStatus(ROLLOUTS_SERVICE, 'NOT_SERVING');
+      // Watchers hear why their stream ends; their service iterators stop on the abort.
+      for (const [call, ac] of watches) {
+        ac.abort();
+        call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'the rollout controller is shutting down' });
+      }
+      await new Promise<void>((resolve) => {
+        const cut = setTimeout(() => { server.forceShutdown(); resolve(); }, SHUTDOWN_GRACE_MS);
+        server.tryShutdown(() => { clearTimeout(cut); resolve(); });
+      });
+    })(),
+  };
+}
