@@ -5,7 +5,7 @@
 // stack it exits 2 with the command that starts one, with no engine 3.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { composeFiles, composeLayout, composeTopology, GRAFANA_IMAGE, PASSWORD_ENV, PROMETHEUS_IMAGE } from '../clusters/compose.ts';
 import { COMPOSE_LABELS, SERVER_LABEL } from '../clusters/compose-stack.ts';
@@ -13,7 +13,7 @@ import { attachCluster, evaluateMesh, findAttachable, gatewayBypasses, waitFor, 
 import type { ServerSnapshot } from '../clusters/mesh.ts';
 import { docker, dockerAvailable } from '../core/docker-engine.ts';
 import { BadInputError, EnvironmentError, EXIT } from '../core/errors.ts';
-import { REPO_ROOT } from '../core/layout.ts';
+import { REPO_ROOT, RUNS_DIR } from '../core/layout.ts';
 import { monitorGet, type Gatewayz, type Routez, type Varz } from '../core/nats-monitoring.ts';
 import { executePlan, planRun } from '../harness/run/index.ts';
 import type { TimelineRecord } from '../harness/timeline/records.ts';
@@ -30,10 +30,17 @@ const hasCompose = () => spawnSync('docker-compose', ['version'], { encoding: 'u
 /** Compose projects with a running brownout server (ours or anyone's): --attach compose picks among these. */
 const runningStacks = async () => [...new Set((await docker().listContainers({ filters: JSON.stringify({ label: [COMPOSE_LABELS.project, SERVER_LABEL] }) }))
   .map((c) => c.Labels[COMPOSE_LABELS.project]!))];
-/** `--attach compose` as a user types it, without COMPOSE_PROJECT_NAME (one stack runs, or none). */
+const runDirs = () => new Set(existsSync(RUNS_DIR) ? readdirSync(RUNS_DIR) : []);
+/**
+ * `--attach compose` as a user types it, without COMPOSE_PROJECT_NAME (one stack runs, or none).
+ * The stack is looked for when the run starts, after its (then empty) run folder is made: removed here.
+ */
 const chaosAttachCompose = (extraEnv: NodeJS.ProcessEnv = {}) => {
   const { COMPOSE_PROJECT_NAME: _p, ...base } = process.env;
-  return runScript('harness/cli/main.ts', ['chaos', 'partition', '--attach', 'compose', '--metrics-port', 'off'], { ...base, ...extraEnv }, 60_000);
+  const before = runDirs();
+  const r = runScript('harness/cli/main.ts', ['chaos', 'partition', '--attach', 'compose', '--metrics-port', 'off'], { ...base, ...extraEnv }, 60_000);
+  for (const d of [...runDirs()].filter((x) => !before.has(x))) if (readdirSync(path.join(RUNS_DIR, d)).length === 0) rmdirSync(path.join(RUNS_DIR, d));
+  return r;
 };
 
 describe('compose', function () {
