@@ -1,9 +1,11 @@
 // attachCluster(): a StartedCluster view of a cluster another process left running (`npm run
-// cluster -- up`, local or docker), rebuilt from its state file. Faults work on it as on one we booted; stop() only
-// lets go of it: the servers keep running until `cluster down` or `npm run clean`.
+// cluster -- up`, local or docker), rebuilt from its state file, or of the running compose stack
+// (`compose`, a reserved id: clusters/compose-attach.ts). Faults work on it as on one we booted; stop() only
+// lets go of it: the servers keep running until `cluster down`, `npm run clean` or `docker-compose down`.
 import { BadInputError, EnvironmentError, HarnessError } from '../core/errors.ts';
 import type { Backend } from './backend.ts';
 import { Cluster, type StartedCluster } from './cluster.ts';
+import { attachCompose, COMPOSE_ATTACH_ID, composeAttachTarget, isComposeAttach } from './compose-attach.ts';
 import { LocalBackend } from './local-backend.ts';
 import { pidAlive } from './pids.ts';
 import { listStates, readState, type ClusterState } from './state-file.ts';
@@ -13,13 +15,20 @@ export interface AttachOptions {
   meshDeadlineMs?: number;
 }
 
-/** The state of run `id`, or of the newest cluster left running on purpose for `latest`. */
-export function findAttachable(id: string): ClusterState {
+/** What a run plans with when attaching: the cluster's id, topology and backend. */
+export type AttachTarget = Pick<ClusterState, 'runId' | 'topology' | 'backend'>;
+
+/** `compose`: the compose stack (found when attaching); else the state of run `id`, or of the newest cluster left running on purpose for `latest`. */
+export function findAttachable(id: string): AttachTarget {
+  return isComposeAttach(id) ? composeAttachTarget() : findState(id);
+}
+
+function findState(id: string): ClusterState {
   const states = listStates();
   const detached = states.filter((s) => s.detached);
   const state = id === 'latest' ? detached.at(-1) : readState(id);
   const known = detached.map((s) => s.runId);
-  const problems = [`--attach: latest or one of ${known.length ? known.join(', ') : '(none running)'}`];
+  const problems = [`--attach: ${COMPOSE_ATTACH_ID}, latest or one of ${known.length ? known.join(', ') : '(none running)'}`];
   if (!state) {
     throw new BadInputError(id === 'latest' ? 'no cluster is left running to attach to' : `no cluster run "${id}"`, {
       problems, hint: 'start one with npm run cluster -- up',
@@ -32,7 +41,8 @@ export function findAttachable(id: string): ClusterState {
 }
 
 export async function attachCluster(id: string, opts: AttachOptions = {}): Promise<StartedCluster> {
-  const state = findAttachable(id);
+  if (isComposeAttach(id)) return attachCompose(opts);
+  const state = findState(id);
   const backend = state.backend === 'docker' ? await attachDocker(state) : attachLocal(state);
   const cluster = new Cluster(state.runId, state.topology, state.runDir, state.secrets, backend, {
     owned: false, createdAt: state.createdAt, ownerPid: state.ownerPid, detached: true,

@@ -64,6 +64,8 @@ export interface ClusterOwnership {
   createdAt: string;
   ownerPid: number;
   detached: boolean;
+  /** false: no state file (the compose stack is found by its compose labels, not by ours). */
+  persist?: boolean;
 }
 
 export class Cluster implements StartedCluster {
@@ -186,7 +188,7 @@ export class Cluster implements StartedCluster {
       ownerPid, detached, topology: this.topology, secrets: this.secrets,
       endpoints: this.endpoints(), ...this.impl.stateFields(),
     };
-    if (!this.stopped) writeState(state);
+    if (!this.stopped && this.ownership.persist !== false) writeState(state);
   }
 
   private alive(): void {

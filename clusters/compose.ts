@@ -6,11 +6,9 @@
 // from `-config`. Passwords come from the environment (nats-server resolves `$VAR` in its config).
 import { DEFAULT_METRICS_PORT, toxiproxyImage, variantImage } from '../core/layout.ts';
 import { renderConfig, type ClusterSecrets } from './render-config.ts';
+import { gatewayWiring, proxyPortOf, regionProxyConfigs, TOXIPROXY_API_PORT } from './docker-wiring.ts';
 import { parseTopology, presets, serversOf, type ServerSpec, type Topology } from './topology.ts';
 
-/** Same numbers as the docker backend. */
-export const COMPOSE_PROXY_BASE_PORT = 17000;
-export const COMPOSE_TOXIPROXY_API_PORT = 8474;
 const CONF = '/etc/nats/nats-server.conf';
 /** Host ports (127.0.0.1 only): server i's client and monitor, region r's Toxiproxy API. */
 export const HOST_PORTS = { client: 14222, monitor: 18222, toxiproxy: 18474, prometheus: 9090, grafana: 3000 } as const;
@@ -34,13 +32,10 @@ export function composeTopology(): Topology {
 
 export function composeLayout(t: Topology): { servers: ComposeServer[]; proxies: ComposeProxy[] } {
   const servers = serversOf(t).map((spec, i): ComposeServer => ({
-    spec, service: spec.name, proxyPort: COMPOSE_PROXY_BASE_PORT + i, hostClientPort: HOST_PORTS.client + i, hostMonitorPort: HOST_PORTS.monitor + i,
+    spec, service: spec.name, proxyPort: proxyPortOf(i), hostClientPort: HOST_PORTS.client + i, hostMonitorPort: HOST_PORTS.monitor + i,
   }));
   const proxies = t.regions.map((r, i): ComposeProxy => ({
-    region: r.name, service: `toxiproxy-${r.name}`, hostApiPort: HOST_PORTS.toxiproxy + i,
-    proxies: servers.filter((s) => s.spec.region !== r.name).map((s) => ({
-      name: `${r.name}-to-${s.spec.name}`, listen: `0.0.0.0:${s.proxyPort}`, upstream: `${s.spec.name}:${t.ports.gateway}`, enabled: true,
-    })),
+    region: r.name, service: `toxiproxy-${r.name}`, hostApiPort: HOST_PORTS.toxiproxy + i, proxies: regionProxyConfigs(t, servers, r.name),
   }));
   return { servers, proxies };
 }
@@ -49,19 +44,11 @@ export function composeLayout(t: Topology): { servers: ComposeServer[]; proxies:
 export function composeFiles(opts: ComposeOptions = {}): Record<string, string> {
   const t = opts.topology ?? composeTopology();
   const { servers, proxies } = composeLayout(t);
-  const p = t.ports;
   const placeholder = { system: '__SYS_PASSWORD__', app: '__APP_PASSWORD__' };
   const secrets: ClusterSecrets = { system: { user: 'sys', password: placeholder.system }, app: { user: 'app', password: placeholder.app } };
   const files: Record<string, string> = {};
   for (const s of servers) {
-    const gateways: Record<string, string[]> = {};
-    for (const o of servers) if (o.spec.region !== s.spec.region) (gateways[o.spec.region] ??= []).push(`gw-${o.spec.name}:${o.proxyPort}`);
-    const conf = renderConfig(t, s.spec, {
-      client: `0.0.0.0:${p.client}`, cluster: `0.0.0.0:${p.cluster}`, gateway: `0.0.0.0:${p.gateway}`, monitor: `0.0.0.0:${p.monitor}`,
-      routes: servers.filter((o) => o.spec.region === s.spec.region && o !== s).map((o) => `${o.spec.name}:${p.cluster}`),
-      gatewayAdvertise: `gw-${s.spec.name}:${s.proxyPort}`,
-      gateways,
-    }, secrets);
+    const conf = renderConfig(t, s.spec, gatewayWiring(t, servers, s), secrets);
     // Unquoted `$VAR` is looked up in the environment by nats-server's config parser.
     files[`compose/conf/${s.spec.name}.conf`] = conf
       .replace(JSON.stringify(placeholder.system), `$${PASSWORD_ENV.system}`)
@@ -99,12 +86,15 @@ function composeDocument(t: Topology, servers: ComposeServer[], proxies: Compose
     const remote = servers.filter((s) => s.spec.region !== x.region);
     services[x.service] = {
       image: toxiproxyImage(),
-      command: ['-host', '0.0.0.0', '-port', String(COMPOSE_TOXIPROXY_API_PORT), '-config', '/etc/toxiproxy/proxies.json'],
+      command: ['-host', '0.0.0.0', '-port', String(TOXIPROXY_API_PORT), '-config', '/etc/toxiproxy/proxies.json'],
       volumes: [`./compose/toxiproxy-${x.region}.json:/etc/toxiproxy/proxies.json:ro`],
       // In its own region's network it answers to every remote server's gateway name; attached to
       // the other regions' networks to reach the servers there.
       networks: Object.fromEntries(t.regions.map((r) => [r.name, r.name === x.region ? { aliases: remote.map((s) => `gw-${s.spec.name}`) } : {}])),
-      ports: [`127.0.0.1:${x.hostApiPort}:${COMPOSE_TOXIPROXY_API_PORT}`],
+      ports: [`127.0.0.1:${x.hostApiPort}:${TOXIPROXY_API_PORT}`],
+      // As on the docker backend: Toxiproxy dials upstream with no timeout of its own, so one SYN
+      // lost under IP-level loss (`--attach compose` runs packet-loss too) would hold the proxy ~2 min.
+      sysctls: { 'net.ipv4.tcp_syn_retries': '1' },
       restart: 'unless-stopped',
     };
   }

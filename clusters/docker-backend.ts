@@ -31,6 +31,13 @@ interface DockerServer {
   proxyPort: number;
 }
 
+/** Names of the containers and networks of a cluster wired like ours (attachContainers), by server and region. */
+export interface AttachedContainers {
+  servers: Record<string, { container: string; variant: string }>;
+  regionProxies: Record<string, string>;
+  networks: Record<string, string>;
+}
+
 export interface RegionProxy {
   region: string;
   container: string;
@@ -43,6 +50,8 @@ export class DockerBackend implements Backend {
   readonly kind = 'docker' as const;
   readonly proxies: ProxyRef[] = [];
   readonly packetLoss: IptablesLoss;
+  /** Network of each region when someone else named them (attachContainers); else brownout-<run>-<region>. */
+  private readonly networkNames = new Map<string, string>();
 
   private constructor(
     private readonly topology: Topology,
@@ -86,16 +95,37 @@ export class DockerBackend implements Backend {
 
   /** The backend of a cluster another process started (`cluster up`): containers and proxies found by name. */
   static async attach(topology: Topology, runId: string, runDir: string, secrets: ClusterSecrets, variants: Record<string, string>): Promise<DockerBackend> {
+    const regions = topology.regions.map((x) => x.name);
+    return DockerBackend.attachContainers(topology, runId, runDir, secrets, {
+      servers: Object.fromEntries(serversOf(topology).map((spec) => [spec.name, { container: `brownout-${runId}-${spec.name}`, variant: variants[spec.name] ?? spec.variant }])),
+      regionProxies: Object.fromEntries(regions.map((r) => [r, `brownout-${runId}-toxiproxy-${r}`])),
+      networks: Object.fromEntries(regions.map((r) => [r, `brownout-${runId}-${r}`])),
+    });
+  }
+
+  /**
+   * The backend of containers wired as this backend wires them but named by someone else (the
+   * compose stack): servers, region proxies and networks by name; addresses are read from Docker.
+   */
+  static async attachContainers(topology: Topology, runId: string, runDir: string, secrets: ClusterSecrets, names: AttachedContainers): Promise<DockerBackend> {
+    const regions = topology.regions.map((x) => x.name);
+    const unnamed = [...serversOf(topology).filter((s) => !names.servers[s.name]).map((s) => s.name),
+      ...regions.filter((r) => !names.regionProxies[r] || !names.networks[r]).map((r) => `region ${r}`)];
+    if (unnamed.length) throw new HarnessError(`attach: no container or network named for ${unnamed.join(', ')}`);
     const servers = new Map(serversOf(topology).map((spec, i): [string, DockerServer] => [spec.name, {
-      spec, variant: variants[spec.name] ?? spec.variant, container: `brownout-${runId}-${spec.name}`, ip: '', proxyPort: PROXY_BASE_PORT + i,
+      spec, variant: names.servers[spec.name]!.variant, container: names.servers[spec.name]!.container, ip: '', proxyPort: PROXY_BASE_PORT + i,
     }]));
     const b = new DockerBackend(topology, runId, runDir, secrets, servers, new Map(), new Map());
-    for (const r of topology.regions.map((x) => x.name)) b.networks.set(r, (await docker().getNetwork(b.net(r)).inspect()).Id as string);
+    for (const r of regions) {
+      b.networkNames.set(r, names.networks[r]!);
+      b.networks.set(r, (await docker().getNetwork(b.net(r)).inspect()).Id as string);
+    }
     for (const s of servers.values()) await b.refreshIp(s);
-    for (const region of b.networks.keys()) {
-      const container = `brownout-${runId}-toxiproxy-${region}`;
+    for (const region of regions) {
+      const container = names.regionProxies[region]!;
       const nets = (await docker().getContainer(container).inspect()).NetworkSettings.Networks;
       const ips = Object.fromEntries([...b.networks].map(([r]) => [r, nets[b.net(r)]?.IPAddress ?? '']));
+      if (!ips[region]) throw new HarnessError(`${container} has no IP on ${b.net(region)}`);
       const client = new ToxiproxyClient(`http://${ips[region]}:${TOXIPROXY_API_PORT}`);
       b.regionProxies.set(region, { region, container, ips, client });
       for (const s of [...servers.values()].filter((x) => x.spec.region !== region)) {
@@ -260,7 +290,7 @@ export class DockerBackend implements Backend {
   }
 
   private net(region: string): string {
-    return `brownout-${this.runId}-${region}`;
+    return this.networkNames.get(region) ?? `brownout-${this.runId}-${region}`;
   }
 
   private confPath(name: string): string {

@@ -1,17 +1,24 @@
 // docker-compose.yml: generated from the topology renderer (the committed file is current), valid
 // for Debian's docker-compose, and its super-cluster part comes up and meshes THROUGH the region
 // proxies. Prometheus and Grafana come from public images no registry here serves: not started.
+// `chaos --attach compose` plays a scenario on that running stack and leaves it whole; with no
+// stack it exits 2 with the command that starts one, with no engine 3.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { composeFiles, composeLayout, composeTopology, GRAFANA_IMAGE, PASSWORD_ENV, PROMETHEUS_IMAGE } from '../clusters/compose.ts';
-import { evaluateMesh, gatewayBypasses, waitFor, type MeshReport } from '../clusters/index.ts';
+import { COMPOSE_LABELS, SERVER_LABEL } from '../clusters/compose-stack.ts';
+import { attachCluster, evaluateMesh, findAttachable, gatewayBypasses, waitFor, type MeshReport } from '../clusters/index.ts';
 import type { ServerSnapshot } from '../clusters/mesh.ts';
-import { dockerAvailable } from '../core/docker-engine.ts';
-import { REPO_ROOT } from '../core/layout.ts';
+import { docker, dockerAvailable } from '../core/docker-engine.ts';
+import { BadInputError, EnvironmentError, EXIT } from '../core/errors.ts';
+import { REPO_ROOT, RUNS_DIR } from '../core/layout.ts';
 import { monitorGet, type Gatewayz, type Routez, type Varz } from '../core/nats-monitoring.ts';
+import { executePlan, planRun } from '../harness/run/index.ts';
+import type { TimelineRecord } from '../harness/timeline/records.ts';
 import { ensureBuilt } from './support/build.ts';
+import { runScript } from './support/run-script.ts';
 import { skipBecause } from './support/skip.ts';
 
 const FILE = path.join(REPO_ROOT, 'docker-compose.yml');
@@ -20,6 +27,21 @@ const env = { ...process.env, [PASSWORD_ENV.system]: 'compose-test-sys', [PASSWO
 const compose = (args: string[], extraEnv: NodeJS.ProcessEnv = env) =>
   spawnSync('docker-compose', ['-p', PROJECT, '-f', FILE, ...args], { cwd: REPO_ROOT, env: extraEnv, encoding: 'utf8', timeout: 180_000 });
 const hasCompose = () => spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
+/** Compose projects with a running brownout server (ours or anyone's): --attach compose picks among these. */
+const runningStacks = async () => [...new Set((await docker().listContainers({ filters: JSON.stringify({ label: [COMPOSE_LABELS.project, SERVER_LABEL] }) }))
+  .map((c) => c.Labels[COMPOSE_LABELS.project]!))];
+const runDirs = () => new Set(existsSync(RUNS_DIR) ? readdirSync(RUNS_DIR) : []);
+/**
+ * `--attach compose` as a user types it, without COMPOSE_PROJECT_NAME (one stack runs, or none).
+ * The stack is looked for when the run starts, after its (then empty) run folder is made: removed here.
+ */
+const chaosAttachCompose = (extraEnv: NodeJS.ProcessEnv = {}) => {
+  const { COMPOSE_PROJECT_NAME: _p, ...base } = process.env;
+  const before = runDirs();
+  const r = runScript('harness/cli/main.ts', ['chaos', 'partition', '--attach', 'compose', '--metrics-port', 'off'], { ...base, ...extraEnv }, 60_000);
+  for (const d of [...runDirs()].filter((x) => !before.has(x))) if (readdirSync(path.join(RUNS_DIR, d)).length === 0) rmdirSync(path.join(RUNS_DIR, d));
+  return r;
+};
 
 describe('compose', function () {
   it('compose - the committed docker-compose.yml and compose/ files are what the generator makes', () => {
@@ -46,6 +68,59 @@ describe('compose', function () {
     assert.deepEqual(problems, []);
     assert.equal(servers.length, 9);
     assert.equal(proxies.every((x) => x.proxies.length === 6), true);
+  });
+
+  it('compose attach - a plan on the stack takes its topology, refuses an upgrade, and says whose topology a step missed', () => {
+    const target = findAttachable('compose');
+    assert.deepEqual([target.runId, target.backend], ['compose', 'docker']);
+    assert.deepEqual(target.topology, composeTopology());
+    const plan = planRun({ scenario: 'partition', seed: 1, attached: target });
+    assert.equal(plan.attachTo, 'compose');
+    assert.equal(plan.backend, 'docker');
+    const err = (() => {
+      try {
+        planRun({
+          scenario: { source: 'test', input: { name: 'misfit', description: 'misfit', topology: { regions: [{ name: 'fra', servers: 1 }] },
+            steps: [{ name: 'up', fault: { type: 'upgrade', region: 'lhr', count: 1, variant: 'v2.10.14' }, holdSeconds: 1 },
+              { name: 'cut', fault: { type: 'partition', region: 'fra' }, holdSeconds: 1 }],
+            settleSeconds: 1, detectors: ['recovery.noneStuck'] } },
+          seed: 1, attached: target,
+        });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    assert.ok(err instanceof BadInputError, String(err));
+    const text = err.problems.join('\n');
+    assert.match(text, /^steps\[0\]\.fault\.type: "upgrade" cannot run on the compose stack: .*docker-compose/m);
+    assert.match(text, /^steps\[1\]\.fault\.region: "fra" is not a region/m);
+    assert.match(text, /^topology: with --attach the scenario runs on the compose stack's topology \(iad×3, lhr×3, syd×3\)/m);
+  });
+
+  describe('compose attach with no stack', function () {
+    before(async function () {
+      if (!(await dockerAvailable())) {
+        if (process.env.CI) throw new Error('no Docker engine answers; CI must have one');
+        skipBecause(this, 'no Docker engine answers');
+      }
+    });
+
+    it('compose attach - with no compose stack running, chaos --attach compose exits 2 with the command that starts one', async function () {
+      this.timeout(60_000);
+      assert.deepEqual(await runningStacks(), [], 'precondition: no compose stack with brownout servers runs on this engine');
+      const r = chaosAttachCompose();
+      assert.equal(r.status, EXIT.badInput, r.stdout + r.stderr);
+      assert.match(r.stderr, /bad input: no compose stack is running/);
+      assert.match(r.stderr, /hint: docker-compose up -d /);
+    });
+
+    it('compose attach - with no Docker engine answering, chaos --attach compose exits 3', function () {
+      this.timeout(60_000);
+      const r = chaosAttachCompose({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+      assert.equal(r.status, EXIT.environment, r.stdout + r.stderr);
+      assert.match(r.stderr, /environment: no Docker engine answers/);
+    });
   });
 
   describe('compose up', function () {
@@ -94,11 +169,17 @@ describe('compose', function () {
       bypasses = gatewayBypasses(report, proxyAddresses);
     });
 
-    after(function () {
+    after(async function () {
       this.timeout(120_000);
       if (up) {
         const res = compose(['down', '-v', '--remove-orphans']);
         if (res.status !== 0) console.log(`      docker-compose down: ${res.stderr}`);
+        const filters = JSON.stringify({ label: [`${COMPOSE_LABELS.project}=${PROJECT}`] });
+        const left = [
+          ...(await docker().listContainers({ all: true, filters })).map((c) => `container ${c.Names[0]}`),
+          ...(await docker().listNetworks({ filters })).map((n) => `network ${n.Name}`),
+        ];
+        assert.deepEqual(left, [], 'docker-compose down -v left these behind');
       }
       console.log(`      not started: prometheus (${PROMETHEUS_IMAGE}) and grafana (${GRAFANA_IMAGE}): public images, and no registry can be reached here`);
     });
@@ -119,6 +200,62 @@ describe('compose', function () {
       assert.equal(proxyAddresses.size, 3 * 6);
       assert.deepEqual(bypasses, []);
       console.log(`      9 servers meshed; ${outbound.length} outbound gateways, all through the 3 region proxies`);
+    });
+
+    it('compose attach - a scenario attached to the stack is judged, hears every server, and leaves every container running and the mesh whole', async function () {
+      this.timeout(240_000);
+      assert.deepEqual(await runningStacks(), [PROJECT], 'precondition: ours is the only compose stack running (--attach compose takes the one that runs)');
+      const plan = planRun({
+        scenario: { source: 'test', input: {
+          name: 'compose-attach', description: 'a link fault, a restart and IP-level loss on the compose stack', topology: composeTopology(),
+          steps: [
+            { name: 'baseline', holdSeconds: 2 },
+            // Gaps: recovery is judged between a heal and the next fault.
+            { name: 'partition syd', fault: { type: 'partition', region: 'syd' }, holdSeconds: 4, gapSeconds: 5 },
+            { name: 'restart one in lhr', fault: { type: 'restart', region: 'lhr', count: 1 }, holdSeconds: 4, gapSeconds: 5 },
+            { name: 'ip loss into syd-2', fault: { type: 'packet-loss', to: 'syd-2', probability: 0.2, stallSeconds: 1, firewallRestarted: false }, holdSeconds: 4 },
+          ],
+          settleSeconds: 8, detectors: ['recovery.noneStuck'],
+        } },
+        attached: findAttachable('compose'), seed: 11,
+      });
+      const r = await executePlan(plan);
+      assert.equal(r.error, undefined);
+      assert.equal(r.incomplete, false);
+      assert.equal(r.attachedTo, 'compose');
+      assert.ok(r.verdict.results.length > 0, 'a verdict with judged thresholds');
+      const timeline = readFileSync(path.join(r.runDir, 'timeline.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TimelineRecord);
+      const names = composeLayout(composeTopology()).servers.map((s) => s.spec.name);
+      for (const kind of ['varz', 'link'] as const) {
+        const heard = new Set(timeline.flatMap((x) => (x.kind === kind ? [x.server] : [])));
+        assert.deepEqual(names.filter((n) => !heard.has(n)), [], `${kind} records from every server`);
+      }
+      const faults = timeline.flatMap((x) => (x.kind === 'fault' ? [`${x.fault} ${x.phase}`] : []));
+      assert.deepEqual(faults, ['partition applied', 'partition reverted', 'restart applied', 'restart reverted', 'packet-loss applied', 'packet-loss reverted']);
+      console.log(`      ${r.scenario} on the compose stack: ${r.verdict.pass ? 'PASS' : `FAIL (${[...r.verdict.detectorsFailed, ...r.verdict.guardsFailed].join(', ')})`}`);
+      const notRunning = (await docker().listContainers({ all: true, filters: JSON.stringify({ label: [`${COMPOSE_LABELS.project}=${PROJECT}`] }) }))
+        .filter((c) => c.State !== 'running').map((c) => `${c.Labels[COMPOSE_LABELS.service]} (${c.State})`);
+      assert.deepEqual(notRunning, [], 'every container of the stack still runs');
+      const again = await attachCluster('compose', { meshDeadlineMs: 30_000 });
+      assert.equal((await again.meshStatus()).complete, true, 'the mesh is whole');
+      assert.deepEqual(await again.gatewayBypasses(), []);
+      await again.stop();
+    });
+
+    it('compose attach - a stack with a server container down is not whole: an environment error names it', async function () {
+      this.timeout(120_000);
+      const iad2 = compose(['ps', '-q', 'iad-2']).stdout.trim();
+      execFileSync('docker', ['stop', '-t', '2', iad2]);
+      try {
+        const err = await attachCluster('compose').then(() => undefined, (e: unknown) => e);
+        assert.ok(err instanceof EnvironmentError, String(err));
+        assert.match(err.message, new RegExp(`compose stack ${PROJECT} is not whole: iad-2 \\(exited\\)$`));
+        assert.match(err.hint ?? '', /docker-compose up -d/);
+      } finally {
+        execFileSync('docker', ['start', iad2]);
+      }
+      const back = await attachCluster('compose', { meshDeadlineMs: 60_000 });
+      await back.stop();
     });
   });
 });

@@ -1,6 +1,6 @@
 // npm run chaos -- <scenario> [--variant NAME] [--backend auto|local|docker] [--seed N]
 //                 [--threshold key=value ...] [--thresholds FILE] [--compare stock,patched]
-//                 [--regions a,b --servers N] [--attach <cluster id|latest>] [--metrics-port N|0|off]
+//                 [--regions a,b --servers N] [--attach <cluster id|latest|compose>] [--metrics-port N|0|off]
 import { Command } from 'commander';
 import { Registry } from 'prom-client';
 import { BadInputError, EXIT } from '../../core/errors.ts';
@@ -119,7 +119,7 @@ export function command(): Command {
     .option('--regions <a,b,c>', "replace the scenario's regions")
     .option('--servers <n>', "servers per region (default: the scenario's)")
     .option('--compare <a,b>', 'run on two variants and print them side by side, e.g. stock,patched')
-    .option('--attach <id|latest>', 'run on a cluster left running by npm run cluster -- up (local backend); it keeps running after')
+    .option('--attach <id|latest|compose>', 'run on a cluster left running by npm run cluster -- up (its run id, or latest), or on the running docker-compose stack (compose: the reserved word; COMPOSE_PROJECT_NAME picks one of several); it keeps running after')
     .addOption(metricsPortOption())
     .addHelpText('after', `\nScenarios:\n${SCENARIO_NAMES.map((n) => `  ${n.padEnd(16)} ${SCENARIOS[n].description}`).join('\n')}`)
     .action(async (scenario: string, o: ChaosFlags) => {

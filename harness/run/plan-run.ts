@@ -1,7 +1,7 @@
 // planRun(): validate everything a user wrote against the topology it will run on, collect every
 // problem (one path format: `steps[2].fault.to`, `thresholds.statsz.maxPerServerPerSecond`) and
 // throw them together, or return a typed RunPlan. No process, container or socket is touched.
-import { serversOf, type Topology } from '../../clusters/index.ts';
+import { isComposeAttach, refusedFaults, serversOf, type Topology } from '../../clusters/index.ts';
 import { randomSeed } from '../../chaos/rng.ts';
 import { formatPath, parseScenario, scenarioSeconds, type Scenario, type ScenarioInput } from '../../chaos/scenario.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
@@ -25,7 +25,9 @@ export function planRun(input: PlanInput): RunPlan {
   let vantage = '';
   if (scenario && topology) {
     vantage = scenario.observer.vantage ?? serversOf(topology)[0]!.name;
-    problems.push(...stepProblems(scenario, parsed!.faults, topology, input, vantage));
+    const steps = stepProblems(scenario, parsed!.faults, topology, input, vantage);
+    problems.push(...steps);
+    if (input.attached) problems.push(...attachProblems(parsed!.faults, input.attached, steps.length > 0));
     problems.push(...detectorProblems(scenario.detectors));
   }
   if (problems.length || !scenario || !topology || !parsed) {
@@ -59,7 +61,7 @@ function withTopology(data: unknown, input: PlanInput, problems: string[]): unkn
     return input.attached ? { ...(data as object), topology: input.attached.topology } : data;
   }
   if (input.attached) {
-    problems.push(`--regions/--servers: not with --attach; the cluster ${input.attached.runId} has its own topology`);
+    problems.push(`--regions/--servers: not with --attach; ${attachedName(input.attached.runId)} has its own topology`);
     return { ...(data as object), topology: input.attached.topology };
   }
   const base = (data as ScenarioInput).topology as { regions?: { name: string; servers: number }[] };
@@ -112,4 +114,19 @@ function attachWarnings(data: unknown, t: Topology): string[] {
   return want && want !== t.ping.interval
     ? [`the attached cluster pings every ${t.ping.interval}, the scenario expects ${want}: recovery bounds assume ${want}`]
     : [];
+}
+
+function attachedName(runId: string): string {
+  return isComposeAttach(runId) ? 'the compose stack' : `the cluster ${runId}`;
+}
+
+/** Faults the attached cluster refuses (an upgrade on the compose stack), and where the topology came from when a step does not fit it. */
+function attachProblems(faults: readonly (RunPlan['steps'][number]['fault'])[], a: NonNullable<PlanInput['attached']>, stepsDoNotFit: boolean): string[] {
+  const refused = refusedFaults(a.runId);
+  const out = faults.flatMap((f, i) => (f && refused[f.type] ? [`${formatPath(['steps', i, 'fault'])}.type: "${f.type}" cannot run on ${attachedName(a.runId)}: ${refused[f.type]}`] : []));
+  if (stepsDoNotFit) {
+    const shape = a.topology.regions.map((r) => `${r.name}×${r.servers}`).join(', ');
+    out.push(`topology: with --attach the scenario runs on ${attachedName(a.runId)}'s topology (${shape}), not its own; every step must fit it`);
+  }
+  return out;
 }
