@@ -7,12 +7,19 @@ import type { Backend } from './backend.ts';
 import { Cluster, type StartedCluster } from './cluster.ts';
 import { attachCompose, COMPOSE_ATTACH_ID, composeAttachTarget, isComposeAttach } from './compose-attach.ts';
 import { LocalBackend } from './local-backend.ts';
-import { pidAlive } from './pids.ts';
+import { pidAlive, pidMatches } from './pids.ts';
+import { runProcesses } from './reaper.ts';
 import { listStates, readState, type ClusterState } from './state-file.ts';
 
 export interface AttachOptions {
   /** Deadline for the full mesh before attaching (default 15 s); 0 skips the check. */
   meshDeadlineMs?: number;
+  /**
+   * Taking over from a process that died mid-way (a rollout controller killed while it moved a
+   * server): a server found stopped is fine (it is started by whoever goes on), and one running
+   * under another pid than the state file says (started after the last save) is adopted.
+   */
+  resuming?: boolean;
 }
 
 /** What a run plans with when attaching: the cluster's id, topology and backend. */
@@ -43,7 +50,7 @@ function findState(id: string): ClusterState {
 export async function attachCluster(id: string, opts: AttachOptions = {}): Promise<StartedCluster> {
   if (isComposeAttach(id)) return attachCompose(opts);
   const state = findState(id);
-  const backend = state.backend === 'docker' ? await attachDocker(state) : attachLocal(state);
+  const backend = state.backend === 'docker' ? await attachDocker(state) : attachLocal(state, opts.resuming === true);
   const cluster = new Cluster(state.runId, state.topology, state.runDir, state.secrets, backend, {
     owned: false, createdAt: state.createdAt, ownerPid: state.ownerPid, detached: true,
   });
@@ -51,16 +58,26 @@ export async function attachCluster(id: string, opts: AttachOptions = {}): Promi
   return cluster;
 }
 
-function attachLocal(state: ClusterState): Backend {
+function attachLocal(state: ClusterState, resuming: boolean): Backend {
   if (!state.local) throw new HarnessError(`state file of ${state.runId} has no local part`);
-  const dead = Object.entries(state.local.servers).filter(([, s]) => s.pid === null || !pidAlive(s.pid)).map(([n]) => n);
-  if (!pidAlive(state.local.toxiproxy.pid)) dead.push('toxiproxy');
+  if (resuming) {
+    const servers = Object.fromEntries(Object.entries(state.local.servers).map(([n, s]) => [n, { ...s, pid: s.pid !== null && pidAlive(s.pid) ? s.pid : serverProcess(state.runDir, n) }]));
+    state = { ...state, local: { ...state.local, servers } };
+  }
+  const dead = Object.entries(state.local!.servers).filter(([, s]) => !resuming && (s.pid === null || !pidAlive(s.pid))).map(([n]) => n);
+  if (!pidAlive(state.local!.toxiproxy.pid)) dead.push('toxiproxy');
   if (dead.length) {
     throw new EnvironmentError(`cluster ${state.runId} is not whole: ${dead.join(', ')} not running`, {
       hint: `npm run cluster -- down --run ${state.runId}, then up again`,
     });
   }
-  return LocalBackend.attach(state.topology, state.runDir, state.secrets, state.local);
+  return LocalBackend.attach(state.topology, state.runDir, state.secrets, state.local!);
+}
+
+/** The live nats-server of `name` in a local cluster, found by its config file on the command line; null when none runs. */
+function serverProcess(runDir: string, name: string): number | null {
+  const conf = `${runDir.endsWith('/') ? runDir : `${runDir}/`}conf/${name}.conf`;
+  return runProcesses(runDir).find((pid) => pidMatches(pid, conf)) ?? null;
 }
 
 async function attachDocker(state: ClusterState): Promise<Backend> {

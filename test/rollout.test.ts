@@ -2,15 +2,21 @@
 // completes; a build with the STATSZ storm fails the canary's STATSZ gate and is rolled back; an
 // inconclusive canary pauses for a human, who promotes or aborts.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { attachCluster, readState, startCluster, parseTopology } from '../clusters/index.ts';
+import { attachCluster, readState, runProcesses, startCluster, parseTopology } from '../clusters/index.ts';
 import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
 import { RolloutController } from '../harness/rollout/controller/controller.ts';
+import { RolloutApi, serveCommand } from '../harness/rollout/grpc/client.ts';
+import { readControllerFile } from '../harness/rollout/grpc/controller-file.ts';
+import { serveRollouts, type ServedRollouts } from '../harness/rollout/grpc/server.ts';
 import type { RolloutState } from '../harness/rollout/controller/state.ts';
 import { clusterDown } from '../harness/cli/cluster.ts';
 import { leftovers } from './clusters-shared.ts';
 import { ensureBuilt, type Built } from './support/build.ts';
+import { runScript } from './support/run-script.ts';
 
 const TOPOLOGY_3X3 = `
     regions:
@@ -171,36 +177,149 @@ stages:
     gates: [ { threshold: recovery.noneStuck } ]
 `;
 
-    it('an inconclusive canary pauses; promote goes on to the end', async () => {
+    /** The controller behind a real gRPC server on 127.0.0.1, and a client holding its token. */
+    async function overGrpc(): Promise<{ c: RolloutController; api: RolloutApi; served: ServedRollouts }> {
       const c = new RolloutController({ progress: quiet });
-      const a = await c.start({ playbook: inconclusive('pause-promote'), source: 'pause-promote.yaml' });
-      const paused = await waitPhase(c, a.id, 'paused', 120_000);
-      assert.equal(paused.stages[0]!.phase, 'paused');
-      assert.equal(paused.stages[0]!.gates[0]!.outcome, 'inconclusive');
-      assert.match(paused.stages[0]!.gates[0]!.evidence, /no metric had data/);
-      await c.promote(a.id, 'looked fine to me');
-      const done = await c.settled(a.id);
-      assert.equal(done.phase, 'succeeded', done.message);
-      assert.deepEqual(done.stages.map((s) => s.phase), ['promoted', 'passed']);
-      assert.equal(done.decisions[0]?.action, 'promote');
-      await assert.rejects(c.promote(a.id, 'again'), /needs a paused rollout/);
-    });
+      const served = await serveRollouts(c);
+      const api = new RolloutApi({ address: served.address, port: served.port, token: served.token, pid: process.pid, startedAt: new Date().toISOString() });
+      return { c, api, served };
+    }
 
-    it('an inconclusive canary pauses; abort rolls the canary back', async () => {
-      const c = new RolloutController({ progress: quiet });
-      const a = await c.start({ playbook: inconclusive('pause-abort'), source: 'pause-abort.yaml' });
-      await waitPhase(c, a.id, 'paused', 120_000);
-      await c.abort(a.id, 'not today');
-      const done = await c.settled(a.id);
-      assert.equal(done.phase, 'rolled-back', done.message);
-      assert.deepEqual(done.rollback?.servers.map((u) => [u.server, u.step]), [['iad-1', 'done']]);
-      assert.equal(done.stages[1]!.phase, 'pending');
-      const cl = await attachCluster(runId, { meshDeadlineMs: 30_000 });
+    it('an inconclusive canary pauses; Promote over gRPC goes on to the end (a wrong token is refused)', async () => {
+      const { c, api, served } = await overGrpc();
       try {
-        assert.equal((await monitorGet<Varz>(cl.server('iad-1').endpoint().monitorUrl, 'varz')).version, built.patched.replace(/^v/, ''));
+        const a = await api.start({ playbook: inconclusive('pause-promote'), source: 'pause-promote.yaml' });
+        const paused = await waitPhase(c, a.id, 'paused', 120_000);
+        assert.equal(paused.stages[0]!.phase, 'paused');
+        assert.equal(paused.stages[0]!.gates[0]!.outcome, 'inconclusive');
+        assert.match(paused.stages[0]!.gates[0]!.evidence, /no metric had data/);
+        const wrong = new RolloutApi({ address: served.address, port: served.port, token: 'f'.repeat(64), pid: process.pid, startedAt: '' });
+        await assert.rejects(wrong.promote(a.id, 'not mine to decide'), /UNAUTHENTICATED|token/i);
+        wrong.close();
+        assert.equal(c.get(a.id).phase, 'paused', 'the refused call changed nothing');
+        await api.promote(a.id, 'looked fine to me');
+        const done = await c.settled(a.id);
+        assert.equal(done.phase, 'succeeded', done.message);
+        assert.deepEqual(done.stages.map((s) => s.phase), ['promoted', 'passed']);
+        assert.equal(done.decisions[0]?.action, 'promote');
+        await assert.rejects(api.promote(a.id, 'again'), /needs a paused rollout/);
       } finally {
-        await cl.stop();
+        api.close();
+        await served.close();
       }
     });
+
+    it('an inconclusive canary pauses; Abort over gRPC rolls the canary back', async () => {
+      const { c, api, served } = await overGrpc();
+      try {
+        const a = await api.start({ playbook: inconclusive('pause-abort'), source: 'pause-abort.yaml' });
+        await waitPhase(c, a.id, 'paused', 120_000);
+        await api.abort(a.id, 'not today');
+        const done = await c.settled(a.id);
+        assert.equal(done.phase, 'rolled-back', done.message);
+        assert.deepEqual(done.rollback?.servers.map((u) => [u.server, u.step]), [['iad-1', 'done']]);
+        assert.equal(done.stages[1]!.phase, 'pending');
+        const cl = await attachCluster(runId, { meshDeadlineMs: 30_000 });
+        try {
+          assert.equal((await monitorGet<Varz>(cl.server('iad-1').endpoint().monitorUrl, 'varz')).version, built.patched.replace(/^v/, ''));
+        } finally {
+          await cl.stop();
+        }
+      } finally {
+        api.close();
+        await served.close();
+      }
+    });
+  });
+});
+
+describe('rollout controller killed mid-stage (real `rollout serve` processes)', function () {
+  this.timeout(300_000);
+  let built: Built;
+  let runs: string;
+  const children: ChildProcess[] = [];
+  before(async () => { built = await ensureBuilt(); });
+  beforeEach(() => { runs = mkdtempSync(path.join(os.tmpdir(), 'brownout-rollout-kill-')); });
+  afterEach(async () => {
+    for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) ch.kill('SIGKILL');
+    // Whatever a failed test left: the cluster's processes are found by its run folder.
+    for (const pid of runProcesses(runs)) process.kill(pid, 'SIGKILL');
+    rmSync(runs, { recursive: true, force: true });
+  });
+
+  const env = () => ({ ...process.env, BROWNOUT_RUNS_DIR: runs });
+  function serve(): ChildProcess {
+    const [first, ...rest] = serveCommand();
+    const ch = spawn(process.execPath, [first!, ...rest, '--metrics-port', 'off'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    ch.stdout!.resume();
+    ch.stderr!.resume();
+    children.push(ch);
+    return ch;
+  }
+  async function until<T>(what: string, get: () => T | undefined | false, ms: number): Promise<T> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const v = get();
+      if (v) return v;
+      if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const rolloutState = (): RolloutState | undefined => {
+    const dir = readdirSync(runs).find((d) => d.includes('-rollout-'));
+    const f = dir && path.join(runs, dir, 'rollout.json');
+    return f && existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as RolloutState) : undefined;
+  };
+
+  it('SIGKILL during the global stage; a new controller resumes the same rollout where it was and finishes it', async () => {
+    const first = serve();
+    await until('the first controller answers', () => existsSync(path.join(runs, '.controller.json')) && readControllerFile(path.join(runs, '.controller.json'))?.pid === first.pid, 30_000);
+    const pb = path.join(runs, 'kill.yaml');
+    writeFileSync(pb, `
+name: kill
+cluster:
+  backend: local
+  topology: { regions: [ { name: iad, servers: 2 }, { name: lhr, servers: 2 } ], ping: { interval: 1s, max: 2 } }
+baseline: ${built.stock}
+target: ${built.patched}
+seed: 3
+stages:
+  - { kind: canary, server: iad-1, upgrade: { lameDuck: { enabled: false } }, soakSeconds: 5, gates: [ { threshold: recovery.noneStuck } ] }
+  - { kind: global, upgrade: { batchSize: 1, lameDuck: { enabled: false } }, soakSeconds: 5, gates: [ { threshold: recovery.noneStuck } ] }
+`);
+    const started = await runScript('harness/cli/main.ts', ['rollout', 'start', pb, '--detach'], env(), 60_000);
+    assert.equal(started.status, 0, started.stdout + started.stderr);
+    // Mid-stage: the global stage has moved one server and not all.
+    const before = await until('the global stage is half done', () => {
+      const s = rolloutState();
+      const g = s?.stages[1];
+      return g && g.servers.some((u) => u.step === 'done') && g.servers.some((u) => u.step !== 'done') ? s : undefined;
+    }, 150_000);
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    const clusterFile = path.join(runs, '.clusters', `${before.cluster.runId}.json`);
+    assert.ok(existsSync(clusterFile), 'the cluster outlives the killed controller');
+
+    const second = serve();
+    const end = await until('the resumed rollout ends', () => {
+      const s = rolloutState();
+      return s && ['succeeded', 'rolled-back', 'rollback-failed', 'error'].includes(s.phase) ? s : undefined;
+    }, 180_000);
+    assert.equal(end.phase, 'succeeded', end.message);
+    assert.equal(end.id, before.id);
+    assert.equal(end.controllerPid, second.pid, 'the second controller finished it');
+    // Nothing done before the kill was done again.
+    assert.equal(end.stages[0]!.servers[0]!.startedAt, before.stages[0]!.servers[0]!.startedAt);
+    for (const u of before.stages[1]!.servers.filter((x) => x.step === 'done')) {
+      assert.equal(end.stages[1]!.servers.find((x) => x.server === u.server)!.startedAt, u.startedAt, `${u.server} was not upgraded twice`);
+    }
+    assert.ok(end.stages.every((s) => s.phase === 'passed'));
+    const runStarts = readFileSync(path.join(end.runDir, 'timeline.ndjson'), 'utf8').split('\n').filter((l) => l.includes('"kind":"run"') && l.includes('"phase":"start"'));
+    assert.equal(runStarts.length, 2, 'one timeline, observed by both controllers');
+    second.kill('SIGTERM');
+    await new Promise((r) => second.once('exit', r));
+    assert.ok(!existsSync(path.join(runs, '.controller.json')), 'a clean stop removes the discovery file');
+    assert.ok(!existsSync(clusterFile), 'the finished rollout stopped its cluster');
+    assert.deepEqual(runProcesses(runs), [], 'no process of the run is left');
   });
 });

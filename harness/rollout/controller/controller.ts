@@ -4,7 +4,7 @@
 // (rollout.json says where each one was). The gRPC service and the CLI sit on top of this.
 import { existsSync } from 'node:fs';
 import type { Registry } from 'prom-client';
-import { findAttachable, serversOf } from '../../../clusters/index.ts';
+import { COMPOSE_ATTACH_ID, findAttachable, readState, serversOf } from '../../../clusters/index.ts';
 import { pidAlive } from '../../../clusters/pids.ts';
 import { BadInputError, EnvironmentError } from '../../../core/errors.ts';
 import { natsServerBinary } from '../../../core/layout.ts';
@@ -213,7 +213,12 @@ export class RolloutController implements RolloutService {
 /** The servers a playbook's rollout will move, known before anything boots. */
 function clusterServers(pb: Playbook, source: string): { servers: ServerRef[]; attachTo?: string } {
   if (pb.cluster.kind === 'topology') return { servers: serversOf(pb.cluster.topology).map((s) => ({ name: s.name, region: s.region })) };
-  const state = findAttachable(pb.cluster.id);
+  if (pb.cluster.id === COMPOSE_ATTACH_ID) {
+    throw new BadInputError(`${source}: a rollout cannot run on the compose stack`, { problems: [`cluster.attach: docker-compose owns the compose stack's containers, so servers cannot be upgraded in place; use a cluster from npm run cluster -- up (an id or latest), or a topology`] });
+  }
+  const target = findAttachable(pb.cluster.id);
+  const state = readState(target.runId);
+  if (!state) throw new BadInputError(`${source}: no cluster run "${target.runId}"`, { problems: ['cluster.attach: latest or the id of a cluster from npm run cluster -- up'] });
   const wrong = state.endpoints.filter((e) => e.variant !== pb.baseline);
   if (wrong.length) {
     throw new BadInputError(`${source}: cluster ${state.runId} does not run the baseline ${pb.baseline}`, {

@@ -151,7 +151,7 @@ export class RolloutDriver {
     const pb = s.playbook;
     if (s.cluster.runId && readState(s.cluster.runId)) {
       this.deps.progress.info(`rollout ${s.id}: attaching to cluster ${s.cluster.runId}`);
-      this.#cluster = await attachCluster(s.cluster.runId, { meshDeadlineMs: 0 });
+      this.#cluster = await attachCluster(s.cluster.runId, { meshDeadlineMs: 0, resuming: true });
     } else if (s.cluster.owned && pb.cluster.kind === 'topology') {
       if (s.cluster.runId) throw new HarnessError(`cluster ${s.cluster.runId} of this rollout is gone (no state file); it cannot be resumed`);
       this.deps.progress.info(`rollout ${s.id}: booting ${pb.cluster.topology.regions.map((r) => `${r.name}×${r.servers}`).join(' ')} on ${pb.cluster.backend} (${s.baseline})`);
