@@ -127,6 +127,7 @@ export class DockerBackend implements Backend {
       await this.createServer(s, variant);
     }
     s.variant = variant;
+    this.onStateChange?.(); // the container now holds the new variant, running or not
     await c.start();
     await this.refreshIp(s);
     const monitor = this.endpoint(name).monitorUrl;
