@@ -12,9 +12,17 @@ export interface Backend {
   startServer(name: string, variant: string): Promise<void>;
   /** SIGTERM waits for a clean exit; SIGKILL is kill -9. */
   stopServer(name: string, how: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** The process/container runs (not paused) and its monitor answers. */
+  isRunning(name: string): Promise<boolean>;
+  /** SIGUSR2: the server enters lame-duck mode and exits by itself once it has closed its clients. */
+  enterLameDuck(name: string): Promise<void>;
+  /** True once the server has exited by itself; false if it still runs at the deadline (nothing is killed). */
+  waitForExit(name: string, deadlineMs: number): Promise<boolean>;
   pause(name: string): Promise<void>;
   resume(name: string): Promise<void>;
   logs(name: string): Promise<string>;
+  /** Set by the cluster: write the state file now (a pid or container changed mid-operation). */
+  onStateChange?: () => void;
   /** Backend part of the state file. */
   stateFields(): Pick<ClusterState, 'local' | 'docker'>;
   teardown(): Promise<void>;

@@ -6,10 +6,13 @@ import { Links } from './links.ts';
 import { gatewayBypasses, snapshotMesh, waitForMesh, type MeshReport } from './mesh.ts';
 import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
 import type { ClusterSecrets } from './render-config.ts';
+import { upgradeServer, type UpgradeOptions, type UpgradeTiming } from './lame-duck-upgrade.ts';
 import { registerLive, unregisterLive } from './signals.ts';
 import { removeState, writeState, type BackendName, type ClusterState } from './state-file.ts';
 import { serversOf, type Topology } from './topology.ts';
 import type { ClusterView, ServerEndpoint, SystemUser } from './view.ts';
+
+export type { UpgradeOptions, UpgradeStep, UpgradeTiming } from './lame-duck-upgrade.ts';
 
 export interface ClusterServer {
   readonly name: string;
@@ -29,8 +32,16 @@ export interface ClusterServer {
   /** SIGSTOP / docker pause: the process stops answering, its sockets stay open. */
   pause(): Promise<void>;
   resume(): Promise<void>;
-  /** Restart in place on another variant (a rollout step). */
+  /** SIGTERM, then start on `variant`, even if it already runs it (the `upgrade` fault). */
   replaceVariant(variant: string): Promise<void>;
+  /**
+   * A rollout step: lame duck (if asked), stop, start on `variant` under the same name, config and
+   * ports. Safe to call twice: zero timings when it already runs `variant` (endpoint and /varz
+   * version agree); no lame duck when it is stopped. The state file is written after each part.
+   */
+  upgrade(variant: string, opts?: UpgradeOptions): Promise<UpgradeTiming>;
+  /** The process/container is running and its monitor answers. */
+  isRunning(): Promise<boolean>;
   logs(): Promise<string>;
 }
 
@@ -93,6 +104,7 @@ export class Cluster implements StartedCluster {
     const regionOf = new Map(serversOf(topology).map((s) => [s.name, s.region]));
     this.links = new Links(impl.proxies, (n) => regionOf.get(n), impl.packetLoss);
     for (const s of serversOf(topology)) this.handles.set(s.name, this.handle(s.name, s.region));
+    impl.onStateChange = () => this.save();
     // An attached cluster is not ours to tear down, not even on Ctrl-C.
     if (this.owned) registerLive(this.live);
     this.save();
@@ -177,6 +189,11 @@ export class Cluster implements StartedCluster {
         await impl.stopServer(name, 'SIGTERM');
         await after(impl.startServer(name, variant));
       },
+      upgrade: (variant: string, opts?: UpgradeOptions) => {
+        self.alive();
+        return upgradeServer({ backend: impl, topology: self.topology, save: () => self.save() }, name, variant, opts);
+      },
+      isRunning: () => { self.alive(); return impl.isRunning(name); },
       logs: () => impl.logs(name),
     };
   }

@@ -85,6 +85,9 @@ class ComposeBackend implements Backend {
     return this.docker.startServer(name, variant);
   }
   stopServer(name: string, how: 'SIGTERM' | 'SIGKILL') { return this.docker.stopServer(name, how); }
+  isRunning(name: string) { return this.docker.isRunning(name); }
+  enterLameDuck(name: string) { return this.docker.enterLameDuck(name); }
+  waitForExit(name: string, deadlineMs: number) { return this.docker.waitForExit(name, deadlineMs); }
   pause(name: string) { return this.docker.pause(name); }
   resume(name: string) { return this.docker.resume(name); }
   logs(name: string) { return this.docker.logs(name); }

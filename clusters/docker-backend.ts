@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { EnvironmentError, HarnessError } from '../core/errors.ts';
 import { toxiproxyImage, variantImage } from '../core/layout.ts';
@@ -52,6 +53,7 @@ export class DockerBackend implements Backend {
   readonly packetLoss: IptablesLoss;
   /** Network of each region when someone else named them (attachContainers); else brownout-<run>-<region>. */
   private readonly networkNames = new Map<string, string>();
+  onStateChange?: () => void;
 
   private constructor(
     private readonly topology: Topology,
@@ -155,6 +157,7 @@ export class DockerBackend implements Backend {
       await this.createServer(s, variant);
     }
     s.variant = variant;
+    this.onStateChange?.(); // the container now holds the new variant, running or not
     await c.start();
     await this.refreshIp(s);
     const monitor = this.endpoint(name).monitorUrl;
@@ -174,6 +177,34 @@ export class DockerBackend implements Backend {
     if (how === 'SIGKILL') await c.kill({ signal: 'SIGKILL' });
     else await c.stop({ t: 5 });
     await c.wait({ condition: 'not-running' }).catch(() => undefined);
+  }
+
+  async isRunning(name: string): Promise<boolean> {
+    const st = await docker().getContainer(this.get(name).container).inspect().catch(() => undefined);
+    if (!st?.State.Running || st.State.Paused) return false;
+    return monitorGet(this.endpoint(name).monitorUrl, 'varz', 2000).then(() => true, () => false);
+  }
+
+  async enterLameDuck(name: string): Promise<void> {
+    const c = docker().getContainer(this.get(name).container);
+    const st = await c.inspect();
+    if (!st.State.Running) throw new HarnessError(`${name} is not running`);
+    // The server exits when its lame duck ends; a restart policy would bring the old variant back.
+    const policy = st.HostConfig.RestartPolicy?.Name ?? '';
+    if (policy !== '' && policy !== 'no') await c.update({ RestartPolicy: { Name: 'no', MaximumRetryCount: 0 } });
+    // nats-server is pid 1 in its container and handles SIGUSR2 itself (lame-duck mode).
+    await c.kill({ signal: 'SIGUSR2' });
+  }
+
+  async waitForExit(name: string, deadlineMs: number): Promise<boolean> {
+    const c = docker().getContainer(this.get(name).container);
+    const until = Date.now() + deadlineMs;
+    for (;;) {
+      const st = await c.inspect().catch(() => undefined);
+      if (!st?.State.Running) return true;
+      if (Date.now() >= until) return false;
+      await sleep(200);
+    }
   }
 
   async pause(name: string): Promise<void> {
@@ -261,7 +292,8 @@ export class DockerBackend implements Backend {
     await docker().createContainer({
       name: s.container, Image: variantImage(variant), Labels: { ...runLabels(this.runId), 'brownout.server': s.spec.name },
       Cmd: ['-c', CONF], Hostname: s.spec.name,
-      HostConfig: { Binds: [`${this.confPath(s.spec.name)}:${CONF}:ro`], NetworkMode: this.net(s.spec.region) },
+      // No restart policy: a server that exits (lame duck, a kill fault) stays down until startServer.
+      HostConfig: { Binds: [`${this.confPath(s.spec.name)}:${CONF}:ro`], NetworkMode: this.net(s.spec.region), RestartPolicy: { Name: 'no' } },
       NetworkingConfig: { EndpointsConfig: { [this.net(s.spec.region)]: { Aliases: [s.spec.name] } } },
     });
   }

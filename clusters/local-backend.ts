@@ -2,6 +2,7 @@
 // process holds one proxy per destination server (`gw-lhr-2`). Each server advertises its own
 // proxy, so every gateway dial, gossiped ones included, crosses it.
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, HarnessError } from '../core/errors.ts';
@@ -22,6 +23,7 @@ const HOST = '127.0.0.1';
 
 export class LocalBackend implements Backend {
   readonly kind = 'local' as const;
+  onStateChange?: () => void;
   private constructor(
     private readonly topology: Topology,
     private readonly runDir: string,
@@ -107,6 +109,8 @@ export class LocalBackend implements Backend {
     const log = path.join(this.runDir, 'logs', `${name}.log`);
     const pid = spawnDetached(bin, ['-c', conf], log);
     s.pid = pid;
+    // Recorded before the wait, so a harness killed now leaves the new pid, not the old one, behind.
+    this.onStateChange?.();
     const monitor = this.endpoint(name).monitorUrl;
     await waitFor(`${name} (pid ${pid}) monitor at ${monitor}`, 15_000, async () => {
       if (!pidAlive(pid)) throw new HarnessError(`${name} exited at start: ${tail(log)}`);
@@ -120,6 +124,27 @@ export class LocalBackend implements Backend {
     if (s.pid === null) return;
     await terminate(s.pid, 5000, how);
     s.pid = null;
+  }
+
+  async isRunning(name: string): Promise<boolean> {
+    const s = this.get(name);
+    if (s.pid === null || !pidAlive(s.pid)) return false; // a paused one fails the monitor check below
+    return monitorGet(this.endpoint(name).monitorUrl, 'varz', 2000).then(() => true, () => false);
+  }
+
+  async enterLameDuck(name: string): Promise<void> {
+    signal(this.runningPid(name), 'SIGUSR2');
+  }
+
+  async waitForExit(name: string, deadlineMs: number): Promise<boolean> {
+    const s = this.get(name);
+    const until = Date.now() + deadlineMs;
+    while (s.pid !== null && pidAlive(s.pid)) {
+      if (Date.now() >= until) return false;
+      await sleep(100);
+    }
+    s.pid = null;
+    return true;
   }
 
   async pause(name: string): Promise<void> {

@@ -42,4 +42,12 @@ describe('clusters render-config', () => {
     assert.doesNotMatch(conf, /authorization/);
     assert.doesNotMatch(conf, /pool_size/);
   });
+
+  it('render-config - lame duck duration and grace from the topology, in Go duration syntax', () => {
+    const ld = parseTopology({ ...presets['two-regions'], lameDuck: { durationSeconds: 30, graceSeconds: 5 } });
+    const conf = renderConfig(ld, serversOf(ld)[0]!, addressing, generateSecrets());
+    assert.match(conf, /^lame_duck_duration: "30s"$/m);
+    assert.match(conf, /^lame_duck_grace_period: "5s"$/m);
+    assert.doesNotMatch(renderConfig(t, iad1, addressing, generateSecrets()), /lame_duck/);
+  });
 });

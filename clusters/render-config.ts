@@ -37,6 +37,8 @@ export function renderConfig(t: Topology, s: ServerSpec, a: ServerAddressing, se
     http: a.monitor,
     ping_interval: t.ping.interval,
     ping_max: t.ping.max,
+    lame_duck_duration: t.lameDuck ? `${t.lameDuck.durationSeconds}s` : undefined,
+    lame_duck_grace_period: t.lameDuck ? `${t.lameDuck.graceSeconds}s` : undefined,
     system_account: 'SYS',
     no_auth_user: secrets.app.user,
     accounts: {

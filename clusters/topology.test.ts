@@ -50,4 +50,18 @@ describe('clusters topology', () => {
     assert.throws(() => topologyFromFlags({ preset: 'nope' }), BadInputError);
     assert.throws(() => topologyFromFlags({ servers: 'x' }), BadInputError);
   });
+
+  it('topology - lameDuck: the limits nats-server itself enforces, reported with their paths', () => {
+    const base = presets['two-regions'];
+    assert.deepEqual(parseTopology({ ...base, lameDuck: { durationSeconds: 30, graceSeconds: 5 } }).lameDuck, { durationSeconds: 30, graceSeconds: 5 });
+    assert.equal(parseTopology(base).lameDuck, undefined);
+    const problems = (input: unknown) => {
+      try { parseTopology(input); } catch (e) { if (e instanceof BadInputError) return e.problems.join('\n'); throw e; }
+      return '';
+    };
+    assert.match(problems({ ...base, lameDuck: { durationSeconds: 29, graceSeconds: 5 } }), /^lameDuck\.durationSeconds: .*30 s/m);
+    assert.match(problems({ ...base, lameDuck: { durationSeconds: 30, graceSeconds: 0 } }), /^lameDuck\.graceSeconds: at least 1/m);
+    assert.match(problems({ ...base, lameDuck: { durationSeconds: 30, graceSeconds: 30 } }), /^lameDuck\.graceSeconds: must be less than lameDuck\.durationSeconds \(30\), got 30$/m);
+    assert.match(problems({ ...base, lameDuck: { durationSeconds: 30 } }), /^lameDuck\.graceSeconds: /m);
+  });
 });

@@ -36,6 +36,16 @@ export const topologySchema = z.strictObject({
   gatewayAuthTimeoutSec: z.number().min(0.1).max(3600).optional(),
   /** Route pool size; nats-server 2.10 defaults to 3. */
   routePoolSize: z.number().int().min(1).max(16).optional(),
+  /**
+   * `lame_duck_duration` / `lame_duck_grace_period` of every server; absent: nats-server's own 2m / 10s.
+   * Fixed when a server starts: a config reload cannot change them (clusters/lame-duck.ts).
+   */
+  lameDuck: z.strictObject({
+    // opts.go: "invalid lame_duck_duration of ..., minimum is 30 seconds".
+    durationSeconds: z.number().int().min(30, 'nats-server refuses a lame_duck_duration under 30 s').max(3600),
+    // 0 would mean the server's default of 10 s, not no grace (opts.go setBaselineOptions).
+    graceSeconds: z.number().int().min(1, 'at least 1 (nats-server reads 0 as its default of 10 s)').max(3600),
+  }).optional(),
 });
 
 export type Topology = z.output<typeof topologySchema>;
@@ -80,6 +90,9 @@ function crossCheck(t: Topology): string[] {
   }
   const p = t.ports;
   if (new Set([p.client, p.cluster, p.gateway, p.monitor]).size !== 4) problems.push('ports: client, cluster, gateway and monitor must differ');
+  const ld = t.lameDuck;
+  // server.go validateOptions: the grace period must be strictly lower than the duration.
+  if (ld && ld.graceSeconds >= ld.durationSeconds) problems.push(`lameDuck.graceSeconds: must be less than lameDuck.durationSeconds (${ld.durationSeconds}), got ${ld.graceSeconds}`);
   return problems;
 }
 
