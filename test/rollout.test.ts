@@ -87,7 +87,9 @@ stages:
     const loss = canary.gates.find((g) => g.gate === 'probe.maxLossOutsideFaults')!;
     assert.equal(loss.outcome, 'pass', loss.evidence);
     assert.equal(canary.servers[0]!.server.startsWith('iad-'), true);
-    assert.ok(canary.servers[0]!.lameDuckMs >= 20_000, `the canary went through lame duck (${canary.servers[0]!.lameDuckMs} ms)`);
+    // nats-server leaves lame duck once its last client is gone: after the grace period (5 s) and
+    // at most 1 s per client; the rest of the 30 s is not waited out (clusters/lame-duck-upgrade.ts).
+    assert.ok(canary.servers[0]!.lameDuckMs >= 4_000, `the canary went through lame duck (${canary.servers[0]!.lameDuckMs} ms)`);
     const cmp = canary.gates.find((g) => g.gate === 'compare')!;
     assert.equal(cmp.comparison?.baseline, canary.baselinePeer);
     assert.ok(cmp.comparison!.metrics.some((m) => m.class !== 'no-data'), 'the comparison had data');

@@ -4,7 +4,7 @@
 // (rollout.json says where each one was). The gRPC service and the CLI sit on top of this.
 import { existsSync } from 'node:fs';
 import type { Registry } from 'prom-client';
-import { COMPOSE_ATTACH_ID, findAttachable, readState, serversOf } from '../../../clusters/index.ts';
+import { COMPOSE_ATTACH_ID, findAttachable, lameDuckOf, readState, serversOf } from '../../../clusters/index.ts';
 import { pidAlive } from '../../../clusters/pids.ts';
 import { BadInputError, EnvironmentError } from '../../../core/errors.ts';
 import { natsServerBinary } from '../../../core/layout.ts';
@@ -223,6 +223,13 @@ function clusterServers(pb: Playbook, source: string): { servers: ServerRef[]; a
   if (wrong.length) {
     throw new BadInputError(`${source}: cluster ${state.runId} does not run the baseline ${pb.baseline}`, {
       problems: wrong.map((e) => `baseline: ${e.name} runs ${e.variant}; every server must run ${pb.baseline} before a rollout`),
+    });
+  }
+  const asked = pb.stages.find((s) => s.upgrade.lameDuck.enabled)?.upgrade.lameDuck;
+  const started = lameDuckOf(state.topology);
+  if (asked && (asked.durationSeconds !== started.durationSeconds || asked.graceSeconds !== started.graceSeconds)) {
+    throw new BadInputError(`${source}: cluster ${state.runId} was started with lame duck ${started.durationSeconds} s / grace ${started.graceSeconds} s`, {
+      problems: [`stages[${pb.stages.findIndex((s) => s.upgrade.lameDuck.enabled)}].upgrade.lameDuck: durationSeconds ${started.durationSeconds} and graceSeconds ${started.graceSeconds}, as the cluster's servers run (nats-server cannot reload them), or enabled: false`],
     });
   }
   return { servers: state.endpoints.map((e) => ({ name: e.name, region: e.region })), attachTo: state.runId };

@@ -6,10 +6,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Registry } from 'prom-client';
-import { attachCluster, readState, reapRun, startCluster, type ClusterServer, type StartedCluster } from '../../../clusters/index.ts';
+import { attachCluster, readState, reapRun, startCluster, type StartedCluster } from '../../../clusters/index.ts';
 import { createRng } from '../../../chaos/rng.ts';
 import type { TypedFault } from '../../../chaos/faults/registry.ts';
-import { BrownoutError, HarnessError } from '../../../core/errors.ts';
+import { HarnessError } from '../../../core/errors.ts';
 import type { Progress } from '../../../core/progress.ts';
 import { rolloutMetrics, type RolloutMetrics } from '../../metrics/rollout-metrics.ts';
 import { startObserver, type StartedObserver } from '../../observe/index.ts';
@@ -281,7 +281,7 @@ export class RolloutDriver {
     mark(ld.enabled ? 'lame-duck' : 'stopping');
     this.deps.progress.info(`${u.rollback ? 'rolling back' : 'upgrading'} ${u.server}: ${u.from} → ${u.to}${ld.enabled ? ` (lame duck ${ld.durationSeconds} s)` : ''}`);
     try {
-      const timing = await upgradeInPlace(server, u.to, {
+      const timing = await server.upgrade(u.to, {
         lameDuck: ld.enabled ? { durationSeconds: ld.durationSeconds, graceSeconds: ld.graceSeconds } : false,
         onStep: (step) => {
           if (step === 'stopping') onStop?.();
@@ -461,7 +461,7 @@ export class RolloutDriver {
     const gates: GateResult[] = [];
     const rbStage = 'rollback';
     const notBack = s.rollback!.servers.filter((u) => u.step !== 'done');
-    const running = await Promise.all(this.cluster.servers().map(async (srv) => ({ srv, up: await isRunning(srv) })));
+    const running = await Promise.all(this.cluster.servers().map(async (srv) => ({ srv, up: await srv.isRunning() })));
     const down = running.filter((r) => !r.up).map((r) => r.srv.name);
     const wrong = running.filter((r) => r.up && r.srv.variant !== s.baseline).map((r) => `${r.srv.name} (${r.srv.variant})`);
     gates.push({
@@ -556,28 +556,3 @@ export class RolloutDriver {
 }
 
 const now = (): string => new Date().toISOString();
-
-// ---- the clusters layer's in-place upgrade (lame duck when it has it) --------------------------
-
-interface UpgradeOpts {
-  lameDuck: { durationSeconds: number; graceSeconds: number } | false;
-  onStep: (step: 'lame-duck' | 'stopping' | 'starting') => void;
-}
-type Timing = { lameDuckMs: number; stopMs: number; startMs: number };
-type Upgradable = ClusterServer & { upgrade?: (variant: string, o: UpgradeOpts) => Promise<Timing>; isRunning?: () => Promise<boolean> };
-
-async function upgradeInPlace(server: ClusterServer, variant: string, o: UpgradeOpts): Promise<Timing> {
-  const s = server as Upgradable;
-  if (s.upgrade) return s.upgrade(variant, o);
-  if (o.lameDuck) throw new BrownoutError('this build of the clusters layer has no lame-duck upgrade');
-  o.onStep('stopping');
-  const t = Date.now();
-  await s.replaceVariant(variant);
-  return { lameDuckMs: 0, stopMs: 0, startMs: Date.now() - t };
-}
-
-async function isRunning(server: ClusterServer): Promise<boolean> {
-  const s = server as Upgradable;
-  if (s.isRunning) return s.isRunning();
-  return server.serverId().then(() => true, () => false);
-}

@@ -73,8 +73,31 @@ export function validatePlaybook(input: unknown, source: string): Playbook {
     seen.set(s.name, i);
   });
 
+  const lameDuck = oneLameDuck(stages, problems);
   if (problems.length || !cluster || !whole) throw invalid(source, problems);
-  return { name: pb.name, ...(pb.description !== undefined ? { description: pb.description } : {}), cluster, baseline, target, ...(pb.seed !== undefined ? { seed: pb.seed } : {}), stages };
+  const withLameDuck = lameDuck && cluster.kind === 'topology' ? { ...cluster, topology: { ...cluster.topology, lameDuck } } : cluster;
+  return { name: pb.name, ...(pb.description !== undefined ? { description: pb.description } : {}), cluster: withLameDuck, baseline, target, ...(pb.seed !== undefined ? { seed: pb.seed } : {}), stages };
+}
+
+/**
+ * nats-server fixes lame_duck_duration and lame_duck_grace_period when it starts (a config reload
+ * refuses them), so a rollout boots its servers with the one lame duck its stages use: every stage
+ * with lame duck on must agree. Returns it, or undefined when no stage uses lame duck.
+ */
+function oneLameDuck(stages: readonly Stage[], problems: Problems): { durationSeconds: number; graceSeconds: number } | undefined {
+  const on = stages.map((s, i) => ({ i, ld: s.upgrade.lameDuck })).filter((x) => x.ld.enabled);
+  const first = on[0];
+  if (!first) return undefined;
+  const { durationSeconds, graceSeconds } = first.ld;
+  if (!Number.isInteger(durationSeconds)) problems.push(problem(['stages', first.i, 'upgrade', 'lameDuck', 'durationSeconds'], `${durationSeconds}: a whole number of seconds`));
+  if (!Number.isInteger(graceSeconds) || graceSeconds < 1) problems.push(problem(['stages', first.i, 'upgrade', 'lameDuck', 'graceSeconds'], `${graceSeconds}: a whole number of seconds ≥ 1 (nats-server reads 0 as its default of 10 s)`));
+  if (graceSeconds >= durationSeconds) problems.push(problem(['stages', first.i, 'upgrade', 'lameDuck', 'graceSeconds'], `${graceSeconds}: less than durationSeconds (${durationSeconds})`));
+  for (const x of on.slice(1)) {
+    if (x.ld.durationSeconds !== durationSeconds || x.ld.graceSeconds !== graceSeconds) {
+      problems.push(problem(['stages', x.i, 'upgrade', 'lameDuck'], `duration ${x.ld.durationSeconds} s, grace ${x.ld.graceSeconds} s differ from stages[${first.i}] (${durationSeconds} s, ${graceSeconds} s): nats-server fixes both when it starts (a config reload cannot change them), so every stage with lame duck uses the same`));
+    }
+  }
+  return { durationSeconds, graceSeconds };
 }
 
 function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline: string, problems: Problems): PlaybookCluster | undefined {
