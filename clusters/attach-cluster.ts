@@ -50,7 +50,7 @@ function findState(id: string): ClusterState {
 export async function attachCluster(id: string, opts: AttachOptions = {}): Promise<StartedCluster> {
   if (isComposeAttach(id)) return attachCompose(opts);
   const state = findState(id);
-  const backend = state.backend === 'docker' ? await attachDocker(state) : attachLocal(state, opts.resuming === true);
+  const backend = state.backend === 'docker' ? await attachDocker(state, opts.resuming === true) : attachLocal(state, opts.resuming === true);
   const cluster = new Cluster(state.runId, state.topology, state.runDir, state.secrets, backend, {
     owned: false, createdAt: state.createdAt, ownerPid: state.ownerPid, detached: true,
   });
@@ -80,11 +80,11 @@ function serverProcess(runDir: string, name: string): number | null {
   return runProcesses(runDir).find((pid) => pidMatches(pid, conf)) ?? null;
 }
 
-async function attachDocker(state: ClusterState): Promise<Backend> {
+async function attachDocker(state: ClusterState, resuming: boolean): Promise<Backend> {
   const { DockerBackend } = await import('./docker-backend.ts');
   const variants = Object.fromEntries(state.endpoints.map((e) => [e.name, e.variant]));
   try {
-    return await DockerBackend.attach(state.topology, state.runId, state.runDir, state.secrets, variants);
+    return await DockerBackend.attach(state.topology, state.runId, state.runDir, state.secrets, variants, { resuming });
   } catch (cause) {
     throw new EnvironmentError(`cluster ${state.runId} is not whole: ${cause instanceof Error ? cause.message : String(cause)}`, {
       cause, hint: `npm run cluster -- down --run ${state.runId}, then up again`,

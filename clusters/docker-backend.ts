@@ -96,20 +96,21 @@ export class DockerBackend implements Backend {
   }
 
   /** The backend of a cluster another process started (`cluster up`): containers and proxies found by name. */
-  static async attach(topology: Topology, runId: string, runDir: string, secrets: ClusterSecrets, variants: Record<string, string>): Promise<DockerBackend> {
+  /** `resuming`: a server container found stopped or gone (mid-upgrade) is left for startServer to bring back. */
+  static async attach(topology: Topology, runId: string, runDir: string, secrets: ClusterSecrets, variants: Record<string, string>, opts: { resuming?: boolean } = {}): Promise<DockerBackend> {
     const regions = topology.regions.map((x) => x.name);
     return DockerBackend.attachContainers(topology, runId, runDir, secrets, {
       servers: Object.fromEntries(serversOf(topology).map((spec) => [spec.name, { container: `brownout-${runId}-${spec.name}`, variant: variants[spec.name] ?? spec.variant }])),
       regionProxies: Object.fromEntries(regions.map((r) => [r, `brownout-${runId}-toxiproxy-${r}`])),
       networks: Object.fromEntries(regions.map((r) => [r, `brownout-${runId}-${r}`])),
-    });
+    }, opts);
   }
 
   /**
    * The backend of containers wired as this backend wires them but named by someone else (the
    * compose stack): servers, region proxies and networks by name; addresses are read from Docker.
    */
-  static async attachContainers(topology: Topology, runId: string, runDir: string, secrets: ClusterSecrets, names: AttachedContainers): Promise<DockerBackend> {
+  static async attachContainers(topology: Topology, runId: string, runDir: string, secrets: ClusterSecrets, names: AttachedContainers, opts: { resuming?: boolean } = {}): Promise<DockerBackend> {
     const regions = topology.regions.map((x) => x.name);
     const unnamed = [...serversOf(topology).filter((s) => !names.servers[s.name]).map((s) => s.name),
       ...regions.filter((r) => !names.regionProxies[r] || !names.networks[r]).map((r) => `region ${r}`)];
@@ -122,7 +123,10 @@ export class DockerBackend implements Backend {
       b.networkNames.set(r, names.networks[r]!);
       b.networks.set(r, (await docker().getNetwork(b.net(r)).inspect()).Id as string);
     }
-    for (const s of servers.values()) await b.refreshIp(s);
+    for (const s of servers.values()) {
+      if (opts.resuming) await b.refreshIp(s).catch(() => undefined); // stopped or gone: startServer recreates and addresses it
+      else await b.refreshIp(s);
+    }
     for (const region of regions) {
       const container = names.regionProxies[region]!;
       const nets = (await docker().getContainer(container).inspect()).NetworkSettings.Networks;

@@ -1,0 +1,50 @@
+// The rollout on the docker backend: servers in containers, upgraded in place with lame duck (a
+// new container per variant under the same name, address and config), gated, completed.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { RolloutController } from '../harness/rollout/controller/controller.ts';
+import { leftovers } from './clusters-shared.ts';
+import { ensureBuilt, type Built } from './support/build.ts';
+import { requireDockerEngine } from './support/docker-engine.ts';
+
+const quiet = { info() {}, step: <T>(_l: string, fn: () => Promise<T>) => fn() };
+
+describe('rollout (real servers, docker backend)', function () {
+  this.timeout(300_000);
+  let built: Built;
+  before(async function () {
+    await requireDockerEngine(this);
+    built = await ensureBuilt();
+  });
+
+  it('patched over stock 2×2 in containers: lame duck, gates, every server on the target, nothing left', async () => {
+    const c = new RolloutController({ progress: quiet });
+    const s = await c.start({ source: 'docker-rollout.yaml', playbook: `
+name: docker-rollout
+cluster:
+  backend: docker
+  topology: { regions: [ { name: iad, servers: 2 }, { name: lhr, servers: 2 } ], ping: { interval: 1s, max: 2 } }
+baseline: ${built.stock}
+target: ${built.patched}
+seed: 5
+stages:
+  - kind: canary
+    server: iad-1
+    upgrade: { lameDuck: { enabled: true, durationSeconds: 30, graceSeconds: 3 } }
+    soakSeconds: 10
+    gates: [ { threshold: statsz.maxPerServerPerSecond }, { threshold: recovery.noneStuck }, { compare: { baseline: iad-2, metrics: [statsz.rate, rss, cpu, reconnects] } } ]
+  - kind: global
+    upgrade: { batchSize: 3, lameDuck: { enabled: true, durationSeconds: 30, graceSeconds: 3 } }
+    soakSeconds: 10
+    gates: [ { threshold: statsz.maxPerServerPerSecond }, { threshold: recovery.noneStuck } ]
+` });
+    const end = await c.settled(s.id);
+    assert.equal(end.phase, 'succeeded', end.message);
+    assert.equal(end.cluster.backend, 'docker');
+    const all = end.stages.flatMap((st) => st.servers);
+    assert.deepEqual(all.map((u) => u.step), ['done', 'done', 'done', 'done']);
+    assert.ok(all.every((u) => u.lameDuckMs >= 2_500), `every server went through lame duck: ${all.map((u) => `${u.server} ${u.lameDuckMs} ms`).join(', ')}`);
+    assert.ok(end.stages.every((st) => st.gates.every((g) => g.outcome === 'pass' || g.outcome === 'no-data')), JSON.stringify(end.stages.map((st) => st.gates)));
+    assert.deepEqual(await leftovers(end.cluster.runId!, path.join(end.runDir, 'cluster')), []);
+  });
+});
