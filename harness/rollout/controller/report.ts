@@ -94,28 +94,41 @@ export function renderRolloutJunit(s: RolloutState): string {
   return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${a({ name: `brownout.rollout.${s.playbook.name}` })}>`, ...body, '</testsuites>', ''].join('\n');
 }
 
-/** Wall time of the rollout split by what it was spent on (for the rollout bench and the summary). */
-export function wallTimeSplit(s: RolloutState): { totalMs: number; lameDuckMs: number; startMs: number; meshMs: number; soakMs: number; otherMs: number } {
-  const ups = [...s.stages.flatMap((st) => st.servers), ...(s.rollback?.servers ?? [])];
-  const batches = (xs: ServerUpgrade[]) => {
-    // Servers of one batch move at once: count the slowest of each batch's parts, grouped by start second.
-    const groups = new Map<string, ServerUpgrade[]>();
-    for (const u of xs) {
-      const k = `${u.rollback}|${(u.startedAt ?? '').slice(0, 19)}`;
-      groups.set(k, [...(groups.get(k) ?? []), u]);
-    }
-    let ld = 0, st = 0, me = 0;
-    for (const g of groups.values()) {
-      ld += Math.max(...g.map((u) => u.lameDuckMs));
-      st += Math.max(...g.map((u) => u.startMs));
-      me += Math.max(...g.map((u) => u.meshMs));
-    }
-    return { ld, st, me };
+export interface WallTimeSplit {
+  totalMs: number;
+  lameDuckMs: number;
+  /** Stop and start of the servers (the new process or container up and answering). */
+  startMs: number;
+  /** From started to every route and gateway up. */
+  meshMs: number;
+  soakMs: number;
+  /** Everything else: the harness's own share (boot of the cluster excluded; judging, waits, reports). */
+  otherMs: number;
+  /** The cluster's boot before the first stage (not part of the rollout proper). */
+  bootMs: number;
+  rollbackMs: number;
+}
+
+/**
+ * Wall time of a rollout by what it was spent on. The servers of one batch move at once, so each
+ * batch counts its slowest server's parts; rollback moves are one at a time.
+ */
+export function wallTimeSplit(s: RolloutState): WallTimeSplit {
+  let lameDuckMs = 0, startMs = 0, meshMs = 0;
+  const add = (g: readonly ServerUpgrade[]) => {
+    if (!g.length) return;
+    lameDuckMs += Math.max(...g.map((u) => u.lameDuckMs));
+    startMs += Math.max(...g.map((u) => u.startMs));
+    meshMs += Math.max(...g.map((u) => u.meshMs));
   };
-  const b = batches(ups);
+  for (const st of s.stages) for (const b of st.batches) add(st.servers.filter((u) => b.includes(u.server)));
+  for (const u of s.rollback?.servers ?? []) add([u]);
   const soakMs = s.stages.reduce((n, st) => n + (st.soakStartedAt && st.soakEndedAt ? Date.parse(st.soakEndedAt) - Date.parse(st.soakStartedAt) : 0), 0);
-  const totalMs = Date.parse(s.updatedAt) - Date.parse(s.createdAt);
-  return { totalMs, lameDuckMs: b.ld, startMs: b.st, meshMs: b.me, soakMs, otherMs: Math.max(0, totalMs - b.ld - b.st - b.me - soakMs) };
+  const firstStage = s.stages[0]?.startedAt ? Date.parse(s.stages[0].startedAt) : Date.parse(s.createdAt);
+  const bootMs = firstStage - Date.parse(s.createdAt);
+  const totalMs = Date.parse(s.updatedAt) - firstStage;
+  const rollbackMs = s.rollback?.endedAt ? Date.parse(s.rollback.endedAt) - Date.parse(s.rollback.startedAt) : 0;
+  return { totalMs, lameDuckMs, startMs, meshMs, soakMs, otherMs: Math.max(0, totalMs - lameDuckMs - startMs - meshMs - soakMs), bootMs, rollbackMs };
 }
 
 export function writeRolloutReports(s: RolloutState, _records: readonly TimelineRecord[]): void {
