@@ -23,10 +23,12 @@ export function stageThresholds(stage: Stage): Thresholds {
   return out as Thresholds;
 }
 
-/** Every threshold gate of the stage; the gated keys are the stage's detectors (no data fails them... */
+/**
+ * Every threshold gate of the stage. A gate with nothing to judge (no link went down, so no
+ * recovery to time) is reported as no-data and decides nothing: a rollout gate guards what did
+ * happen in its window.
+ */
 export function judgeThresholdGates(stage: Stage, records: readonly TimelineRecord[]): GateResult[] {
-  // ...except that a gate with nothing to judge (no link went down, so no recovery to time) is
-  // reported as no-data and decides nothing: a rollout gate is a guard on what did happen.
   const verdict = judge(records, stageThresholds(stage), { detectors: [] });
   const gated = new Set<string>(stage.gates.thresholds.map((g) => g.threshold));
   return verdict.results.filter((r) => gated.has(r.name)).map((r) => ({
