@@ -27,8 +27,9 @@ export function allUpgrades(s: RolloutState): ServerUpgrade[] {
 
 /**
  * The bands: `U<n>` for each server's upgrade (from its start to its end, or the end of the
- * rollout when it never ended), `R<n>` for each move back in the rollback, `S<n>` for stage n's
- * soak. Upgrades not started are not drawn.
+ * rollout when it never ended), `B<n>` for stage n's baseline peer's restart (a canary compared
+ * with a peer restarts both, so both start fresh; to the soak's start), `S<n>` for stage n's soak,
+ * `R<n>` for each move back in the rollback. Upgrades not started are not drawn.
  */
 export function rolloutBands(s: RolloutState, clock: RolloutClock): Band[] {
   const out: Band[] = [];
@@ -39,6 +40,10 @@ export function rolloutBands(s: RolloutState, clock: RolloutClock): Band[] {
       if (from === undefined) continue;
       up += 1;
       out.push({ key: `U${up}`, label: `stage ${i + 1} ${st.name}: ${u.server} ${u.from} → ${u.to}${u.step === 'done' ? '' : ` (${u.step})`}`, from: clock.x(from), to: clock.x(ms(u.endedAt) ?? clock.end), kind: 'fault' });
+    }
+    const peer = ms(st.baselinePeerRestartedAt);
+    if (st.baselinePeer && peer !== undefined) {
+      out.push({ key: `B${i + 1}`, label: `stage ${i + 1} ${st.name}: baseline peer ${st.baselinePeer} restarted with the canary (until the soak)`, from: clock.x(peer), to: clock.x(ms(st.soakStartedAt) ?? ms(st.endedAt) ?? clock.end), kind: 'fault' });
     }
     const soak = ms(st.soakStartedAt);
     if (soak !== undefined) out.push({ key: `S${i + 1}`, label: `stage ${i + 1} ${st.name}: soak`, from: clock.x(soak), to: clock.x(ms(st.soakEndedAt) ?? clock.end), kind: 'stage' });
@@ -88,7 +93,7 @@ export function timelineChart(s: RolloutState, records: readonly TimelineRecord[
   return {
     id: 'rollout-timeline', title: 'Rollout timeline: servers on the target, servers reachable', yName: 'servers', yLog: false,
     xMax: clock.x(clock.end), lines, runs: [], bands,
-    note: 'U<n>: one server\'s upgrade (orange), S<n>: stage n\'s soak (blue), R<n>: a move back in the rollback; the list above names each.',
+    note: 'U<n>: one server\'s upgrade, B<n>: stage n\'s baseline peer restarting, R<n>: a move back in the rollback (orange); S<n>: stage n\'s soak (blue); the list above names each.',
   };
 }
 
