@@ -14,3 +14,4 @@ export { runSeries } from './run-series.ts';
 export type { Band, RunSeries, Series } from './run-series.ts';
 export { CHART_IDS, reportCharts } from './report-charts.ts';
 export type { ChartSpec } from './report-charts.ts';
+export { renderRolloutHtml, writeRolloutHtml } from './rollout-html.ts';

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { escapeXml } from '../../report/junit.ts';
+import { writeRolloutHtml } from '../../report/rollout-html.ts';
 import type { TimelineRecord } from '../../timeline/records.ts';
 import type { GateResult, RolloutState, ServerUpgrade, StageState } from './state.ts';
 
@@ -131,9 +132,10 @@ export function wallTimeSplit(s: RolloutState): WallTimeSplit {
   return { totalMs, lameDuckMs, startMs, meshMs, soakMs, otherMs: Math.max(0, totalMs - lameDuckMs - startMs - meshMs - soakMs), bootMs, rollbackMs };
 }
 
-export function writeRolloutReports(s: RolloutState, _records: readonly TimelineRecord[]): void {
+export function writeRolloutReports(s: RolloutState, records: readonly TimelineRecord[]): void {
   mkdirSync(path.join(s.runDir, 'stages'), { recursive: true });
   writeFileSync(path.join(s.runDir, 'summary.md'), renderRolloutSummary(s));
   writeFileSync(path.join(s.runDir, 'junit.xml'), renderRolloutJunit(s));
   s.stages.forEach((st, i) => writeFileSync(path.join(s.runDir, 'stages', `${i + 1}-${st.name}.md`), stageSection(st, i)));
+  writeRolloutHtml(s, records);
 }
