@@ -278,7 +278,8 @@ export class RolloutDriver {
       this.#metrics?.setServerState(u.server, u.region, step);
       this.deps.emit({ upgrade: { ...u } });
     };
-    mark(ld.enabled ? 'lame-duck' : 'stopping');
+    u.startedAt ??= now();
+    this.save();
     this.deps.progress.info(`${u.rollback ? 'rolling back' : 'upgrading'} ${u.server}: ${u.from} → ${u.to}${ld.enabled ? ` (lame duck ${ld.durationSeconds} s)` : ''}`);
     try {
       const timing = await server.upgrade(u.to, {
@@ -318,7 +319,6 @@ export class RolloutDriver {
     stage.soakStartedAt = new Date(start).toISOString();
     stage.soakEndedAt = undefined;
     this.save();
-    this.deps.emit({ stage: { index: idx, name: stage.name, phase: 'soaking' } });
     this.deps.progress.info(`stage ${stage.name}: soaking ${spec.soakSeconds} s${spec.faults.length ? ` with ${spec.faults.length} fault(s)` : ''}`);
     const ledger = new FaultLedger({
       cluster: this.cluster, rng: createRng(this.state.seed + idx), protectedServers: new Set(), log: (m) => this.deps.progress.info(m),
