@@ -232,6 +232,37 @@ stages:
         await served.close();
       }
     });
+
+    it('Abort over gRPC during a soak stops it and rolls back at once', async () => {
+      const { c, api, served } = await overGrpc();
+      try {
+        const a = await api.start({ source: 'abort-soak.yaml', playbook: `
+name: abort-soak
+cluster: { attach: ${runId} }
+baseline: ${built.patched}
+target: ${built.statszOnly}
+stages:
+  - { kind: canary, server: iad-1, upgrade: { lameDuck: { enabled: false } }, soakSeconds: 120, gates: [ { threshold: recovery.noneStuck } ] }
+  - { kind: global, upgrade: { batchSize: 4, lameDuck: { enabled: false } }, soakSeconds: 5 }
+` });
+        const until = Date.now() + 60_000;
+        while (c.get(a.id).stages[0]!.soakStartedAt === undefined) {
+          assert.ok(Date.now() < until, 'the canary soak began');
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        const t0 = Date.now();
+        await api.abort(a.id, 'changed my mind');
+        const done = await c.settled(a.id);
+        assert.equal(done.phase, 'rolled-back', done.message);
+        assert.ok(Date.now() - t0 < 60_000, `rolled back without waiting out the 120 s soak (${Date.now() - t0} ms)`);
+        assert.match(done.message, /aborted by a human during stage canary/);
+        assert.deepEqual(done.stages[0]!.gates, [], 'the aborted soak was not judged');
+        assert.deepEqual(done.rollback?.servers.map((u) => [u.server, u.step]), [['iad-1', 'done']]);
+      } finally {
+        api.close();
+        await served.close();
+      }
+    });
   });
 });
 

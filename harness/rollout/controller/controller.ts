@@ -127,8 +127,9 @@ export class RolloutController implements RolloutService {
     return this.decide(id, 'promote', reason, ['paused']);
   }
 
+  /** A paused rollout rolls back at once; a progressing one after the batch in flight, or straight from its soak. */
   async abort(id: string, reason: string): Promise<RolloutState> {
-    return this.decide(id, 'abort', reason, ['paused']);
+    return this.decide(id, 'abort', reason, ['paused', 'progressing']);
   }
 
   async resume(id: string, reason: string): Promise<RolloutState> {
@@ -163,7 +164,7 @@ export class RolloutController implements RolloutService {
     const s = this.get(key);
     const live = this.#drivers.get(key);
     if (!allowed.includes(s.phase) || !live) {
-      throw new RolloutPreconditionError(`rollout ${key} is ${s.phase}${live ? '' : ' and no controller drives it'}; ${action} needs a paused rollout`, {
+      throw new RolloutPreconditionError(`rollout ${key} is ${s.phase}${live ? '' : ' and no controller drives it'}; ${action} needs a ${allowed.join(' or ')} rollout`, {
         problems: [`phase: ${allowed.join(' or ')} (it is ${s.phase})`],
       });
     }

@@ -52,6 +52,9 @@ export class RolloutDriver {
   #prior: TimelineRecord[] = [];
   #decision: { resolve: (d: Decision) => void } | undefined;
   #pending: Decision | undefined;
+  /** An abort asked for while the rollout progresses: honoured between batches and during the soak. */
+  #abortAsked: Decision | undefined;
+  #wake = new AbortController();
   readonly #shutdown = new AbortController();
   readonly #metrics: RolloutMetrics | undefined;
   #session = Date.now().toString(36);
@@ -67,6 +70,11 @@ export class RolloutDriver {
 
   /** A human's decision on a paused rollout; queued when the driver is not waiting yet. */
   decide(d: Decision): void {
+    if (d.action === 'abort' && !this.#decision && this.state.phase === 'progressing') {
+      this.#abortAsked = d;
+      this.#wake.abort();
+      return;
+    }
     if (this.#decision) {
       const w = this.#decision;
       this.#decision = undefined;
@@ -111,6 +119,14 @@ export class RolloutDriver {
 
   private async step(): Promise<void> {
     const s = this.state;
+    if (this.#abortAsked && s.phase === 'progressing') {
+      const d = this.#abortAsked;
+      this.#abortAsked = undefined;
+      s.decisions.push(d);
+      const stage = s.stages[s.currentStage]!;
+      s.message = `aborted by a human during stage ${stage.name} (${stage.phase})${d.reason ? `: ${d.reason}` : ''}`;
+      return void this.setPhase('rolling-back', s.message);
+    }
     if (s.phase === 'pending' || s.phase === 'error') return void this.setPhase('progressing', `stage ${s.stages[s.currentStage]!.name}`);
     if (s.phase === 'rolling-back') return this.rollBack();
     if (s.phase === 'paused') return this.waitForDecision();
@@ -225,6 +241,7 @@ export class RolloutDriver {
       const ups = stage.servers.filter((u) => batch.includes(u.server));
       if (ups.every((u) => u.step === 'done')) continue;
       this.checkShutdown();
+      if (this.#abortAsked) return;
       const peer = stage.baselinePeer && !stage.baselinePeerRestartedAt ? stage.baselinePeer : undefined;
       const label = `${stage.name}: ${batch.join(', ')} → ${this.state.target}`;
       const failed = await this.upgradeBatch(ups, spec, idx * 1000 + b, label, peer);
@@ -334,6 +351,7 @@ export class RolloutDriver {
     try {
       for (const e of events) {
         await this.sleepUntil(e.t);
+        if (this.#abortAsked) return;
         const f = spec.faults[e.k]!;
         const stepIndex = idx * 1000 + 500 + e.k;
         if (e.apply) {
@@ -346,6 +364,7 @@ export class RolloutDriver {
         }
       }
       await this.sleepUntil(end);
+      if (this.#abortAsked) return;
     } finally {
       await ledger.revertAll().catch((err: Error) => this.deps.progress.info(`stage ${stage.name}: ${err.message}`));
     }
@@ -541,15 +560,19 @@ export class RolloutDriver {
   private async sleepUntil(t: number): Promise<void> {
     const ms = t - Date.now();
     if (ms <= 0) return this.checkShutdown();
+    if (this.#wake.signal.aborted) this.#wake = new AbortController();
+    const wake = this.#wake.signal;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       const signal = this.#shutdown.signal;
       function done() {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
+        wake.removeEventListener('abort', done);
         resolve();
       }
       signal.addEventListener('abort', done);
+      wake.addEventListener('abort', done);
     });
     this.checkShutdown();
   }
