@@ -233,6 +233,37 @@ stages:
       }
     });
 
+    it('a rollback that cannot re-mesh (gateways to lhr cut meanwhile) ends ROLLBACK FAILED, naming the mesh', async () => {
+      const c = new RolloutController({ progress: quiet });
+      const cl = await attachCluster(runId, { meshDeadlineMs: 30_000 });
+      try {
+        const a = await c.start({ source: 'rollback-fails.yaml', playbook: `
+name: rollback-fails
+cluster: { attach: ${runId} }
+baseline: ${built.patched}
+target: ${built.statszOnly}
+stages:
+  # A bound every server exceeds: the canary fails by construction and is rolled back.
+  - { kind: canary, server: iad-1, upgrade: { lameDuck: { enabled: false }, readySeconds: 8 }, soakSeconds: 4, gates: [ { threshold: memory.maxRssMiB, bound: 1 } ] }
+` });
+        const until = Date.now() + 60_000;
+        while (c.get(a.id).stages[0]!.soakStartedAt === undefined) {
+          assert.ok(Date.now() < until, 'the canary soak began');
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        await cl.links.disable({ to: 'lhr' });
+        const done = await c.settled(a.id);
+        assert.equal(done.phase, 'rollback-failed', done.message);
+        assert.match(done.message, /^ROLLBACK FAILED: .*mesh\.full/);
+        const mesh = done.rollback!.gates.find((g) => g.gate === 'mesh.full')!;
+        assert.equal(mesh.outcome, 'fail');
+        assert.match(mesh.evidence, /lhr/);
+      } finally {
+        await cl.links.enable({ to: 'lhr' });
+        await cl.stop();
+      }
+    });
+
     it('Abort over gRPC during a soak stops it and rolls back at once', async () => {
       const { c, api, served } = await overGrpc();
       try {

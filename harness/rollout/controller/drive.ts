@@ -490,14 +490,15 @@ export class RolloutDriver {
       evidence: [...notBack.map((u) => `${u.server}: ${u.message ?? u.step}`), ...down.map((n) => `${n}: not running`), ...wrong.map((w) => `${w}: not the baseline`)].join('; ') || 'all back',
     });
     const meshFrom = Date.now();
+    const readySeconds = s.playbook.stages[s.currentStage]!.upgrade.readySeconds;
     let mesh: string;
     try {
-      await this.cluster.waitForMesh(60_000);
+      await this.cluster.waitForMesh(readySeconds * 1000);
       mesh = '';
     } catch (err) {
       mesh = err instanceof Error ? err.message.split('\n')[0]! : String(err);
     }
-    gates.push({ stage: rbStage, gate: 'mesh.full', outcome: mesh ? 'fail' : 'pass', observed: mesh ? 'incomplete' : `full in ${((Date.now() - meshFrom) / 1000).toFixed(1)} s`, bound: 'every route and gateway within 60 s', evidence: mesh || 'every server has all its routes and gateways' });
+    gates.push({ stage: rbStage, gate: 'mesh.full', outcome: mesh ? 'fail' : 'pass', observed: mesh ? 'incomplete' : `full in ${((Date.now() - meshFrom) / 1000).toFixed(1)} s`, bound: `every route and gateway within ${readySeconds} s`, evidence: mesh || 'every server has all its routes and gateways' });
     // Let the observer see a whole final window after the last move.
     const windowSeconds = 5;
     await this.sleepUntil(Date.now() + (windowSeconds + 1) * 1000);
