@@ -3,6 +3,7 @@
 //   BROWNOUT_BENCH_CELLS     scenario/build,... (default every cell of the matrix)
 //   BROWNOUT_BENCH_SEEDS     N for seeds 1..N, or A-B (default 1-20)
 //   BROWNOUT_BENCH_BUDGET    time to spend: 90 (minutes), 45m, 2h, 300s; no new run starts once spent
+//                            (0: no run at all, only detection.md written again from the log)
 //   BROWNOUT_BENCH_LOCK      lock file taken around each run (default /tmp/brownout-cluster.lock; none: no lock)
 // Pure: every problem is reported at once.
 import { BadInputError } from '../core/errors.ts';
@@ -36,7 +37,7 @@ export function parseSeeds(spec: string | undefined): number[] | string {
 export function parseBudget(spec: string | undefined): number | undefined | string {
   if (spec === undefined || spec.trim() === '') return undefined;
   const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(spec.trim());
-  if (!m || Number(m[1]) <= 0) return `BROWNOUT_BENCH_BUDGET: ${spec}; allowed: a positive number of minutes, or with s, m or h (45m, 2h)`;
+  if (!m) return `BROWNOUT_BENCH_BUDGET: ${spec}; allowed: a number of minutes, or with s, m or h (45m, 2h); 0 writes the summary only`;
   return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'm') as 's' | 'm' | 'h'];
 }
 

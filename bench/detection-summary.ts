@@ -92,7 +92,7 @@ export function renderSummary(input: SummaryInput): string {
   const goals = (g: GoalState) => cells.filter((s) => s.goal === g).length;
   const secs = records.filter((r) => !r.incomplete).map((r) => r.seconds);
   const head = [
-    `**${records.length} of the ${total} runs are done** (${BACKENDS.map((b) => `${b} ${done(b)}/${perBackend}`).join(', ')}): ${MATRIX.length} cells × ${SEEDS_PER_CELL} seeds × ${BACKENDS.length} backends.`,
+    `**${records.length} of the ${total} runs done** (${BACKENDS.map((b) => `${b} ${done(b)}/${perBackend}`).join(', ')}): ${MATRIX.length} cells × ${SEEDS_PER_CELL} seeds × ${BACKENDS.length} backends.`,
     records.length
       ? `Runs from ${dates[0]} to ${dates[dates.length - 1]}, commit${commits.length > 1 ? 's' : ''} ${commits.join(', ')}; a run takes ${median(secs).toFixed(0)} s (median), lock wait excluded.`
       : 'No run is done yet.',
@@ -115,7 +115,9 @@ export function renderSummary(input: SummaryInput): string {
         failed.length ? readingOf(s.cell, name, role) : '-', failed.length ? failed.map((r) => r.seed).join(', ') : '-'];
     });
   });
-  const table = (header: string[], rows: string[][]) => [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  // A `|` inside a cell (`fail(a|b)`) would end the cell: escape it.
+  const table = (header: string[], rows: string[][]) => [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map((x) => x.replaceAll('|', '\\|')).join(' | ')} |`)];
   return [
     ...head.map((l) => `${l}  `),
     '',

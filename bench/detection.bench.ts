@@ -11,9 +11,9 @@ import { dockerAvailable } from '../core/docker-engine.ts';
 import { REPO_ROOT } from '../core/layout.ts';
 import { createProgress } from '../core/progress.ts';
 import { runScenario } from '../harness/run/run-scenario.ts';
-import { SEEDS_PER_CELL, cellKey, variantOf } from './detection-cells.ts';
+import { MATRIX, SEEDS_PER_CELL, cellKey, variantOf } from './detection-cells.ts';
 import { holdLock } from './detection-lock.ts';
-import { actualText, appendRecord, expectedText, latestRecords, pendingRuns, readLog, recordOf, type Backend } from './detection-log.ts';
+import { BACKENDS, actualText, appendRecord, expectedText, latestRecords, pendingRuns, readLog, recordOf, type Backend } from './detection-log.ts';
 import { benchOptions } from './detection-options.ts';
 import { SUMMARY_TITLE, renderSummary, summarizeCell } from './detection-summary.ts';
 
@@ -85,7 +85,7 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
     appendRecord(LOG_FILE, rec);
     writeSummary();
     ran++;
-    progress.info(`${where}: expected ${expectedText(p.cell)}, got ${actualText(rec)}: ${rec.asExpected ? 'as expected' : 'NOT AS EXPECTED'} (run ${rec.runId}, ${rec.seconds.toFixed(0)} s)`);
+    progress.info(`${where}: expected ${expectedText(p.cell)}, got ${actualText(rec)}: ${rec.asExpected ? 'as expected' : 'NOT AS EXPECTED'} (run ${rec.runId}, ${rec.seconds.toFixed(0)} s) [${latestRecords(readLog(LOG_FILE).records).length}/${SEEDS_PER_CELL * MATRIX.length * BACKENDS.length} in the log]`);
   }
   const all = latestRecords(readLog(LOG_FILE).records);
   const data = backends.flatMap((b) => opts.cells.map((c) => {
