@@ -17,8 +17,6 @@ import { BACKENDS, actualText, appendRecord, expectedText, latestRecords, pendin
 import { benchOptions } from './detection-options.ts';
 import { SUMMARY_TITLE, renderSummary, summarizeCell } from './detection-summary.ts';
 
-export { readingOf, selectCells } from './detection-cells.ts';
-
 const RESULTS = path.join(REPO_ROOT, 'bench', 'results');
 export const LOG_FILE = path.join(RESULTS, 'detection-runs.ndjson');
 const SUMMARY_FILE = path.join(RESULTS, 'detection.md');
