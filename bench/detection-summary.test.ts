@@ -46,6 +46,7 @@ describe('detection bench summary', () => {
     ];
     const md = renderSummary({ records });
     assert.match(md, /\*\*4 of the 320 runs done\*\* \(local 4\/160, docker 0\/160\)/);
+    assert.match(md, /a run takes \(median, lock wait excluded\) packet-loss 70 s\./);
     const row = rowOf(md, 'local', 'packet-loss/stock');
     assert.match(row, /\| 4\/20 \| 3\/4 \| open \|/);
     assert.match(row, /recovery\.maxSeconds 1\/4 \(never\); recovery\.noneStuck 3\/4 \(2 links ×2, 1 link\)/);

@@ -90,11 +90,13 @@ export function renderSummary(input: SummaryInput): string {
   const commits = [...new Set(records.map((r) => r.commit))];
   const dates = records.map((r) => r.date).sort();
   const goals = (g: GoalState) => cells.filter((s) => s.goal === g).length;
-  const secs = records.filter((r) => !r.incomplete).map((r) => r.seconds);
+  const complete = records.filter((r) => !r.incomplete);
+  const took = [...new Set(complete.map((r) => r.scenario))].sort()
+    .map((sc) => `${sc} ${median(complete.filter((r) => r.scenario === sc).map((r) => r.seconds)).toFixed(0)} s`).join(', ');
   const head = [
     `**${records.length} of the ${total} runs done** (${BACKENDS.map((b) => `${b} ${done(b)}/${perBackend}`).join(', ')}): ${MATRIX.length} cells × ${SEEDS_PER_CELL} seeds × ${BACKENDS.length} backends.`,
     records.length
-      ? `Runs from ${dates[0]} to ${dates[dates.length - 1]}, commit${commits.length > 1 ? 's' : ''} ${commits.join(', ')}; a run takes ${median(secs).toFixed(0)} s (median), lock wait excluded.`
+      ? `Runs from ${dates[0]} to ${dates[dates.length - 1]}, commit${commits.length > 1 ? 's' : ''} ${commits.join(', ')}; a run takes (median, lock wait excluded) ${took || '-'}.`
       : 'No run is done yet.',
     `Goal per cell and backend: at least ${GOAL_AS_EXPECTED}/${SEEDS_PER_CELL} as expected, and no false failure on the patched build: met ${goals('met')}, missed ${goals('missed')}, open ${goals('open')} (of ${cells.length}).`,
     `Raw data: ${input.logName ?? 'detection-runs.ndjson'} (one line per run; the bench skips what it holds and resumes).`,
