@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { readingOf, selectCells } from './detection.bench.ts';
-import { MATRIX } from '../test/support/detection-matrix.ts';
+import { MATRIX, readingOf, selectCells } from './detection-cells.ts';
 
 const cell = (s: string, b: string) => MATRIX.find((c) => c.scenario === s && c.build === b)!;
 
-describe('detection bench', () => {
+describe('detection bench cells', () => {
   it('detection bench - a failure reads as caught only for the cell\'s own detector', () => {
     assert.equal(readingOf(cell('packet-loss', 'stock'), 'recovery.noneStuck', 'detector'), 'caught');
     assert.equal(readingOf(cell('packet-loss', 'stock'), 'statsz.maxPerServerPerSecond', 'guard'), 'beside');
