@@ -5,6 +5,7 @@
 import type { Registry } from 'prom-client';
 import type { ClusterView, ServerEndpoint } from '../../clusters/view.ts';
 import { BadInputError } from '../../core/errors.ts';
+import { mapLimit } from '../../clusters/index.ts';
 import { fetchSnapshot } from '../../core/nats-monitoring.ts';
 import { BrownoutMetrics } from '../metrics/brownout-metrics.ts';
 import { startProbe, type ProbeOptions, type StartedProbe } from '../probe/log-probe.ts';
@@ -22,7 +23,11 @@ import { summarize, type ObserverSummary } from './summary.ts';
 
 export interface ObserverOptions {
   timeline: TimelineSink;
-  /** Sample interval (default 500 ms). */
+  /**
+   * Sample interval (default 500 ms). On a large cluster the observer samples no faster than
+   * `minIntervalMs(servers)` (20 ms per server above 16: 600 ms at 30, 1.92 s at 96), so its own
+   * CPU stays within budget as the cluster grows (bench/results/observer-cost.md).
+   */
   intervalMs?: number;
   /** Server name for the STATSZ subscription (default: the first server of the last region). */
   statszOn?: string;
@@ -72,12 +77,13 @@ const cpuMicros = (): number => { const c = process.cpuUsage(); return c.user + 
 
 /** Every problem with the options at once, or the resolved values. */
 export function resolveObserverOptions(view: ClusterView, opts: ObserverOptions): Resolved {
-  const intervalMs = opts.intervalMs ?? 500;
+  const asked = opts.intervalMs ?? 500;
   const confirmSamples = opts.confirmSamples ?? DEFAULT_CONFIRM_SAMPLES;
   const seed = opts.seed ?? DEFAULT_OBSERVER_SEED;
   const eps = view.endpoints();
   const problems: string[] = [];
-  if (!(Number.isFinite(intervalMs) && intervalMs >= 100 && intervalMs <= 60_000)) problems.push(`intervalMs: ${intervalMs}; allowed 100..60000`);
+  if (!(Number.isFinite(asked) && asked >= 100 && asked <= 60_000)) problems.push(`intervalMs: ${asked}; allowed 100..60000`);
+  const intervalMs = Math.max(asked, minIntervalMs(eps.length));
   if (!(Number.isInteger(confirmSamples) && confirmSamples >= 1 && confirmSamples <= 20)) problems.push(`confirmSamples: ${confirmSamples}; allowed 1..20`);
   if (!Number.isInteger(seed)) problems.push(`seed: ${seed}; allowed an integer`);
   const statszOn = opts.statszOn ?? eps.filter((e) => e.region === view.regions[view.regions.length - 1])[0]?.name ?? eps[0]?.name;
@@ -86,6 +92,17 @@ export function resolveObserverOptions(view: ClusterView, opts: ObserverOptions)
   if (problems.length > 0 || !statszEp) throw new BadInputError('invalid observer options', { problems });
   return { intervalMs, statszEp, confirmSamples, seed };
 }
+
+/**
+ * The fastest the observer samples n servers: each round reads 4 endpoints per server, and the
+ * harness's CPU grows with requests per second. Up to 16 servers: no floor.
+ */
+export function minIntervalMs(servers: number): number {
+  return servers <= 16 ? 0 : 20 * servers;
+}
+
+/** Servers read at once in a round: spreads a round's requests instead of firing 4n together. */
+export const ROUND_CONCURRENCY = 8;
 
 /** One server's round of I/O: its snapshot, its process, and (if a gateway is missing) its sockets. */
 async function fetchServer(ep: ServerEndpoint, regions: readonly string[], timeoutMs: number, inspector: ProcessInspector | undefined): Promise<ServerRound> {
@@ -154,8 +171,8 @@ class SampleLoop {
 
   async #round(): Promise<void> {
     const t = Date.now();
-    const servers = await Promise.all(this.view.endpoints().map((ep) =>
-      fetchServer(ep, this.view.regions, Math.max(200, this.cfg.intervalMs), this.inspector)));
+    const servers = await mapLimit(this.view.endpoints(), ROUND_CONCURRENCY, (ep) =>
+      fetchServer(ep, this.view.regions, Math.max(200, this.cfg.intervalMs), this.inspector));
     const sinceLastMs = t - this.#state.lastRoundAt;
     const r = observeRound(this.#state, { t, regions: this.view.regions, servers, statsz: this.counter.totals }, { confirmSamples: this.cfg.confirmSamples });
     this.#state = r.state;
