@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 import type { ClusterView, ServerEndpoint } from '../../clusters/view.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { mapLimit } from '../../clusters/index.ts';
-import { fetchSnapshot } from '../../core/nats-monitoring.ts';
+import { monitorClient, type MonitorClient } from './monitor-http.ts';
 import { BrownoutMetrics } from '../metrics/brownout-metrics.ts';
 import { startProbe, type ProbeOptions, type StartedProbe } from '../probe/log-probe.ts';
 import type { TimelineRecord } from '../timeline/records.ts';
@@ -25,7 +25,7 @@ export interface ObserverOptions {
   timeline: TimelineSink;
   /**
    * Sample interval (default 500 ms). On a large cluster the observer samples no faster than
-   * `minIntervalMs(servers)` (20 ms per server above 16: 600 ms at 30, 1.92 s at 96), so its own
+   * `minIntervalMs(servers)` (40 ms per server above 12, at most 2.5 s: 1.2 s at 30), so its own
    * CPU stays within budget as the cluster grows (bench/results/observer-cost.md).
    */
   intervalMs?: number;
@@ -98,16 +98,22 @@ export function resolveObserverOptions(view: ClusterView, opts: ObserverOptions)
  * harness's CPU grows with requests per second. Up to 16 servers: no floor.
  */
 export function minIntervalMs(servers: number): number {
-  return servers <= 16 ? 0 : 20 * servers;
+  return servers <= 12 ? 0 : Math.min(2500, 40 * servers);
 }
+
+/** /healthz is read every this many rounds (and every round while a server was unhealthy or unread). */
+export const HEALTH_EVERY = 4;
 
 /** Servers read at once in a round: spreads a round's requests instead of firing 4n together. */
 export const ROUND_CONCURRENCY = 8;
 
 /** One server's round of I/O: its snapshot, its process, and (if a gateway is missing) its sockets. */
-async function fetchServer(ep: ServerEndpoint, regions: readonly string[], timeoutMs: number, inspector: ProcessInspector | undefined): Promise<ServerRound> {
+async function fetchServer(
+  client: MonitorClient, ep: ServerEndpoint, regions: readonly string[], timeoutMs: number, inspector: ProcessInspector | undefined,
+  health: { check: boolean; last: boolean },
+): Promise<ServerRound> {
   const [snap, proc] = await Promise.all([
-    fetchSnapshot(ep.monitorUrl, timeoutMs).then((s) => ({ s }), (err: Error) => ({ err })),
+    client.snapshot(ep.monitorUrl, timeoutMs, health.check, health.last).then((s) => ({ s }), (err: Error) => ({ err })),
     inspector?.sample(ep).catch(() => undefined),
   ]);
   const base = { name: ep.name, region: ep.region, ...(proc ? { proc } : {}) };
@@ -153,6 +159,9 @@ class SampleLoop {
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> = Promise.resolve();
+  #rounds = 0;
+  readonly #healthy = new Map<string, boolean>();
+  readonly #client: MonitorClient = monitorClient(ROUND_CONCURRENCY * 4);
 
   constructor(
     private readonly view: ClusterView, private readonly cfg: Resolved, private readonly sink: TimelineSink,
@@ -171,8 +180,12 @@ class SampleLoop {
 
   async #round(): Promise<void> {
     const t = Date.now();
-    const servers = await mapLimit(this.view.endpoints(), ROUND_CONCURRENCY, (ep) =>
-      fetchServer(ep, this.view.regions, Math.max(200, this.cfg.intervalMs), this.inspector));
+    const every = this.#rounds++ % HEALTH_EVERY === 0;
+    const servers = await mapLimit(this.view.endpoints(), ROUND_CONCURRENCY, (ep) => {
+      const last = this.#healthy.get(ep.name);
+      return fetchServer(this.#client, ep, this.view.regions, Math.max(200, this.cfg.intervalMs), this.inspector, { check: every || last !== true, last: last === true });
+    });
+    for (const s of servers) this.#healthy.set(s.name, s.snap?.healthy === true);
     const sinceLastMs = t - this.#state.lastRoundAt;
     const r = observeRound(this.#state, { t, regions: this.view.regions, servers, statsz: this.counter.totals }, { confirmSamples: this.cfg.confirmSamples });
     this.#state = r.state;
@@ -210,6 +223,7 @@ class SampleLoop {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     await this.#inFlight;
+    this.#client.close();
   }
 }
 
