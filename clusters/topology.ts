@@ -12,7 +12,7 @@ const port = z.number().int().min(1).max(65535);
 
 /**
  * Per region and in all: what the local backend boots, meshes and observes on a 2-core machine
- * (measured: 4 × 24 and 3 × 32, 96 servers, bench/results/cluster-scale.md). A region of n
+ * (4 × 24 in bench/results/observer-cost.md, 3 × 32 in bench/results/statsz-growth.md). A region of n
  * servers holds 3(n−1) route connections per server (pool size 3).
  */
 export const MAX_SERVERS_PER_REGION = 32;
