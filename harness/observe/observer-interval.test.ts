@@ -11,14 +11,14 @@ const view = (regions: string[], perRegion: number): ClusterView => ({
 const sink = { append: () => {} };
 
 describe('observe interval', () => {
-  it('observer interval - no floor up to 12 servers, 40 ms per server above, at most 2.5 s', () => {
-    assert.deepEqual([9, 12, 13, 30, 48, 62, 63, 96, 128].map(minIntervalMs), [0, 0, 520, 1200, 1920, 2480, 2500, 2500, 2500]);
+  it('observer interval - no floor up to 12 servers, 50 ms per server above, at most 2.5 s', () => {
+    assert.deepEqual([9, 12, 13, 30, 48, 62, 63, 96, 128].map(minIntervalMs), [0, 0, 650, 1500, 2400, 2500, 2500, 2500, 2500]);
   });
 
   it('observer interval - the asked interval holds on a small cluster; a large one samples no faster than its floor', () => {
     assert.equal(resolveObserverOptions(view(['iad', 'lhr', 'syd'], 3), { timeline: sink }).intervalMs, 500);
     assert.equal(resolveObserverOptions(view(['iad', 'lhr', 'syd'], 3), { timeline: sink, intervalMs: 200 }).intervalMs, 200);
-    assert.equal(resolveObserverOptions(view(['iad', 'lhr', 'syd'], 10), { timeline: sink, intervalMs: 500 }).intervalMs, 1200);
+    assert.equal(resolveObserverOptions(view(['iad', 'lhr', 'syd'], 10), { timeline: sink, intervalMs: 500 }).intervalMs, 1500);
     assert.equal(resolveObserverOptions(view(['iad', 'lhr', 'syd'], 10), { timeline: sink, intervalMs: 5000 }).intervalMs, 5000);
     assert.equal(resolveObserverOptions(view(['iad', 'lhr', 'syd', 'fra'], 24), { timeline: sink }).intervalMs, 2500);
   });

@@ -25,7 +25,7 @@ export interface ObserverOptions {
   timeline: TimelineSink;
   /**
    * Sample interval (default 500 ms). On a large cluster the observer samples no faster than
-   * `minIntervalMs(servers)` (40 ms per server above 12, at most 2.5 s: 1.2 s at 30), so its own
+   * `minIntervalMs(servers)` (50 ms per server above 12, at most 2.5 s: 1.5 s at 30), so its own
    * CPU stays within budget as the cluster grows (bench/results/observer-cost.md).
    */
   intervalMs?: number;
@@ -98,7 +98,7 @@ export function resolveObserverOptions(view: ClusterView, opts: ObserverOptions)
  * harness's CPU grows with requests per second. Up to 16 servers: no floor.
  */
 export function minIntervalMs(servers: number): number {
-  return servers <= 12 ? 0 : Math.min(2500, 40 * servers);
+  return servers <= 12 ? 0 : Math.min(2500, 50 * servers);
 }
 
 /** /healthz is read every this many rounds (and every round while a server was unhealthy or unread). */
