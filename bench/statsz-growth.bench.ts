@@ -183,7 +183,7 @@ const fmtFit = (f: PowerFit | null): string => (f ? `${f.a.toPrecision(3)} · n^
 const at = (f: PowerFit | null, n: number): number | null => (f ? f.a * n ** f.b : null);
 /** What the window holds beyond the quiet cluster's own traffic over the same length. */
 const excess = (w: number, base: number, r: Measurement): number => Math.max(0, w - base * (r.windowMs / Math.max(1, r.baselineMs)));
-const mb = (b: number): string => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(0)} kB`);
+const mb = (b: number): string => (b >= 1e12 ? `${(b / 1e12).toFixed(1)} TB` : b >= 1e9 ? `${(b / 1e9).toFixed(1)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(0)} kB`);
 
 function readPartial(): Measurement[] {
   try { return JSON.parse(readFileSync(PARTIAL, 'utf8')) as Measurement[]; } catch { return []; }
