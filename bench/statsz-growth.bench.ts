@@ -255,6 +255,7 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
   const markdown = [
     `Local backend, 3 regions × n/3 servers, nats-server's default ping. Cases: "single" restarts iad-2; "half" restarts n/2 servers at once (the same number per region);`,
     `"rolling" restarts every server but ${SUBSCRIBE_ON} one after another, each answering its monitor before the next (what an upgrade does).`,
+    `Sizes per case: ${cases.map((c) => `${c} ${[...new Set(rows.filter((r) => r.case === c).map((r) => r.servers))].join(', ')}`).join('; ')} (BROWNOUT_BENCH_CASES limits the cases of a run).`,
     `Window: ${WINDOW_MS / 1000} s from the restart call (rolling: the restarts plus ${WINDOW_MS / 1000} s). Baseline: a ${WINDOW_MS / 1000} s window just before the case, scaled to the window's length.`,
     '',
     '**Every server\'s own counters** (the seed\'s way): /varz out_msgs and out_bytes, and /routez + /gatewayz per-connection out, summed over all servers; a restarted server counts from zero',
