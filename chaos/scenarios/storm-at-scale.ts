@@ -5,7 +5,8 @@ import type { ScenarioInput } from '../scenario.ts';
 // restart of a quarter of the cluster at once. Stock sends dozens of STATSZ per server per second
 // on each restart; patched stays at one. Default ping (2 m): at this size on 2 cores a 1 s ping
 // makes loaded routes go stale, a storm of its own. Several minutes on a 2-core machine, so it is
-// not in the gate's suite or CI's default run (npm run chaos -- storm-at-scale).
+// not in the gate's suite or CI's default run (npm run chaos -- storm-at-scale). Measured with
+// --compare stock,patched (4.5 min for both): stock 42 STATSZ/s from one server (FAIL), patched 2 (PASS).
 const REGIONS = ['iad', 'lhr', 'syd', 'fra', 'sin', 'gru'];
 const PER_REGION = 8;
 
