@@ -20,4 +20,5 @@ export type { ReapResult } from './reaper.ts';
 export { listStates, readState, statesDir } from './state-file.ts';
 export type { BackendName, ClusterState } from './state-file.ts';
 export { waitFor } from './wait.ts';
+export { mapLimit, POLL_CONCURRENCY, START_CONCURRENCY } from './limit.ts';
 export type { ClusterView, ServerEndpoint, SystemUser } from './view.ts';

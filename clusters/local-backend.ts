@@ -18,6 +18,7 @@ import { ToxiproxyClient } from './toxiproxy-client.ts';
 import { serversOf, type ServerSpec, type Topology } from './topology.ts';
 import type { ServerEndpoint } from './view.ts';
 import { waitFor } from './wait.ts';
+import { mapLimit, START_CONCURRENCY } from './limit.ts';
 
 const HOST = '127.0.0.1';
 
@@ -66,10 +67,10 @@ export class LocalBackend implements Backend {
         return n === proxies.length ? { done: true, value: n } : { done: false, missing: `${n}/${proxies.length} proxies` };
       }, 100);
       for (const s of servers.values()) backend.writeConfig(s.spec.name);
-      progress.info(`starting ${servers.size} servers`);
-      const started = await Promise.allSettled([...servers.values()].map((s) => backend.startServer(s.spec.name, s.variant)));
-      const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      progress.info(`starting ${servers.size} servers, ${Math.min(START_CONCURRENCY, servers.size)} at a time`);
+      // Region by region interleaved (iad-1, lhr-1, ..., iad-2, ...), so every region has servers
+      // early and gateways find a listener; bounded, so the machine is never starved (limit.ts).
+      await mapLimit(interleaveRegions([...servers.values()].map((s) => s.spec)), START_CONCURRENCY, (spec) => backend.startServer(spec.name, servers.get(spec.name)!.variant));
     } catch (err) {
       await backend.teardown().catch(() => undefined); // the reaper sweeps by run directory after this
       throw err;
@@ -112,9 +113,10 @@ export class LocalBackend implements Backend {
     // Recorded before the wait, so a harness killed now leaves the new pid, not the old one, behind.
     this.onStateChange?.();
     const monitor = this.endpoint(name).monitorUrl;
-    await waitFor(`${name} (pid ${pid}) monitor at ${monitor}`, 15_000, async () => {
+    await waitFor(`${name} (pid ${pid}) monitor at ${monitor}`, monitorDeadlineMs(this.servers.size), async () => {
       if (!pidAlive(pid)) throw new HarnessError(`${name} exited at start: ${tail(log)}`);
-      await monitorGet(monitor, 'varz', 500);
+      // /healthz, not /varz: the cheapest answer, and it does not grow with the number of routes.
+      await monitorGet(monitor, 'healthz', 2000);
       return { done: true, value: undefined };
     }, 100);
   }
@@ -213,6 +215,20 @@ export class LocalBackend implements Backend {
     if (s.pid === null || !pidAlive(s.pid)) throw new HarnessError(`${name} is not running`);
     return s.pid;
   }
+}
+
+/**
+ * How long a starting server may take to answer its monitor. 15 s on a small cluster; a mass
+ * restart of half of 96 servers on 2 cores (every peer re-meshing and, on stock, broadcasting
+ * STATSZ) slows every monitor, so the deadline grows with the cluster.
+ */
+export function monitorDeadlineMs(servers: number): number {
+  return 15_000 + 250 * servers;
+}
+
+/** First server of every region, then the second of every region, and so on. */
+export function interleaveRegions(specs: readonly ServerSpec[]): ServerSpec[] {
+  return [...specs].sort((a, b) => a.index - b.index);
 }
 
 /** Own process group, output to a log file: survives the harness when left running on purpose. */

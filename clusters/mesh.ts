@@ -6,6 +6,7 @@ import type { ServerEndpoint } from './view.ts';
 import { monitorGet, type Gatewayz, type Routez, type Varz } from '../core/nats-monitoring.ts';
 import { gatewayState, routeState } from './link-rule.ts';
 import { waitFor } from './wait.ts';
+import { mapLimit, POLL_CONCURRENCY } from './limit.ts';
 
 export interface ServerSnapshot {
   varz: Varz;
@@ -87,7 +88,8 @@ export function evaluateMesh(endpoints: ServerEndpoint[], snaps: Map<string, Ser
 
 export async function snapshotMesh(endpoints: ServerEndpoint[]): Promise<MeshReport> {
   const snaps = new Map<string, ServerSnapshot | Error>();
-  await Promise.all(endpoints.map(async (e) => {
+  // Bounded: 3 requests × 96 servers at once would cost the harness (and the servers) a CPU spike.
+  await mapLimit(endpoints, POLL_CONCURRENCY, async (e) => {
     try {
       const [varz, routez, gatewayz] = await Promise.all([
         monitorGet<Varz>(e.monitorUrl, 'varz'), monitorGet<Routez>(e.monitorUrl, 'routez'), monitorGet<Gatewayz>(e.monitorUrl, 'gatewayz'),
@@ -96,15 +98,21 @@ export async function snapshotMesh(endpoints: ServerEndpoint[]): Promise<MeshRep
     } catch (err) {
       snaps.set(e.name, err instanceof Error ? err : new Error(String(err)));
     }
-  }));
+  });
   return evaluateMesh(endpoints, snaps);
 }
 
 export async function waitForMesh(endpoints: () => ServerEndpoint[], deadlineMs: number): Promise<MeshReport> {
-  return waitFor(`full mesh of ${endpoints().length} servers`, deadlineMs, async () => {
+  const n = endpoints().length;
+  return waitFor(`full mesh of ${n} servers`, deadlineMs, async () => {
     const r = await snapshotMesh(endpoints());
     return r.complete ? { done: true, value: r } : { done: false, missing: summarize(r.missing) };
-  });
+  }, meshPollMs(n));
+}
+
+/** Pause between mesh checks: 200 ms for a few servers, up to 1 s at 100 (a check reads 3 endpoints per server). */
+export function meshPollMs(servers: number): number {
+  return Math.min(1000, Math.max(200, servers * 10));
 }
 
 /** Outbound gateways that dial anything but a proxy. */

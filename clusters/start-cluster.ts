@@ -11,7 +11,7 @@ import { LocalBackend } from './local-backend.ts';
 import { reapLeftovers, reapRun } from './reaper.ts';
 import { generateSecrets } from './secrets.ts';
 import { writeState, type BackendName } from './state-file.ts';
-import type { Topology } from './topology.ts';
+import { serversOf, type Topology } from './topology.ts';
 
 export type BackendChoice = BackendName | 'auto';
 
@@ -22,9 +22,14 @@ export interface StartOptions {
   runId?: string;
   /** Configs and logs; default `runs/<runId>`. */
   runDir?: string;
-  /** Deadline for the full mesh before startCluster resolves; 0 skips the wait. Default 60 s. */
+  /** Deadline for the full mesh before startCluster resolves; 0 skips the wait. Default 60 s + 0.5 s per server. */
   meshDeadlineMs?: number;
   progress?: Progress;
+}
+
+/** Full mesh deadline that grows with the cluster: 60 s at a few servers, 108 s at 96. */
+export function defaultMeshDeadlineMs(t: Topology): number {
+  return 60_000 + 500 * serversOf(t).length;
 }
 
 export function newRunId(): string {
@@ -75,7 +80,7 @@ export async function startCluster(topology: Topology, opts: StartOptions = {}):
   if (opts.meshDeadlineMs !== 0) {
     progress.info('waiting for every route and gateway');
     try {
-      await cluster.waitForMesh(opts.meshDeadlineMs ?? 60_000);
+      await cluster.waitForMesh(opts.meshDeadlineMs ?? defaultMeshDeadlineMs(topology));
     } catch (err) {
       await cluster.stop();
       throw err;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { BadInputError } from '../core/errors.ts';
-import { parseTopology, presets, serversOf, topologyFromFlags } from './topology.ts';
+import { MAX_SERVERS_PER_REGION, parseTopology, presets, serversOf, topologyFromFlags } from './topology.ts';
 
 describe('clusters topology', () => {
   it('topology - preset three-regions expands to 9 named servers', () => {
@@ -63,5 +63,17 @@ describe('clusters topology', () => {
     assert.match(problems({ ...base, lameDuck: { durationSeconds: 30, graceSeconds: 0 } }), /^lameDuck\.graceSeconds: at least 1/m);
     assert.match(problems({ ...base, lameDuck: { durationSeconds: 30, graceSeconds: 30 } }), /^lameDuck\.graceSeconds: must be less than lameDuck\.durationSeconds \(30\), got 30$/m);
     assert.match(problems({ ...base, lameDuck: { durationSeconds: 30 } }), /^lameDuck\.graceSeconds: /m);
+  });
+
+  it('topology - scale: 32 servers per region and 128 in all, no more, each limit named', () => {
+    assert.equal(serversOf(parseTopology({ regions: [{ name: 'iad', servers: 24 }, { name: 'lhr', servers: 24 }, { name: 'syd', servers: 24 }, { name: 'fra', servers: 24 }] })).length, 96);
+    assert.equal(serversOf(parseTopology({ regions: [{ name: 'iad', servers: MAX_SERVERS_PER_REGION }] })).length, 32);
+    const problems = (input: unknown) => {
+      try { parseTopology(input); } catch (e) { if (e instanceof BadInputError) return e.problems.join('\n'); throw e; }
+      return '';
+    };
+    assert.match(problems({ regions: [{ name: 'iad', servers: 33 }] }), /^regions\.0\.servers: /m);
+    assert.match(problems({ regions: ['iad', 'lhr', 'syd', 'fra', 'sin'].map((name) => ({ name, servers: 26 })) }), /^regions: 130 servers in all; allowed at most 128$/m);
+    assert.equal(problems({ regions: ['iad', 'lhr', 'syd', 'fra'].map((name) => ({ name, servers: 32 })) }), '');
   });
 });

@@ -10,9 +10,17 @@ const variant = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'a variant nam
 const duration = z.string().regex(/^\d+(ms|s|m)$/, 'a duration such as "500ms", "1s", "2m"');
 const port = z.number().int().min(1).max(65535);
 
+/**
+ * Per region and in all: what the local backend boots, meshes and observes on a 2-core machine
+ * (4 × 24 in bench/results/observer-cost.md, 3 × 32 in bench/results/statsz-growth.md). A region of n
+ * servers holds 3(n−1) route connections per server (pool size 3).
+ */
+export const MAX_SERVERS_PER_REGION = 32;
+export const MAX_SERVERS = 128;
+
 const regionSchema = z.strictObject({
   name,
-  servers: z.number().int().min(1).max(16),
+  servers: z.number().int().min(1).max(MAX_SERVERS_PER_REGION),
 });
 
 export const topologySchema = z.strictObject({
@@ -88,6 +96,8 @@ function crossCheck(t: Topology): string[] {
   for (const key of Object.keys(t.variants)) {
     if (!names.has(key)) problems.push(`variants.${key}: no such server; servers are ${[...names].join(', ')}`);
   }
+  const total = t.regions.reduce((n, r) => n + r.servers, 0);
+  if (total > MAX_SERVERS) problems.push(`regions: ${total} servers in all; allowed at most ${MAX_SERVERS}`);
   const p = t.ports;
   if (new Set([p.client, p.cluster, p.gateway, p.monitor]).size !== 4) problems.push('ports: client, cluster, gateway and monitor must differ');
   const ld = t.lameDuck;

@@ -8,6 +8,7 @@ import { partition } from './partition.ts';
 import { pause } from './pause.ts';
 import { rollingRestart } from './rolling-restart.ts';
 import { statszStorm } from './statsz-storm.ts';
+import { stormAtScale } from './storm-at-scale.ts';
 
 export const SCENARIOS = {
   'packet-loss': packetLoss,
@@ -16,6 +17,7 @@ export const SCENARIOS = {
   'mass-restart': massRestart,
   'rolling-restart': rollingRestart,
   'statsz-storm': statszStorm,
+  'storm-at-scale': stormAtScale,
   kill,
   pause,
 } satisfies Record<string, ScenarioInput>;

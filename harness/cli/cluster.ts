@@ -13,7 +13,16 @@ import {
 import { statesDir } from '../../clusters/state-file.ts';
 import { Registry } from 'prom-client';
 import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
-import { BadInputError } from '../../core/errors.ts';
+import { BadInputError, HarnessError } from '../../core/errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
+import { pidAlive, pidMatches, terminate } from '../../clusters/pids.ts';
+import { runProcesses } from '../../clusters/index.ts';
+
+/** A process that is exiting (or a kernel thread) shows an empty command line. */
+function pidCmdlineEmpty(pid: number): boolean {
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').length === 0; } catch { return false; }
+}
 
 type Write = (line: string) => void;
 const stdout: Write = (l) => process.stdout.write(l + '\n');
@@ -96,12 +105,46 @@ export async function clusterDown(a: { run?: string; all?: boolean }, write: Wri
   const runs = a.all ? listStates() : [pickRun(a.run)];
   const removed: string[] = [];
   for (const s of runs) {
+    const pids = recordedPids(s);
     const gone = await reapRun(s);
     write(`run ${s.runId} (${s.backend}): removed ${gone.removed.length ? gone.removed.join(', ') : 'nothing (already gone)'}`);
     for (const f of gone.failed) write(`  could not remove ${f}`);
     removed.push(...gone.removed);
+    const left = await waitGone(s.runDir, pids, downDeadlineMs(pids.length));
+    if (left.length > 0) throw new HarnessError(`run ${s.runId}: ${left.length} process(es) still alive ${downDeadlineMs(pids.length)}ms after down: ${left.join(', ')}`);
   }
   return removed;
+}
+
+/** Every pid the state file recorded (servers and Toxiproxy of the local backend). */
+function recordedPids(s: ClusterState): number[] {
+  if (!s.local) return [];
+  return [s.local.toxiproxy.pid, ...Object.values(s.local.servers).map((x) => x.pid)].filter((p): p is number => p !== null);
+}
+
+/** 10 s, plus 100 ms per process: a SIGTERMed nats-server closes its routes before it exits. */
+const downDeadlineMs = (processes: number): number => 10_000 + 100 * processes;
+
+/**
+ * `down` returns only when nothing of the run is alive: no process mentions its directory (one
+ * started while the first sweep ran is terminated too) and no recorded pid is alive. Recorded pids
+ * matter because a process in its exit may no longer show its command line. Returns what is left.
+ */
+async function waitGone(runDir: string, pids: number[], deadlineMs: number): Promise<string[]> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const stragglers = runProcesses(runDir);
+    await Promise.all(stragglers.map((p) => terminate(p, 2000).catch(() => undefined)));
+    const left = [...new Set([...runProcesses(runDir), ...pids.filter((p) => pidAlive(p) && pidMatchesAny(p, runDir))])];
+    if (left.length === 0) return [];
+    if (Date.now() >= until) return left.map((p) => `pid ${p}`);
+    await sleep(100);
+  }
+}
+
+/** A recorded pid that now runs something else (pid reuse) is not ours: only count it if it is ours or unreadable mid-exit. */
+function pidMatchesAny(pid: number, runDir: string): boolean {
+  return pidMatches(pid, runDir) || pidCmdlineEmpty(pid);
 }
 
 function renderEndpoints(s: ClusterState): string {

@@ -5,7 +5,8 @@
 import type { Registry } from 'prom-client';
 import type { ClusterView, ServerEndpoint } from '../../clusters/view.ts';
 import { BadInputError } from '../../core/errors.ts';
-import { fetchSnapshot } from '../../core/nats-monitoring.ts';
+import { mapLimit } from '../../clusters/index.ts';
+import { monitorClient, type MonitorClient } from './monitor-http.ts';
 import { BrownoutMetrics } from '../metrics/brownout-metrics.ts';
 import { startProbe, type ProbeOptions, type StartedProbe } from '../probe/log-probe.ts';
 import type { TimelineRecord } from '../timeline/records.ts';
@@ -22,7 +23,11 @@ import { summarize, type ObserverSummary } from './summary.ts';
 
 export interface ObserverOptions {
   timeline: TimelineSink;
-  /** Sample interval (default 500 ms). */
+  /**
+   * Sample interval (default 500 ms). On a large cluster the observer samples no faster than
+   * `minIntervalMs(servers)` (50 ms per server above 12, at most 2.5 s: 1.5 s at 30), so its own
+   * CPU stays within budget as the cluster grows (bench/results/observer-cost.md).
+   */
   intervalMs?: number;
   /** Server name for the STATSZ subscription (default: the first server of the last region). */
   statszOn?: string;
@@ -72,12 +77,13 @@ const cpuMicros = (): number => { const c = process.cpuUsage(); return c.user + 
 
 /** Every problem with the options at once, or the resolved values. */
 export function resolveObserverOptions(view: ClusterView, opts: ObserverOptions): Resolved {
-  const intervalMs = opts.intervalMs ?? 500;
+  const asked = opts.intervalMs ?? 500;
   const confirmSamples = opts.confirmSamples ?? DEFAULT_CONFIRM_SAMPLES;
   const seed = opts.seed ?? DEFAULT_OBSERVER_SEED;
   const eps = view.endpoints();
   const problems: string[] = [];
-  if (!(Number.isFinite(intervalMs) && intervalMs >= 100 && intervalMs <= 60_000)) problems.push(`intervalMs: ${intervalMs}; allowed 100..60000`);
+  if (!(Number.isFinite(asked) && asked >= 100 && asked <= 60_000)) problems.push(`intervalMs: ${asked}; allowed 100..60000`);
+  const intervalMs = Math.max(asked, minIntervalMs(eps.length));
   if (!(Number.isInteger(confirmSamples) && confirmSamples >= 1 && confirmSamples <= 20)) problems.push(`confirmSamples: ${confirmSamples}; allowed 1..20`);
   if (!Number.isInteger(seed)) problems.push(`seed: ${seed}; allowed an integer`);
   const statszOn = opts.statszOn ?? eps.filter((e) => e.region === view.regions[view.regions.length - 1])[0]?.name ?? eps[0]?.name;
@@ -87,10 +93,27 @@ export function resolveObserverOptions(view: ClusterView, opts: ObserverOptions)
   return { intervalMs, statszEp, confirmSamples, seed };
 }
 
+/**
+ * The fastest the observer samples n servers: each round reads 4 endpoints per server, and the
+ * harness's CPU grows with requests per second. Up to 16 servers: no floor.
+ */
+export function minIntervalMs(servers: number): number {
+  return servers <= 12 ? 0 : Math.min(2500, 50 * servers);
+}
+
+/** /healthz is read every this many rounds (and every round while a server was unhealthy or unread). */
+export const HEALTH_EVERY = 4;
+
+/** Servers read at once in a round: spreads a round's requests instead of firing 4n together. */
+export const ROUND_CONCURRENCY = 8;
+
 /** One server's round of I/O: its snapshot, its process, and (if a gateway is missing) its sockets. */
-async function fetchServer(ep: ServerEndpoint, regions: readonly string[], timeoutMs: number, inspector: ProcessInspector | undefined): Promise<ServerRound> {
+async function fetchServer(
+  client: MonitorClient, ep: ServerEndpoint, regions: readonly string[], timeoutMs: number, inspector: ProcessInspector | undefined,
+  health: { check: boolean; last: boolean },
+): Promise<ServerRound> {
   const [snap, proc] = await Promise.all([
-    fetchSnapshot(ep.monitorUrl, timeoutMs).then((s) => ({ s }), (err: Error) => ({ err })),
+    client.snapshot(ep.monitorUrl, timeoutMs, health.check, health.last).then((s) => ({ s }), (err: Error) => ({ err })),
     inspector?.sample(ep).catch(() => undefined),
   ]);
   const base = { name: ep.name, region: ep.region, ...(proc ? { proc } : {}) };
@@ -136,6 +159,9 @@ class SampleLoop {
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> = Promise.resolve();
+  #rounds = 0;
+  readonly #healthy = new Map<string, boolean>();
+  readonly #client: MonitorClient = monitorClient(ROUND_CONCURRENCY * 4);
 
   constructor(
     private readonly view: ClusterView, private readonly cfg: Resolved, private readonly sink: TimelineSink,
@@ -154,8 +180,12 @@ class SampleLoop {
 
   async #round(): Promise<void> {
     const t = Date.now();
-    const servers = await Promise.all(this.view.endpoints().map((ep) =>
-      fetchServer(ep, this.view.regions, Math.max(200, this.cfg.intervalMs), this.inspector)));
+    const every = this.#rounds++ % HEALTH_EVERY === 0;
+    const servers = await mapLimit(this.view.endpoints(), ROUND_CONCURRENCY, (ep) => {
+      const last = this.#healthy.get(ep.name);
+      return fetchServer(this.#client, ep, this.view.regions, Math.max(200, this.cfg.intervalMs), this.inspector, { check: every || last !== true, last: last === true });
+    });
+    for (const s of servers) this.#healthy.set(s.name, s.snap?.healthy === true);
     const sinceLastMs = t - this.#state.lastRoundAt;
     const r = observeRound(this.#state, { t, regions: this.view.regions, servers, statsz: this.counter.totals }, { confirmSamples: this.cfg.confirmSamples });
     this.#state = r.state;
@@ -193,6 +223,7 @@ class SampleLoop {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     await this.#inFlight;
+    this.#client.close();
   }
 }
 

@@ -14,6 +14,9 @@ import { placementOrder } from './placement.ts';
 import { initialStall, stallStep, type StallEffect, type StallEvent, type StallState } from './stall-machine.ts';
 import { StreamAccounting } from './stream-accounting.ts';
 
+/** One decoder for every message, not a new one per message (the probe runs on every chaos run). */
+const DECODER = new TextDecoder();
+
 export interface ProbeOptions {
   timeline: TimelineSink;
   /** The `<app>` subject token; the subscriber ignores other apps on `logs.>`. */
@@ -174,7 +177,7 @@ class LogProbe {
     const pair = this.pairs.get(`${from}>${s.region}`);
     if (!pair) return;
     let body: { s: number; t: number };
-    try { body = JSON.parse(new TextDecoder().decode(data)) as { s: number; t: number }; } catch { return; }
+    try { body = JSON.parse(DECODER.decode(data)) as { s: number; t: number }; } catch { return; }
     this.stallEvent(s, { kind: 'message', t });
     const tot = this.totals.get(`${from}>${s.region}`)!;
     const what = this.stream(`${from}.${instance}>${s.region}`).receive(body.s);
