@@ -170,9 +170,16 @@ describe('build', function () {
   });
 
   it('build - without Go on PATH the build exits 3 with a hint', () => {
-    const r = runScript('scripts/build-nats.ts', ['--no-images'], { ...process.env, PATH: '/usr/bin:/bin' });
-    assert.equal(r.status, 3, r.stderr);
-    assert.match(r.stderr, /Go was not found on PATH/);
-    assert.match(r.stderr, /hint: install Go/);
+    // HOME is an empty folder: bash, started by the build on a socket for stdin, may read
+    // ~/.bashrc as for a remote shell, and this machine's puts Go back on PATH there.
+    const home = mkdtempSync(path.join(os.tmpdir(), 'brownout-nogo-'));
+    try {
+      const r = runScript('scripts/build-nats.ts', ['--no-images'], { ...process.env, HOME: home, PATH: '/usr/bin:/bin' });
+      assert.equal(r.status, 3, r.stderr);
+      assert.match(r.stderr, /Go was not found on PATH/);
+      assert.match(r.stderr, /hint: install Go/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
