@@ -6,7 +6,7 @@ export type { ClusterSecrets, Credentials, ServerAddressing } from './render-con
 export { newRunId, resolveBackend, startCluster } from './start-cluster.ts';
 export type { BackendChoice, StartOptions } from './start-cluster.ts';
 export type { ClusterOwnership, ClusterServer, StartedCluster, UpgradeOptions, UpgradeStep, UpgradeTiming } from './cluster.ts';
-export { lameDuckOf, NATS_LAME_DUCK_DEFAULTS } from './lame-duck.ts';
+export { lameDuckOf, NATS_LAME_DUCK_DEFAULTS, versionOfVariant } from './lame-duck.ts';
 export type { LameDuckSettings } from './lame-duck.ts';
 export { attachCluster, findAttachable } from './attach-cluster.ts';
 export type { AttachOptions, AttachTarget } from './attach-cluster.ts';

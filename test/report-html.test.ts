@@ -8,15 +8,15 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { RUNS_DIR } from '../core/layout.ts';
 import { recordedRun, recordedTimelineText, type RecordedRun } from '../harness/report/recorded-runs.ts';
 import { CHART_IDS } from '../harness/report/report-charts.ts';
 import { writeComparisonReport } from '../harness/report/write-html-report.ts';
 import { writeRunReports } from '../harness/report/write-run-reports.ts';
+import { launchChromium, watchedPage } from './support/headless-chromium.ts';
 import { skipBecause } from './support/skip.ts';
 
-const CANDIDATES = [process.env.BROWNOUT_CHROMIUM, '/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].filter((x): x is string => !!x);
 const OUT = path.join(RUNS_DIR, 'test-report-html');
 
 interface ChartSeen { id: string; svgs: number; marks: number; bands: number; width: number }
@@ -45,13 +45,8 @@ function newestRealRun(): string | undefined {
 }
 
 async function open(browser: Browser, html: string): Promise<PageSeen> {
-  const page = await browser.newPage();
-  const problems: string[] = [];
+  const { page, problems } = await watchedPage(browser);
   try {
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') problems.push(`console ${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-    page.on('request', (r) => { if (!/^(file|data|about):/.test(r.url())) problems.push(`network request: ${r.url()}`); });
     await page.setViewport({ width: 1100, height: 900 });
     await page.goto(pathToFileURL(html).href, { waitUntil: 'load', timeout: 30_000 });
     const charts = await page.$$eval('figure.chart', (figs) => figs.map((f) => {
@@ -94,14 +89,7 @@ describe('report.html in headless Chromium', function () {
   let browser: Browser | undefined;
 
   before(async function () {
-    const executablePath = CANDIDATES.find((p) => existsSync(p));
-    if (!executablePath) {
-      const why = `no headless Chromium at ${CANDIDATES.join(', ')} (apt-get install chromium-headless-shell)`;
-      if (process.env.CI) throw new Error(why);
-      skipBecause(this, why);
-    }
-    // Root in a container has no user namespace sandbox to offer.
-    browser = await puppeteer.launch({ executablePath, headless: 'shell', args: ['--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    browser = await launchChromium(this);
   });
 
   after(async () => { await browser?.close(); });

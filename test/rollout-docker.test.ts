@@ -2,12 +2,11 @@
 // new container per variant under the same name, address and config), gated, completed.
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { silentProgress } from '../core/progress.ts';
 import { RolloutController } from '../harness/rollout/controller/controller.ts';
 import { leftovers } from './clusters-shared.ts';
 import { ensureBuilt, type Built } from './support/build.ts';
 import { requireDockerEngine } from './support/docker-engine.ts';
-
-const quiet = { info() {}, step: <T>(_l: string, fn: () => Promise<T>) => fn() };
 
 describe('rollout (real servers, docker backend)', function () {
   this.timeout(300_000);
@@ -18,7 +17,7 @@ describe('rollout (real servers, docker backend)', function () {
   });
 
   it('patched over stock 2×2 in containers: lame duck, gates, every server on the target, nothing left', async () => {
-    const c = new RolloutController({ progress: quiet });
+    const c = new RolloutController({ progress: silentProgress });
     const s = await c.start({ source: 'docker-rollout.yaml', playbook: `
 name: docker-rollout
 cluster:

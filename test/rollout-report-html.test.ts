@@ -10,15 +10,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { RUNS_DIR } from '../core/layout.ts';
 import { CHART_IDS } from '../harness/report/report-charts.ts';
 import { writeRolloutReports } from '../harness/rollout/controller/report.ts';
 import type { RolloutState } from '../harness/rollout/controller/state.ts';
 import { parseTimeline } from '../harness/timeline/reader.ts';
-import { skipBecause } from './support/skip.ts';
+import { launchChromium, watchedPage } from './support/headless-chromium.ts';
 
-const CANDIDATES = [process.env.BROWNOUT_CHROMIUM, '/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].filter((x): x is string => !!x);
 const OUT = path.join(RUNS_DIR, 'test-rollout-report-html');
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'rollout-rollback');
 
@@ -48,13 +47,8 @@ interface PageSeen {
 }
 
 async function open(browser: Browser, html: string): Promise<PageSeen> {
-  const page = await browser.newPage();
-  const problems: string[] = [];
+  const { page, problems } = await watchedPage(browser);
   try {
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') problems.push(`console ${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-    page.on('request', (r) => { if (!/^(file|data|about):/.test(r.url())) problems.push(`network request: ${r.url()}`); });
     await page.setViewport({ width: 1100, height: 900 });
     await page.goto(pathToFileURL(html).href, { waitUntil: 'load', timeout: 30_000 });
     // Inline callbacks only: a named function inside would carry tsx's __name helper into the page.
@@ -149,13 +143,7 @@ describe('rollout report.html in headless Chromium', function () {
   let browser: Browser | undefined;
 
   before(async function () {
-    const executablePath = CANDIDATES.find((p) => existsSync(p));
-    if (!executablePath) {
-      const why = `no headless Chromium at ${CANDIDATES.join(', ')} (apt-get install chromium-headless-shell)`;
-      if (process.env.CI) throw new Error(why);
-      skipBecause(this, why);
-    }
-    browser = await puppeteer.launch({ executablePath, headless: 'shell', args: ['--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    browser = await launchChromium(this);
   });
 
   after(async () => { await browser?.close(); });

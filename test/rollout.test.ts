@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { attachCluster, readState, runProcesses, startCluster, parseTopology } from '../clusters/index.ts';
 import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
+import { silentProgress } from '../core/progress.ts';
 import { RolloutController } from '../harness/rollout/controller/controller.ts';
 import { RolloutApi, serveCommand } from '../harness/rollout/grpc/client.ts';
 import { readControllerFile } from '../harness/rollout/grpc/controller-file.ts';
@@ -25,22 +26,28 @@ const TOPOLOGY_3X3 = `
       - { name: syd, servers: 3 }
     ping: { interval: 1s, max: 2 }`;
 
-const quiet = { info() {}, step: <T>(_l: string, fn: () => Promise<T>) => fn() };
-
 async function runToEnd(c: RolloutController, playbook: string, source: string): Promise<RolloutState> {
   const s = await c.start({ playbook, source });
   return c.settled(s.id);
 }
 
-/** Waits (bounded) until the rollout reaches `phase`. */
-async function waitPhase(c: RolloutController, id: string, phase: RolloutState['phase'], deadlineMs: number): Promise<RolloutState> {
-  const until = Date.now() + deadlineMs;
+/** Polls `get` (bounded) until it gives something; `what` says what was awaited and what was seen last. */
+async function until<T>(what: string | (() => string), get: () => T | undefined | false, ms: number): Promise<T> {
+  const end = Date.now() + ms;
   for (;;) {
-    const s = c.get(id);
-    if (s.phase === phase) return s;
-    if (Date.now() > until) throw new Error(`rollout ${id} is ${s.phase} (${s.message}), not ${phase}, after ${deadlineMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
+    const v = get();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`${typeof what === 'string' ? what : what()}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Waits (bounded) until the rollout reaches `phase`. */
+function waitPhase(c: RolloutController, id: string, phase: RolloutState['phase'], deadlineMs: number): Promise<RolloutState> {
+  return until(() => `rollout ${id} is ${c.get(id).phase} (${c.get(id).message}), not ${phase}`, () => {
+    const s = c.get(id);
+    return s.phase === phase ? s : undefined;
+  }, deadlineMs);
 }
 
 describe('rollout (real servers, local backend)', function () {
@@ -49,7 +56,7 @@ describe('rollout (real servers, local backend)', function () {
   before(async () => { built = await ensureBuilt(); });
 
   it('patched over a stock 3×3 completes every stage, a report per gate, no probe loss outside the upgrade windows', async () => {
-    const c = new RolloutController({ progress: quiet });
+    const c = new RolloutController({ progress: silentProgress });
     const end = await runToEnd(c, `
 name: story-test
 cluster:
@@ -117,7 +124,7 @@ stages:
       // As in the story, one stock server restarting among patched ones barely shows (measured: 3
       // STATSZ in its worst second, at the bound), so the canary may pass; a batch of restarts
       // storms (9 in a second), and that stage fails and rolls everything back.
-      const c = new RolloutController({ progress: quiet });
+      const c = new RolloutController({ progress: silentProgress });
       const end = await runToEnd(c, `
 name: storm-test
 cluster: { attach: ${runId} }
@@ -181,7 +188,7 @@ stages:
 
     /** The controller behind a real gRPC server on 127.0.0.1, and a client holding its token. */
     async function overGrpc(): Promise<{ c: RolloutController; api: RolloutApi; served: ServedRollouts }> {
-      const c = new RolloutController({ progress: quiet });
+      const c = new RolloutController({ progress: silentProgress });
       const served = await serveRollouts(c);
       const api = new RolloutApi({ address: served.address, port: served.port, token: served.token, pid: process.pid, startedAt: new Date().toISOString() });
       return { c, api, served };
@@ -234,7 +241,7 @@ stages:
     });
 
     it('a rollback that cannot re-mesh (gateways to lhr cut meanwhile) ends ROLLBACK FAILED, naming the mesh', async () => {
-      const c = new RolloutController({ progress: quiet });
+      const c = new RolloutController({ progress: silentProgress });
       const cl = await attachCluster(runId, { meshDeadlineMs: 30_000 });
       try {
         const a = await c.start({ source: 'rollback-fails.yaml', playbook: `
@@ -246,11 +253,7 @@ stages:
   # A bound every server exceeds: the canary fails by construction and is rolled back.
   - { kind: canary, server: iad-1, upgrade: { lameDuck: { enabled: false }, readySeconds: 8 }, soakSeconds: 4, gates: [ { threshold: memory.maxRssMiB, bound: 1 } ] }
 ` });
-        const until = Date.now() + 60_000;
-        while (c.get(a.id).stages[0]!.soakStartedAt === undefined) {
-          assert.ok(Date.now() < until, 'the canary soak began');
-          await new Promise((r) => setTimeout(r, 200));
-        }
+        await until('the canary soak began', () => c.get(a.id).stages[0]!.soakStartedAt, 60_000);
         await cl.links.disable({ to: 'lhr' });
         const done = await c.settled(a.id);
         assert.equal(done.phase, 'rollback-failed', done.message);
@@ -276,11 +279,7 @@ stages:
   - { kind: canary, server: iad-1, upgrade: { lameDuck: { enabled: false } }, soakSeconds: 120, gates: [ { threshold: recovery.noneStuck } ] }
   - { kind: global, upgrade: { batchSize: 4, lameDuck: { enabled: false } }, soakSeconds: 5 }
 ` });
-        const until = Date.now() + 60_000;
-        while (c.get(a.id).stages[0]!.soakStartedAt === undefined) {
-          assert.ok(Date.now() < until, 'the canary soak began');
-          await new Promise((r) => setTimeout(r, 200));
-        }
+        await until('the canary soak began', () => c.get(a.id).stages[0]!.soakStartedAt, 60_000);
         const t0 = Date.now();
         await api.abort(a.id, 'changed my mind');
         const done = await c.settled(a.id);
@@ -319,15 +318,6 @@ describe('rollout controller killed mid-stage (real `rollout serve` processes)',
     ch.stderr!.resume();
     children.push(ch);
     return ch;
-  }
-  async function until<T>(what: string, get: () => T | undefined | false, ms: number): Promise<T> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = get();
-      if (v) return v;
-      if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
   const rolloutState = (): RolloutState | undefined => {
     const dir = readdirSync(runs).find((d) => d.includes('-rollout-'));

@@ -188,6 +188,11 @@ export class RolloutDriver {
     }
   }
 
+  /** The name the rollout's step records and metrics carry. */
+  private get scenario(): string {
+    return `rollout:${this.state.playbook.name}`;
+  }
+
   private get cluster(): StartedCluster {
     if (!this.#cluster) throw new HarnessError('no cluster yet');
     return this.#cluster;
@@ -200,7 +205,7 @@ export class RolloutDriver {
     // The STATSZ subscription sits on a server of the last stage, upgraded last.
     const last = this.state.stages.at(-1)?.servers.at(-1)?.server;
     this.#observer = await startObserver(this.cluster, {
-      timeline: this.#timeline, intervalMs: OBSERVER_INTERVAL_MS, scenario: `rollout:${this.state.playbook.name}`, seed: this.state.seed,
+      timeline: this.#timeline, intervalMs: OBSERVER_INTERVAL_MS, scenario: this.scenario, seed: this.state.seed,
       ...(last ? { statszOn: last } : {}), probe: PROBE, registry: this.deps.registry,
     });
     const every = (this.deps.statusEverySeconds ?? 5) * 1000;
@@ -261,27 +266,38 @@ export class RolloutDriver {
    */
   private async upgradeBatch(ups: ServerUpgrade[], spec: Stage, stepIndex: number, label: string, peer?: string): Promise<ServerUpgrade[]> {
     const targets = [...ups.map((u) => u.server), ...(peer ? [peer] : [])];
-    const id = `u${stepIndex}-${this.#session}`;
-    const scenario = `rollout:${this.state.playbook.name}`;
-    this.sink({ t: Date.now(), kind: 'step', scenario, index: stepIndex, name: label, phase: 'start' });
-    this.sink({ t: Date.now(), kind: 'fault', id, step: stepIndex, fault: 'upgrade', phase: 'applied', targets, attributes: { variant: ups[0]!.to, ...(peer ? { baselinePeer: peer } : {}) } });
-    let peerRestart: Promise<void> | undefined;
-    const onStop = peer ? () => {
-      peerRestart ??= (async () => {
-        this.deps.progress.info(`restarting baseline peer ${peer} with the canary`);
-        await this.cluster.server(peer).restart();
-        this.state.stages[this.state.currentStage]!.baselinePeerRestartedAt = now();
-        this.save();
-      })();
-    } : undefined;
-    const results = await Promise.allSettled(ups.map((u) => this.moveServer(u, spec, onStop)));
-    if (peerRestart) await peerRestart.catch((err: Error) => this.deps.progress.info(`baseline peer ${peer} restart failed: ${err.message}`));
-    this.sink({ t: Date.now(), kind: 'fault', id, step: stepIndex, fault: 'upgrade', phase: 'reverted', targets });
-    const failed = ups.filter((_, k) => results[k]!.status === 'rejected');
-    this.sink({ t: Date.now(), kind: 'step', scenario, index: stepIndex, name: label, phase: 'end', ok: failed.length === 0 });
+    let results: PromiseSettledResult<void>[] = [];
+    await this.asRestartStep({ index: stepIndex, id: `u${stepIndex}-${this.#session}`, label, targets, attributes: { variant: ups[0]!.to, ...(peer ? { baselinePeer: peer } : {}) } }, async () => {
+      let peerRestart: Promise<void> | undefined;
+      const onStop = peer ? () => {
+        peerRestart ??= (async () => {
+          this.deps.progress.info(`restarting baseline peer ${peer} with the canary`);
+          await this.cluster.server(peer).restart();
+          this.state.stages[this.state.currentStage]!.baselinePeerRestartedAt = now();
+          this.save();
+        })();
+      } : undefined;
+      results = await Promise.allSettled(ups.map((u) => this.moveServer(u, spec, onStop)));
+      if (peerRestart) await peerRestart.catch((err: Error) => this.deps.progress.info(`baseline peer ${peer} restart failed: ${err.message}`));
+      return results.every((r) => r.status === 'fulfilled');
+    });
     const shutdown = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof ShutdownSignal);
     if (shutdown) throw shutdown.reason;
-    return failed;
+    return ups.filter((_, k) => results[k]!.status === 'rejected');
+  }
+
+  /**
+   * Servers moved as the verdict reads a restart: a step with an `upgrade` fault over it, applied
+   * before the move and reverted after it, so STATSZ excess is counted after it and probe loss
+   * inside it is excused. `move` says whether every server made it.
+   */
+  private async asRestartStep(x: { index: number; id: string; label: string; targets: string[]; attributes: Record<string, unknown> }, move: () => Promise<boolean>): Promise<void> {
+    const scenario = this.scenario;
+    this.sink({ t: Date.now(), kind: 'step', scenario, index: x.index, name: x.label, phase: 'start' });
+    this.sink({ t: Date.now(), kind: 'fault', id: x.id, step: x.index, fault: 'upgrade', phase: 'applied', targets: x.targets, attributes: x.attributes });
+    const ok = await move();
+    this.sink({ t: Date.now(), kind: 'fault', id: x.id, step: x.index, fault: 'upgrade', phase: 'reverted', targets: x.targets });
+    this.sink({ t: Date.now(), kind: 'step', scenario, index: x.index, name: x.label, phase: 'end', ok });
   }
 
   /** Lame duck, stop, start on `u.to`, wait for /healthz and the full mesh; each part recorded before it starts. */
@@ -347,7 +363,7 @@ export class RolloutDriver {
       return [{ t: at, k, apply: true }, { t: until, k, apply: false }];
     }).sort((a, b) => a.t - b.t || Number(a.apply) - Number(b.apply));
     const applied = new Map<number, Awaited<ReturnType<FaultLedger['apply']>>>();
-    const scenario = `rollout:${this.state.playbook.name}`;
+    const scenario = this.scenario;
     try {
       for (const e of events) {
         await this.sleepUntil(e.t);
@@ -448,19 +464,17 @@ export class RolloutDriver {
     }
     const rb = s.rollback;
     const spec = s.playbook.stages[s.currentStage]!;
-    const scenario = `rollout:${s.playbook.name}`;
     for (const [k, u] of rb.servers.entries()) {
       if (u.step === 'done') continue;
       this.checkShutdown();
-      const stepIndex = 900_000 + k;
-      const id = `r${k}-${this.#session}`;
-      this.sink({ t: Date.now(), kind: 'step', scenario, index: stepIndex, name: `rollback ${u.server}`, phase: 'start' });
-      this.sink({ t: Date.now(), kind: 'fault', id, step: stepIndex, fault: 'upgrade', phase: 'applied', targets: [u.server], attributes: { variant: s.baseline, rollback: true } });
-      await this.moveServer(u, spec).catch((err: Error) => {
-        if (err instanceof ShutdownSignal) throw err;
+      const index = 900_000 + k;
+      await this.asRestartStep({ index, id: `r${k}-${this.#session}`, label: `rollback ${u.server}`, targets: [u.server], attributes: { variant: s.baseline, rollback: true } }, async () => {
+        // A failed move is judged below (servers.onBaseline); only a shutdown stops the rollback here.
+        await this.moveServer(u, spec).catch((err: Error) => {
+          if (err instanceof ShutdownSignal) throw err;
+        });
+        return (u.step as string) === 'done';
       });
-      this.sink({ t: Date.now(), kind: 'fault', id, step: stepIndex, fault: 'upgrade', phase: 'reverted', targets: [u.server] });
-      this.sink({ t: Date.now(), kind: 'step', scenario, index: stepIndex, name: `rollback ${u.server}`, phase: 'end', ok: (u.step as string) === 'done' });
     }
     rb.gates = await this.judgeRollback();
     rb.endedAt = now();
@@ -503,7 +517,7 @@ export class RolloutDriver {
     const windowSeconds = 5;
     await this.sleepUntil(Date.now() + (windowSeconds + 1) * 1000);
     const from = Date.parse(s.rollback!.startedAt);
-    const v = judge(this.windowOf(from, Date.now()), { recovery: { noneStuck: true, stuckWindowSeconds: windowSeconds } } as never, { detectors: ['recovery.noneStuck'] });
+    const v = judge(this.windowOf(from, Date.now()), { recovery: { noneStuck: true, stuckWindowSeconds: windowSeconds } }, { detectors: ['recovery.noneStuck'] });
     const r = v.results.find((x) => x.name === 'recovery.noneStuck');
     if (r) gates.push({ stage: rbStage, gate: r.name, outcome: r.status === 'pass' ? 'pass' : 'fail', observed: r.observed, bound: r.bound, evidence: r.evidence.join('; ') });
     return gates;

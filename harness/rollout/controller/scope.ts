@@ -4,13 +4,11 @@
 // for the build being replaced. So the per-server records (STATSZ, bursts, /varz samples) are
 // kept only for server IDs that reported the target's version; links and the probe stay
 // cluster-wide (a link stuck anywhere is the rollout's problem). Pure.
+import { versionOfVariant } from '../../../clusters/index.ts';
 import type { TimelineRecord } from '../../timeline/records.ts';
 
-/** `v2.10.14+brownout` → `2.10.14+brownout`, as /varz reports it. */
-export const versionOf = (variant: string): string => variant.replace(/^v/, '');
-
 export function targetServerIds(records: readonly TimelineRecord[], target: string): Set<string> {
-  const want = versionOf(target);
+  const want = versionOfVariant(target);
   const ids = new Set<string>();
   for (const r of records) if (r.kind === 'varz' && r.version === want) ids.add(r.serverId);
   return ids;
