@@ -267,7 +267,7 @@ export class RolloutDriver {
   private async upgradeBatch(ups: ServerUpgrade[], spec: Stage, stepIndex: number, label: string, peer?: string): Promise<ServerUpgrade[]> {
     const targets = [...ups.map((u) => u.server), ...(peer ? [peer] : [])];
     let results: PromiseSettledResult<void>[] = [];
-    await this.asRestartStep({ index: stepIndex, id: `u${stepIndex}-${this.#session}`, label, targets, attributes: { variant: ups[0]!.to, ...(peer ? { baselinePeer: peer } : {}) } }, async () => {
+    await this.asRestartStep({ index: stepIndex, id: `u${stepIndex}-${this.#session}`, label, targets, attributes: { variant: ups[0]!.to, ...(peer ? { baselinePeer: peer } : {}) }, readySeconds: spec.upgrade.readySeconds }, async () => {
       let peerRestart: Promise<void> | undefined;
       const onStop = peer ? () => {
         peerRestart ??= (async () => {
@@ -291,13 +291,28 @@ export class RolloutDriver {
    * before the move and reverted after it, so STATSZ excess is counted after it and probe loss
    * inside it is excused. `move` says whether every server made it.
    */
-  private async asRestartStep(x: { index: number; id: string; label: string; targets: string[]; attributes: Record<string, unknown> }, move: () => Promise<boolean>): Promise<void> {
+  private async asRestartStep(x: { index: number; id: string; label: string; targets: string[]; attributes: Record<string, unknown>; readySeconds: number }, move: () => Promise<boolean>): Promise<void> {
     const scenario = this.scenario;
     this.sink({ t: Date.now(), kind: 'step', scenario, index: x.index, name: x.label, phase: 'start' });
     this.sink({ t: Date.now(), kind: 'fault', id: x.id, step: x.index, fault: 'upgrade', phase: 'applied', targets: x.targets, attributes: x.attributes });
     const ok = await move();
+    if (ok) await this.untilObserverSeesMesh(x.readySeconds * 1000);
     this.sink({ t: Date.now(), kind: 'fault', id: x.id, step: x.index, fault: 'upgrade', phase: 'reverted', targets: x.targets });
     this.sink({ t: Date.now(), kind: 'step', scenario, index: x.index, name: x.label, phase: 'end', ok });
+  }
+
+  /**
+   * Until the observer has seen every link up again (bounded). The mesh check reads /routez and
+   * /gatewayz directly and answers before the timeline confirms a link (two samples), so a step
+   * that ended there would read as a link still down when the next batch starts.
+   */
+  private async untilObserverSeesMesh(deadlineMs: number): Promise<void> {
+    const end = Date.now() + deadlineMs;
+    while (Date.now() < end) {
+      const seen = liveStatus(this.#observer?.records() ?? [], Date.now());
+      if (seen.links > 0 && seen.linksUp === seen.links) return;
+      await this.sleepUntil(Date.now() + 100);
+    }
   }
 
   /** Lame duck, stop, start on `u.to`, wait for /healthz and the full mesh; each part recorded before it starts. */
@@ -468,7 +483,7 @@ export class RolloutDriver {
       if (u.step === 'done') continue;
       this.checkShutdown();
       const index = 900_000 + k;
-      await this.asRestartStep({ index, id: `r${k}-${this.#session}`, label: `rollback ${u.server}`, targets: [u.server], attributes: { variant: s.baseline, rollback: true } }, async () => {
+      await this.asRestartStep({ index, id: `r${k}-${this.#session}`, label: `rollback ${u.server}`, targets: [u.server], attributes: { variant: s.baseline, rollback: true }, readySeconds: spec.upgrade.readySeconds }, async () => {
         // A failed move is judged below (servers.onBaseline); only a shutdown stops the rollback here.
         await this.moveServer(u, spec).catch((err: Error) => {
           if (err instanceof ShutdownSignal) throw err;
