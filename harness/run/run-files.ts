@@ -13,11 +13,20 @@ function stamp(d = new Date()): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-export function newRunFolder(scenario: string, runsDir = RUNS_DIR): RunFolder {
-  const runId = `${stamp()}-${scenario}`;
-  const runDir = path.join(runsDir, runId);
-  mkdirSync(runDir, { recursive: true });
-  return { runId, runDir };
+/** A folder of its own: two runs of one scenario started in the same second get `-2`, `-3`, ... */
+export function newRunFolder(scenario: string, runsDir = RUNS_DIR, now = new Date()): RunFolder {
+  mkdirSync(runsDir, { recursive: true });
+  const base = `${stamp(now)}-${scenario}`;
+  for (let n = 1; ; n++) {
+    const runId = n === 1 ? base : `${base}-${n}`;
+    const runDir = path.join(runsDir, runId);
+    try {
+      mkdirSync(runDir);
+      return { runId, runDir };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
 }
 
 /** Every server's log as it is now, into `<runDir>/logs/` (a server that cannot say, says so). */
