@@ -27,3 +27,10 @@ describe('clusters limit', () => {
     assert.ok(!started.includes(4) && !started.includes(5), `started ${started.join(',')}`);
   });
 });
+
+describe('clusters local start check', () => {
+  it('healthzTimeoutMs - each timed-out request doubles the next timeout, up to 10 s', async () => {
+    const { healthzTimeoutMs } = await import('./local-backend.ts');
+    assert.deepEqual([0, 1, 2, 3, 4, 9].map(healthzTimeoutMs), [2000, 4000, 8000, 10_000, 10_000, 10_000]);
+  });
+});

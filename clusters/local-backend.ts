@@ -113,10 +113,18 @@ export class LocalBackend implements Backend {
     // Recorded before the wait, so a harness killed now leaves the new pid, not the old one, behind.
     this.onStateChange?.();
     const monitor = this.endpoint(name).monitorUrl;
+    // A server starved of CPU by the mesh forming around it (96 servers on 2 cores) can take longer
+    // than one request's timeout to answer: each timeout doubles the next one (healthzTimeoutMs).
+    let timeouts = 0;
     await waitFor(`${name} (pid ${pid}) monitor at ${monitor}`, monitorDeadlineMs(this.servers.size), async () => {
       if (!pidAlive(pid)) throw new HarnessError(`${name} exited at start: ${tail(log)}`);
       // /healthz, not /varz: the cheapest answer, and it does not grow with the number of routes.
-      await monitorGet(monitor, 'healthz', 2000);
+      try {
+        await monitorGet(monitor, 'healthz', healthzTimeoutMs(timeouts));
+      } catch (err) {
+        if ((err as Error).name === 'TimeoutError') timeouts++;
+        throw err;
+      }
       return { done: true, value: undefined };
     }, 100);
   }
@@ -222,6 +230,11 @@ export class LocalBackend implements Backend {
  * restart of half of 96 servers on 2 cores (every peer re-meshing and, on stock, broadcasting
  * STATSZ) slows every monitor, so the deadline grows with the cluster.
  */
+/** Request timeout of the start check after `timeouts` timed-out requests: 2 s, 4 s, 8 s, then 10 s. */
+export function healthzTimeoutMs(timeouts: number): number {
+  return Math.min(10_000, 2000 * 2 ** timeouts);
+}
+
 export function monitorDeadlineMs(servers: number): number {
   return 15_000 + 250 * servers;
 }
