@@ -2,6 +2,7 @@
 // the TCP connections it holds open. The server is found by its monitor port (the backend does not
 // expose pids through ClusterView), once per server ID. Linux only; elsewhere every call answers
 // undefined and the observer falls back to /varz.
+import { readFileSync } from 'node:fs';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import type { ServerEndpoint } from '../../clusters/view.ts';
 
@@ -97,12 +98,27 @@ export function localProcessInspector(): ProcessInspector {
     return undefined;
   }
 
+  /** /proc/<pid>/stat of a nats-server, read at once (a few µs; async reads cost several times the CPU), else undefined. */
+  const natsStat = (pid: number): string | undefined => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.startsWith(`${pid} (nats-server) `) ? stat : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
   return {
+    // Every round, for every server: one read of the cached pid's stat, which also proves the pid
+    // is still a nats-server (its command is in the line); the search runs only when it is not.
     async sample(server) {
+      const cached = pids.get(server.monitorUrl);
+      const hit = cached === undefined ? undefined : natsStat(cached);
+      if (hit !== undefined) return { pid: cached!, ...parseProcStat(hit) };
+      pids.delete(server.monitorUrl);
       const pid = await findPid(server);
-      if (pid === undefined) return undefined;
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-      return stat === undefined ? undefined : { pid, ...parseProcStat(stat) };
+      const stat = pid === undefined ? undefined : natsStat(pid);
+      return stat === undefined ? undefined : { pid: pid!, ...parseProcStat(stat) };
     },
     async openConnections(server) {
       const pid = await findPid(server);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { T0, link, spread, statszAt, varz, faultById, step } from '../../verdict/timeline-fixtures.ts';
 import type { TimelineRecord } from '../../timeline/records.ts';
 import { validatePlaybook } from '../playbook.ts';
-import { canarySeries, judgeThresholdGates, stageOutcome, stageThresholds } from './gates.ts';
+import { baselineGate, canarySeries, judgeThresholdGates, meshGate, rollbackStuckGate, stageOutcome, stageThresholds } from './gates.ts';
 import { planRollout } from './plan-rollout.ts';
 import { renderRolloutJunit, renderRolloutSummary, wallTimeSplit } from './report.ts';
 import { scopeToTarget, targetServerIds } from './scope.ts';
@@ -112,5 +112,41 @@ describe('rollout controller (pure)', () => {
     assert.match(md, /## Rollback: done/);
     const t = wallTimeSplit(done);
     assert.deepEqual({ ...t }, { totalMs: 90_000, lameDuckMs: 5000, startMs: 2000, meshMs: 3000, soakMs: 60_000, otherMs: 20_000, bootMs: 10_000, rollbackMs: 15_000 });
+  });
+
+  // The rollback's three gates, each failing on its own condition and on nothing else.
+  describe('rollback gates', () => {
+    const up = (name: string, variant = 'stock') => ({ name, up: true, variant });
+    it('servers.onBaseline passes when every server runs the baseline', () => {
+      const g = baselineGate({ baseline: 'stock', notBack: [], running: [up('iad-1'), up('iad-2')] });
+      assert.equal(g.outcome, 'pass');
+      assert.equal(g.observed, '2/2 on stock');
+    });
+    for (const [why, input, evidence] of [
+      ['a move back that did not finish', { notBack: [{ server: 'iad-1', step: 'stopping', message: 'stop timed out' }], running: [up('iad-1'), up('iad-2')] }, 'iad-1: stop timed out'],
+      ['a server not running', { notBack: [], running: [{ name: 'iad-1', up: false, variant: 'stock' }, up('iad-2')] }, 'iad-1: not running'],
+      ['a server on the target', { notBack: [], running: [up('iad-1', 'patched'), up('iad-2')] }, 'iad-1 (patched): not the baseline'],
+    ] as const) {
+      it(`servers.onBaseline fails for ${why}`, () => {
+        const g = baselineGate({ baseline: 'stock', ...input });
+        assert.equal(g.outcome, 'fail');
+        assert.equal(g.observed, '1 not back');
+        assert.equal(g.evidence, evidence);
+      });
+    }
+    it('mesh.full fails with the mesh check\'s message, passes with the time it took', () => {
+      assert.deepEqual([meshGate('', 60, 2.04).outcome, meshGate('', 60, 2.04).observed], ['pass', 'full in 2.0 s']);
+      const g = meshGate('full mesh of 4 servers: not reached after 60000ms; still missing: iad-1: gateway to lhr', 60, 60);
+      assert.equal(g.outcome, 'fail');
+      assert.match(g.evidence, /iad-1: gateway to lhr/);
+    });
+    it('recovery.noneStuck fails when a link stays down through the final window, passes when it came back', () => {
+      const base = [step(0, 0, 'start'), link(1, 'iad-1', 'lhr', 'up'), link(2, 'iad-1', 'lhr', 'down')];
+      const stuck = rollbackStuckGate(windowRecords(base, at(0), at(20), WHO), 5);
+      assert.equal(stuck?.outcome, 'fail');
+      assert.equal(stuck?.gate, 'recovery.noneStuck');
+      const back = rollbackStuckGate(windowRecords([...base, link(8, 'iad-1', 'lhr', 'up')], at(0), at(20), WHO), 5);
+      assert.equal(back?.outcome, 'pass');
+    });
   });
 });

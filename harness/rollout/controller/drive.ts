@@ -19,9 +19,8 @@ import { formatLiveStatus, liveStatus } from '../../run/live-status.ts';
 import { readTimeline } from '../../timeline/reader.ts';
 import type { TimelineRecord } from '../../timeline/records.ts';
 import { TimelineWriter } from '../../timeline/writer.ts';
-import { judge } from '../../verdict/judge.ts';
 import type { Stage } from '../playbook.ts';
-import { judgeCompare, judgeThresholdGates, stageOutcome } from './gates.ts';
+import { baselineGate, judgeCompare, judgeThresholdGates, meshGate, rollbackStuckGate, stageOutcome } from './gates.ts';
 import { pendingUpgrade } from './plan-rollout.ts';
 import { writeRolloutReports } from './report.ts';
 import { scopeToTarget } from './scope.ts';
@@ -503,21 +502,11 @@ export class RolloutDriver {
     }
   }
 
-  /** Every server up on the baseline, the full mesh, and no link stuck through a final window. */
+  /** Every server up on the baseline, the full mesh, and no link stuck through a final window (gates.ts). */
   private async judgeRollback(): Promise<GateResult[]> {
     const s = this.state;
-    const gates: GateResult[] = [];
-    const rbStage = 'rollback';
-    const notBack = s.rollback!.servers.filter((u) => u.step !== 'done');
-    const running = await Promise.all(this.cluster.servers().map(async (srv) => ({ srv, up: await srv.isRunning() })));
-    const down = running.filter((r) => !r.up).map((r) => r.srv.name);
-    const wrong = running.filter((r) => r.up && r.srv.variant !== s.baseline).map((r) => `${r.srv.name} (${r.srv.variant})`);
-    gates.push({
-      stage: rbStage, gate: 'servers.onBaseline', outcome: notBack.length || down.length || wrong.length ? 'fail' : 'pass',
-      observed: notBack.length || down.length || wrong.length ? `${[...new Set([...notBack.map((u) => u.server), ...down])].length + wrong.length} not back` : `${running.length}/${running.length} on ${s.baseline}`,
-      bound: `every server running ${s.baseline}`,
-      evidence: [...notBack.map((u) => `${u.server}: ${u.message ?? u.step}`), ...down.map((n) => `${n}: not running`), ...wrong.map((w) => `${w}: not the baseline`)].join('; ') || 'all back',
-    });
+    const running = await Promise.all(this.cluster.servers().map(async (srv) => ({ name: srv.name, up: await srv.isRunning(), variant: srv.variant })));
+    const gates: GateResult[] = [baselineGate({ baseline: s.baseline, notBack: s.rollback!.servers.filter((u) => u.step !== 'done').map((u) => ({ server: u.server, step: u.step, message: u.message })), running })];
     const meshFrom = Date.now();
     const readySeconds = s.playbook.stages[s.currentStage]!.upgrade.readySeconds;
     let mesh: string;
@@ -527,14 +516,12 @@ export class RolloutDriver {
     } catch (err) {
       mesh = err instanceof Error ? err.message.split('\n')[0]! : String(err);
     }
-    gates.push({ stage: rbStage, gate: 'mesh.full', outcome: mesh ? 'fail' : 'pass', observed: mesh ? 'incomplete' : `full in ${((Date.now() - meshFrom) / 1000).toFixed(1)} s`, bound: `every route and gateway within ${readySeconds} s`, evidence: mesh || 'every server has all its routes and gateways' });
+    gates.push(meshGate(mesh, readySeconds, (Date.now() - meshFrom) / 1000));
     // Let the observer see a whole final window after the last move.
     const windowSeconds = 5;
     await this.sleepUntil(Date.now() + (windowSeconds + 1) * 1000);
-    const from = Date.parse(s.rollback!.startedAt);
-    const v = judge(this.windowOf(from, Date.now()), { recovery: { noneStuck: true, stuckWindowSeconds: windowSeconds } }, { detectors: ['recovery.noneStuck'] });
-    const r = v.results.find((x) => x.name === 'recovery.noneStuck');
-    if (r) gates.push({ stage: rbStage, gate: r.name, outcome: r.status === 'pass' ? 'pass' : 'fail', observed: r.observed, bound: r.bound, evidence: r.evidence.join('; ') });
+    const stuck = rollbackStuckGate(this.windowOf(Date.parse(s.rollback!.startedAt), Date.now()), windowSeconds);
+    if (stuck) gates.push(stuck);
     return gates;
   }
 
