@@ -2,7 +2,10 @@
 // (bounded concurrent starts) and meshes, and `cluster down` returns only once every recorded
 // process is gone. The 96-server runs are in the benches (bench/results/statsz-growth.md).
 import assert from 'node:assert/strict';
+import { attachCluster } from '../clusters/index.ts';
 import { clusterDown, clusterStatus, clusterUp } from '../harness/cli/cluster.ts';
+import { startObserver } from '../harness/observe/index.ts';
+import type { TimelineRecord } from '../harness/timeline/records.ts';
 import { pidAlive } from '../clusters/pids.ts';
 import { leftovers } from './clusters-shared.ts';
 import { ensureBuilt } from './support/build.ts';
@@ -22,6 +25,7 @@ describe('clusters scale', () => {
       const report = await clusterStatus({ run: state.runId }, () => {});
       assert.equal(report.complete, true, report.missing.join('; '));
       assert.equal(report.servers.find((s) => s.name === 'iad-17')?.routes.up, 16);
+      await adaptiveSampling(state.runId);
     } finally {
       await clusterDown({ run: state.runId }, () => {});
     }
@@ -30,3 +34,33 @@ describe('clusters scale', () => {
     assert.deepEqual(await leftovers(state.runId, state.runDir), []);
   });
 });
+
+// On the same 34 servers: the observer samples at its floor (1.7 s) while links come up, stretches to
+// its steady interval (3 s) once rounds are quiet, and a step record brings the next round back to
+// the floor at once (the runner appends one before every fault).
+async function adaptiveSampling(runId: string): Promise<void> {
+  const cluster = await attachCluster(runId);
+  const records: TimelineRecord[] = [];
+  const observer = await startObserver(cluster, { timeline: { append: (r) => records.push(r) }, intervalMs: 500 });
+  const rounds = () => records.filter((r) => r.kind === 'varz' && r.server === 'iad-1').map((r) => r.t);
+  const gaps = () => { const t = rounds(); return t.slice(1).map((x, i) => x - t[i]!); };
+  try {
+    const run = records.find((r) => r.kind === 'run');
+    assert.ok(run?.kind === 'run' && run.intervalMs === 1700 && run.steadyIntervalMs === 3000, JSON.stringify(run));
+    await new Promise((r) => setTimeout(r, 16_000));
+    const steady = gaps();
+    // The first round also finds every server's pid in /proc (slow at 34): its gap is left out.
+    assert.ok(steady.slice(1, 4).every((g) => g < 2500), `the first rounds at the floor: ${steady.join(', ')} ms`);
+    assert.ok(steady.at(-1)! >= 2800, `quiet rounds stretch to the steady interval: ${steady.join(', ')} ms`);
+    const before = rounds().at(-1)!;
+    await new Promise((r) => setTimeout(r, 200));
+    const woke = Date.now();
+    observer.sink.append({ t: woke, kind: 'step', scenario: 'test', index: 0, name: 'wake', phase: 'start' });
+    await new Promise((r) => setTimeout(r, 3500));
+    const next = rounds().find((t) => t > before)!;
+    assert.ok(next - before <= 2300, `after a step record the next round comes at the floor: ${next - before} ms after the last`);
+  } finally {
+    await observer.stop();
+    await cluster.stop();
+  }
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ClusterView } from '../../clusters/view.ts';
-import { minIntervalMs, resolveObserverOptions } from './observer.ts';
+import { STEADY_ROUNDS, minIntervalMs, nextIntervalMs, resolveObserverOptions, steadyIntervalMs } from './observer.ts';
 
 const view = (regions: string[], perRegion: number): ClusterView => ({
   runId: 'r', regions, system: { user: 'sys', password: 'p' },
@@ -21,5 +21,18 @@ describe('observe interval', () => {
     assert.equal(resolveObserverOptions(view(['iad', 'lhr', 'syd'], 10), { timeline: sink, intervalMs: 500 }).intervalMs, 1500);
     assert.equal(resolveObserverOptions(view(['iad', 'lhr', 'syd'], 10), { timeline: sink, intervalMs: 5000 }).intervalMs, 5000);
     assert.equal(resolveObserverOptions(view(['iad', 'lhr', 'syd', 'fra'], 24), { timeline: sink }).intervalMs, 2500);
+  });
+
+  it('observer interval - steady: twice the floor above 12 servers, at most 3 s; none up to 12', () => {
+    assert.deepEqual([9, 12, 13, 30, 96].map(steadyIntervalMs), [0, 0, 1300, 3000, 3000]);
+    assert.equal(resolveObserverOptions(view(['iad', 'lhr', 'syd'], 10), { timeline: sink }).steadyMs, 3000);
+  });
+
+  it('observer interval - stretches only after enough quiet rounds, and never below the asked interval', () => {
+    assert.equal(nextIntervalMs(0, 1500, 3000), 1500);
+    assert.equal(nextIntervalMs(STEADY_ROUNDS - 1, 1500, 3000), 1500);
+    assert.equal(nextIntervalMs(STEADY_ROUNDS, 1500, 3000), 3000);
+    assert.equal(nextIntervalMs(50, 500, 0), 500, 'a small cluster never stretches');
+    assert.equal(nextIntervalMs(50, 5000, 3000), 5000, 'an asked interval longer than the steady one wins');
   });
 });

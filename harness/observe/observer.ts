@@ -70,7 +70,7 @@ export interface StartedObserver {
 
 export const DEFAULT_OBSERVER_SEED = 0;
 
-interface Resolved { intervalMs: number; statszEp: ServerEndpoint; confirmSamples: number; seed: number }
+interface Resolved { intervalMs: number; steadyMs: number; statszEp: ServerEndpoint; confirmSamples: number; seed: number }
 
 const isLocal = (e: ServerEndpoint): boolean => /^(http:\/\/)?(127\.0\.0\.1|localhost)[:/]/.test(e.monitorUrl);
 const cpuMicros = (): number => { const c = process.cpuUsage(); return c.user + c.system; };
@@ -90,7 +90,7 @@ export function resolveObserverOptions(view: ClusterView, opts: ObserverOptions)
   const statszEp = eps.find((e) => e.name === statszOn);
   if (!statszEp) problems.push(`statszOn: "${String(statszOn)}" is not a server; servers are ${eps.map((e) => e.name).join(', ')}`);
   if (problems.length > 0 || !statszEp) throw new BadInputError('invalid observer options', { problems });
-  return { intervalMs, statszEp, confirmSamples, seed };
+  return { intervalMs, steadyMs: steadyIntervalMs(eps.length), statszEp, confirmSamples, seed };
 }
 
 /**
@@ -99,6 +99,25 @@ export function resolveObserverOptions(view: ClusterView, opts: ObserverOptions)
  */
 export function minIntervalMs(servers: number): number {
   return servers <= 12 ? 0 : Math.min(2500, 50 * servers);
+}
+
+/**
+ * The interval while the cluster is steady, above 12 servers: twice the floor, at most 3 s (3 s at 30
+ * servers, 3 s at 96). Up to 12 servers: 0, no stretching (every CI-sized run samples as asked).
+ */
+export function steadyIntervalMs(servers: number): number {
+  return servers <= 12 ? 0 : Math.min(3000, 2 * minIntervalMs(servers));
+}
+
+/** Rounds without a link change, an unread server or a fault/step record before the interval stretches. */
+export const STEADY_ROUNDS = 4;
+
+/**
+ * Adaptive sampling: the asked interval while anything moves, the steady one after STEADY_ROUNDS
+ * quiet rounds; any change, unanswered server or fault/step record returns to the asked interval.
+ */
+export function nextIntervalMs(quietRounds: number, intervalMs: number, steadyMs: number): number {
+  return quietRounds >= STEADY_ROUNDS && steadyMs > intervalMs ? steadyMs : intervalMs;
 }
 
 /** /healthz is read every this many rounds (and every round while a server was unhealthy or unread). */
@@ -128,11 +147,15 @@ export async function startObserver(view: ClusterView, opts: ObserverOptions): P
   const cfg = resolveObserverOptions(view, opts);
   const memory = new MemoryTimeline();
   const metrics = opts.registry ? new BrownoutMetrics(opts.registry) : undefined;
-  const sink = teeSink(opts.timeline, memory, ...(metrics ? [{ append: (r: TimelineRecord) => metrics.observe(r) }] : []));
+  let loop: SampleLoop | undefined;
+  // A fault or step record (the runner's) ends a steady stretch at once: sample as asked again.
+  const wake = { append: (r: TimelineRecord) => { if (r.kind === 'fault' || r.kind === 'step') loop?.wake(); } };
+  const sink = teeSink(opts.timeline, memory, wake, ...(metrics ? [{ append: (r: TimelineRecord) => metrics.observe(r) }] : []));
   const inspector = opts.process === false ? undefined : (opts.process ?? (view.endpoints().every(isLocal) ? localProcessInspector() : undefined));
   const runRecord = (phase: 'start' | 'end'): TimelineRecord => ({
     t: Date.now(), kind: 'run', phase, runId: view.runId, regions: [...view.regions],
     servers: view.endpoints().map((e) => ({ name: e.name, region: e.region, variant: e.variant })), intervalMs: cfg.intervalMs,
+    ...(cfg.steadyMs > cfg.intervalMs ? { steadyIntervalMs: cfg.steadyMs } : {}),
     ...(opts.scenario ? { scenario: opts.scenario } : {}),
   });
   sink.append(runRecord('start'));
@@ -146,7 +169,7 @@ export async function startObserver(view: ClusterView, opts: ObserverOptions): P
     await statsz.close();
     throw err;
   }
-  const loop = new SampleLoop(view, cfg, sink, counter, inspector);
+  loop = new SampleLoop(view, cfg, sink, counter, inspector);
   await loop.start();
   if (metrics && opts.scenario) metrics.setScenario(opts.scenario);
   return observerHandle({ sink, memory, probe, statsz, loop, end: () => sink.append(runRecord('end')) });
@@ -160,6 +183,11 @@ class SampleLoop {
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> = Promise.resolve();
   #rounds = 0;
+  /** Consecutive quiet rounds (no link change, every server read): they stretch the interval. */
+  #quiet = 0;
+  /** Start of the round running or last run, and when the next one is due. */
+  #lastStart = 0;
+  #dueAt = 0;
   readonly #healthy = new Map<string, boolean>();
   readonly #client: MonitorClient = monitorClient(ROUND_CONCURRENCY * 4);
 
@@ -169,12 +197,14 @@ class SampleLoop {
   ) {
     const t = Date.now();
     this.#state = initialState(t, counter.totals);
+    this.#intervalBefore = cfg.intervalMs;
     this.#self = openWindow(t, cpuMicros());
   }
 
   /** The first round, awaited, then the timer. */
   async start(): Promise<void> {
-    this.#inFlight = this.#round().finally(() => this.#schedule(this.#state.lastRoundAt + this.cfg.intervalMs));
+    this.#lastStart = Date.now();
+    this.#inFlight = this.#round().finally(() => this.#schedule(this.#lastStart + this.cfg.intervalMs));
     await this.#inFlight;
   }
 
@@ -189,9 +219,11 @@ class SampleLoop {
     const sinceLastMs = t - this.#state.lastRoundAt;
     const r = observeRound(this.#state, { t, regions: this.view.regions, servers, statsz: this.counter.totals }, { confirmSamples: this.cfg.confirmSamples });
     this.#state = r.state;
+    const quiet = r.failed === 0 && !r.records.some((x) => x.kind === 'link');
+    this.#quiet = quiet ? this.#quiet + 1 : 0;
     for (const x of r.records) this.sink.append(x);
     this.flushStatsz(t);
-    this.#self = addRound(this.#self, { tookMs: Date.now() - t, sinceLastMs, intervalMs: this.cfg.intervalMs, failed: r.failed });
+    this.#self = addRound(this.#self, { tookMs: Date.now() - t, sinceLastMs, intervalMs: this.#intervalBefore, failed: r.failed });
     if (windowDue(this.#self, t)) this.emitSelf(t);
   }
 
@@ -207,15 +239,35 @@ class SampleLoop {
     this.#self = openWindow(t, now);
   }
 
+  /** The interval that led to the round now running (for its lateness). */
+  #intervalBefore = 0;
+
+  #nextInterval(): number {
+    return nextIntervalMs(this.#quiet, this.cfg.intervalMs, this.cfg.steadyMs);
+  }
+
   // setTimeout chain from each round's start: rounds never overlap, a slow one makes the next late.
   #schedule(at: number): void {
+    this.#dueAt = at;
+    this.#intervalBefore = at - this.#lastStart;
     this.#timer = setTimeout(() => {
+      this.#timer = undefined;
       if (this.#stopped) return;
-      const started = Date.now();
+      this.#lastStart = Date.now();
       this.#inFlight = this.#round().catch((err: Error) => {
         this.sink.append({ t: Date.now(), kind: 'note', level: 'error', source: 'observer', text: `sample round failed: ${err.message}` });
-      }).finally(() => { if (!this.#stopped) this.#schedule(started + this.cfg.intervalMs); });
+      }).finally(() => { if (!this.#stopped) this.#schedule(this.#lastStart + this.#nextInterval()); });
     }, Math.max(0, at - Date.now()));
+  }
+
+  /** Something happens (a fault, a step): end a steady stretch; a round waiting longer than asked comes sooner. */
+  wake(): void {
+    this.#quiet = 0;
+    const asked = this.#lastStart + this.cfg.intervalMs;
+    if (this.#timer && !this.#stopped && this.#dueAt > asked) {
+      clearTimeout(this.#timer);
+      this.#schedule(asked);
+    }
   }
 
   /** No new round starts; the one running finishes. */

@@ -240,6 +240,8 @@ export const runRecord = z.object({
   regions: z.array(z.string()),
   servers: z.array(z.object({ name: z.string(), region: z.string(), variant: z.string() })),
   intervalMs: ms,
+  /** The interval after a few quiet rounds (adaptive sampling above 12 servers); absent: never stretched. */
+  steadyIntervalMs: ms.optional(),
   scenario: z.string().optional(),
 });
 
