@@ -5,7 +5,7 @@
 // stack it exits 2 with the command that starts one, with no engine 3.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeFiles, composeLayout, composeTopology, GRAFANA_IMAGE, PASSWORD_ENV, PROMETHEUS_IMAGE } from '../clusters/compose.ts';
 import { COMPOSE_LABELS, SERVER_LABEL } from '../clusters/compose-stack.ts';
@@ -33,14 +33,13 @@ const runningStacks = async () => [...new Set((await docker().listContainers({ f
 const runDirs = () => new Set(existsSync(RUNS_DIR) ? readdirSync(RUNS_DIR) : []);
 /**
  * `--attach compose` as a user types it, without COMPOSE_PROJECT_NAME (one stack runs, or none).
- * The stack is looked for when the run starts, after its (then empty) run folder is made: removed here.
+ * A failed attach leaves no run folder behind (the folder is made once the cluster is found).
  */
 const chaosAttachCompose = (extraEnv: NodeJS.ProcessEnv = {}) => {
   const { COMPOSE_PROJECT_NAME: _p, ...base } = process.env;
   const before = runDirs();
   const r = runScript('harness/cli/main.ts', ['chaos', 'partition', '--attach', 'compose', '--metrics-port', 'off'], { ...base, ...extraEnv }, 60_000);
-  for (const d of [...runDirs()].filter((x) => !before.has(x))) if (readdirSync(path.join(RUNS_DIR, d)).length === 0) rmdirSync(path.join(RUNS_DIR, d));
-  return r;
+  return { ...r, newRunDirs: [...runDirs()].filter((x) => !before.has(x) && /-partition(-\d+)?$/.test(x)) };
 };
 
 describe('compose', function () {
@@ -113,6 +112,7 @@ describe('compose', function () {
       assert.equal(r.status, EXIT.badInput, r.stdout + r.stderr);
       assert.match(r.stderr, /bad input: no compose stack is running/);
       assert.match(r.stderr, /hint: docker-compose up -d /);
+      assert.deepEqual(r.newRunDirs, [], 'a failed attach leaves no run folder');
     });
 
     it('compose attach - with no Docker engine answering, chaos --attach compose exits 3', function () {

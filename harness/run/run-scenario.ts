@@ -27,12 +27,13 @@ async function prepare(plan: RunPlan, progress: Progress): Promise<void> {
   await buildToxiproxy(TOXIPROXY_VERSION, { progress });
 }
 
-async function clusterFor(plan: RunPlan, folder: RunFolder, progress: Progress): Promise<StartedCluster> {
-  if (plan.attachTo) {
-    const c = await progress.step(`attach to cluster ${plan.attachTo}`, () => attachCluster(plan.attachTo!));
-    progress.info(`attached to ${c.runId} (${c.backend}): it keeps running after this run`);
-    return c;
-  }
+async function attachTo(id: string, progress: Progress): Promise<StartedCluster> {
+  const c = await progress.step(`attach to cluster ${id}`, () => attachCluster(id));
+  progress.info(`attached to ${c.runId} (${c.backend}): it keeps running after this run`);
+  return c;
+}
+
+function boot(plan: RunPlan, folder: RunFolder, progress: Progress): Promise<StartedCluster> {
   const shape = plan.topology.regions.map((r) => `${r.name}×${r.servers}`).join(' ');
   return progress.step(`boot ${shape}`, () => startCluster(plan.topology, {
     backend: plan.backend, runId: folder.runId, runDir: folder.runDir, progress,
@@ -44,13 +45,16 @@ export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Pro
   const progress = opts.progress ?? silentProgress;
   for (const w of plan.warnings) progress.info(`warning: ${w}`);
   if (!plan.attachTo) await prepare(plan, progress);
-  const folder = newRunFolder(plan.scenario);
-  progress.info(`run ${folder.runId}: ${plan.scenario} on ${plan.variant}, seed ${plan.seed} (replay with --seed ${plan.seed})`);
   const stack = new TeardownStack();
   const interrupt = RunInterrupt.watch(stack);
   try {
-    const cluster = await clusterFor(plan, folder, progress);
-    stack.defer(cluster.owned ? 'stop the cluster' : 'let go of the attached cluster', () => cluster.stop());
+    // Attach before the run folder exists: a cluster that is not there leaves no empty folder behind.
+    const attached = plan.attachTo ? await attachTo(plan.attachTo, progress) : undefined;
+    if (attached) stack.defer('let go of the attached cluster', () => attached.stop());
+    const folder = newRunFolder(plan.scenario);
+    progress.info(`run ${folder.runId}: ${plan.scenario} on ${plan.variant}, seed ${plan.seed} (replay with --seed ${plan.seed})`);
+    const cluster = attached ?? await boot(plan, folder, progress);
+    if (!attached) stack.defer(cluster.owned ? 'stop the cluster' : 'let go of the attached cluster', () => cluster.stop());
     return await runPlan(plan, cluster, { ...opts, folder, stack, interrupt });
   } finally {
     const failed = await stack.dispose();
