@@ -2,6 +2,7 @@
 // reaches Prometheus, and nothing else does. Registered on a Registry passed in. Every metric is
 // documented in METRICS.md; keep that table and this file in step.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { slidingPeak, statszTimes } from '../observe/statsz-counter.ts';
 import { addLinkRecord, latestState, type LinkHistory } from '../timeline/link-history.ts';
 import type { TimelineRecord } from '../timeline/records.ts';
 import { rolloutMetrics, type RolloutMetrics } from './rollout-metrics.ts';
@@ -38,14 +39,15 @@ export class BrownoutMetrics {
   readonly servers: ServerMetrics;
   /** Set by the rollout controller through its setters. */
   readonly rollout: RolloutMetrics;
-  #peaks = new Map<string, Map<number, number>>();
+  /** Per server: receive times of its latest STATSZ (the last 2 s) and its peak so far. */
+  #peaks = new Map<string, { recent: number[]; peak: number }>();
 
   constructor(registry: Registry) {
     const registers = [registry];
     this.statszMessages = new Counter({ name: 'brownout_statsz_messages_total', help: 'STATSZ messages received from the server (by name, all its IDs) on the system-account subscription', labelNames: ['server'], registers });
     this.statszBytes = new Counter({ name: 'brownout_statsz_bytes_total', help: 'STATSZ payload bytes received from the server on the system-account subscription', labelNames: ['server'], registers });
     this.statszBursts = new Counter({ name: 'brownout_statsz_bursts_total', help: 'STATSZ bursts (several messages from one server ID within 100 ms) from the server', labelNames: ['server'], registers });
-    this.statszPeak = new Gauge({ name: 'brownout_statsz_peak_per_second', help: 'Most STATSZ messages from the server in one wall-clock second so far', labelNames: ['server'], registers });
+    this.statszPeak = new Gauge({ name: 'brownout_statsz_peak_per_second', help: 'Most STATSZ messages from the server in any 1 s so far (sliding window over receive times, as the verdict counts)', labelNames: ['server'], registers });
     this.routesUp = new Gauge({ name: 'brownout_route_connections_up', help: 'Peers in its region to which the server has a route up', labelNames: ['server', 'region'], registers });
     this.gatewaysUp = new Gauge({ name: 'brownout_gateway_connections_up', help: 'Remote regions to which the server has a registered outbound gateway', labelNames: ['server', 'region'], registers });
     this.gatewaysHandshake = new Gauge({ name: 'brownout_gateway_connections_handshake', help: 'Outbound gateways of the server stuck in handshake (connected, not registered)', labelNames: ['server', 'region'], registers });
@@ -80,10 +82,13 @@ export class BrownoutMetrics {
       case 'statsz': {
         this.statszMessages.inc({ server: r.serverName }, r.msgs);
         this.statszBytes.inc({ server: r.serverName }, r.bytes);
-        const secs = this.#peaks.get(r.serverName) ?? new Map<number, number>();
-        secs.set(r.second, (secs.get(r.second) ?? 0) + r.msgs);
-        this.#peaks.set(r.serverName, secs);
-        this.statszPeak.set({ server: r.serverName }, Math.max(...secs.values()));
+        const p = this.#peaks.get(r.serverName) ?? { recent: [], peak: 0 };
+        const recent = [...p.recent, ...statszTimes(r)].sort((a, b) => a - b);
+        // Records come a second at a time, in order: 2 s of history holds any 1 s window across them.
+        p.recent = recent.filter((t) => t > recent[recent.length - 1]! - 2000);
+        p.peak = Math.max(p.peak, slidingPeak(recent, 1000).peak);
+        this.#peaks.set(r.serverName, p);
+        this.statszPeak.set({ server: r.serverName }, p.peak);
         break;
       }
       case 'statsz-burst':

@@ -21,6 +21,11 @@ export interface StatszCounterOptions {
 interface Bucket { second: number; serverId: string; serverName: string; msgs: number; bytes: number; offsetsMs: number[] }
 interface Run { serverName: string; times: number[]; bytes: number }
 
+/** Receive time of each message of a `statsz` record; older timelines without offsets count them at the second's start. */
+export function statszTimes(r: Pick<StatszRecord, 'second' | 'msgs' | 'offsetsMs'>): number[] {
+  return (r.offsetsMs ?? Array.from({ length: r.msgs }, () => 0)).map((o) => r.second + o);
+}
+
 /** Most timestamps (sorted) in any half-open window [t, t + windowMs), and where it starts. */
 export function slidingPeak(times: readonly number[], windowMs: number): { peak: number; at: number } {
   let best = { peak: 0, at: times[0] ?? 0 };

@@ -3,6 +3,7 @@
 import type { PairTotals } from '../probe/log-probe.ts';
 import { linkHistories, outagesOf, type LinkOutage } from '../timeline/link-history.ts';
 import { recordsOf, type StatszBurstRecord, type TimelineRecord } from '../timeline/records.ts';
+import { slidingPeak, statszTimes } from './statsz-counter.ts';
 
 export type { LinkOutage } from '../timeline/link-history.ts';
 
@@ -12,9 +13,12 @@ export interface ServerStatsz {
   ids: string[];
   msgs: number;
   bytes: number;
-  /** Most STATSZ from this server (all its IDs) in one wall-clock second, and which second. */
+  /**
+   * Most STATSZ from this server (all its IDs) in any 1 s (a sliding window over each message's
+   * receive time, as the verdict counts), and when that second began (ms epoch).
+   */
   peakPerSecond: number;
-  peakSecond: number | null;
+  peakFrom: number | null;
   bursts: number;
 }
 
@@ -41,24 +45,22 @@ export interface ObserverSummary {
 }
 
 export function statszPerServer(records: readonly TimelineRecord[]): ServerStatsz[] {
-  const by = new Map<string, ServerStatsz & { perSecond: Map<number, number> }>();
+  const by = new Map<string, ServerStatsz & { times: number[] }>();
   for (const r of recordsOf(records, 'statsz')) {
-    const s = by.get(r.serverName) ?? { server: r.serverName, ids: [] as string[], msgs: 0, bytes: 0, peakPerSecond: 0, peakSecond: null, bursts: 0, perSecond: new Map() };
+    const s = by.get(r.serverName) ?? { server: r.serverName, ids: [] as string[], msgs: 0, bytes: 0, peakPerSecond: 0, peakFrom: null, bursts: 0, times: [] };
     if (!s.ids.includes(r.serverId)) s.ids.push(r.serverId);
     s.msgs += r.msgs;
     s.bytes += r.bytes;
-    s.perSecond.set(r.second, (s.perSecond.get(r.second) ?? 0) + r.msgs);
+    s.times.push(...statszTimes(r));
     by.set(r.serverName, s);
   }
   for (const b of recordsOf(records, 'statsz-burst')) {
     const s = by.get(b.serverName);
     if (s) s.bursts += 1;
   }
-  return [...by.values()].map(({ perSecond, ...s }) => {
-    for (const [second, n] of perSecond) {
-      if (n > s.peakPerSecond || (n === s.peakPerSecond && s.peakSecond !== null && second < s.peakSecond)) { s.peakPerSecond = n; s.peakSecond = second; }
-    }
-    return s;
+  return [...by.values()].map(({ times, ...s }) => {
+    const p = slidingPeak(times.sort((a, b) => a - b), 1000);
+    return { ...s, peakPerSecond: p.peak, peakFrom: p.peak > 0 ? p.at : null };
   }).sort((a, b) => a.server.localeCompare(b.server));
 }
 

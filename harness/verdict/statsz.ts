@@ -3,7 +3,7 @@
 // (`observedOn`) sees every message on its own, so subscriptions are never summed: the one that saw
 // the most is taken.
 import { recordsOf, type StatszRecord } from '../timeline/records.ts';
-import { slidingPeak } from '../observe/statsz-counter.ts';
+import { slidingPeak, statszTimes } from '../observe/statsz-counter.ts';
 import type { JudgeContext } from './context.ts';
 import { RESTART_FAULTS, type FaultWindow } from './faults.ts';
 import { bytes, cap, clock, notApplicable, outcome, secs, type CheckResult } from './result.ts';
@@ -16,9 +16,7 @@ export function senders(records: readonly StatszRecord[]): Sender[] {
   for (const r of records) {
     const key = `${r.observedOn}|${r.serverId}`;
     const s = by.get(key) ?? { observedOn: r.observedOn, serverId: r.serverId, serverName: r.serverName, times: [], bytes: [] };
-    // Older timelines have no offsets: their messages count at the start of their second.
-    const offsets = r.offsetsMs ?? Array.from({ length: r.msgs }, () => 0);
-    for (const o of offsets) { s.times.push(r.second + o); s.bytes.push(r.bytes / r.msgs); }
+    for (const t of statszTimes(r)) { s.times.push(t); s.bytes.push(r.bytes / r.msgs); }
     by.set(key, s);
   }
   for (const s of by.values()) {
