@@ -8,6 +8,7 @@ import { ToxiproxyClient } from '../clusters/toxiproxy-client.ts';
 import { BadInputError } from '../core/errors.ts';
 import { REPO_ROOT, RUNS_DIR } from '../core/layout.ts';
 import { chaos } from '../harness/cli/chaos.ts';
+import { gate, planGate } from '../harness/cli/gate.ts';
 import { clusterDown } from '../harness/cli/cluster.ts';
 import { dockerAvailable } from '../clusters/docker-resources.ts';
 import { skipBecause } from './support/skip.ts';
@@ -63,6 +64,9 @@ describe('run plan', function () {
       if (backend === 'local') {
         it('plan - chaos --attach runs a scenario on it and serves /metrics at the printed address while it runs', async () => {
           await chaosAttachServesMetrics(up.state!);
+        });
+        it('plan - gate --attach judges the build the attached cluster runs, and refuses another variant before anything starts', async () => {
+          await gateOnAttached(up.state!);
         });
       }
     });
@@ -142,4 +146,17 @@ async function chaosAttachServesMetrics(state: ClusterState): Promise<void> {
   assert.equal(readState(state.runId)?.detached, true, 'the attached cluster is still there');
   const left = spawnSync('pgrep', ['-af', state.runDir], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
   assert.equal(left.length, 4, `three servers and toxiproxy still run:\n${left.join('\n')}`);
+}
+
+async function gateOnAttached(state: ClusterState): Promise<void> {
+  const lines: string[] = [];
+  assert.throws(() => planGate({ attach: state.runId, variant: 'stock' }), (e: unknown) => e instanceof BadInputError
+    && /runs v2\.10\.14\+brownout/.test(e.message) && e.problems.some((p) => p.startsWith('--variant: leave it out with --attach')));
+  const r = await gate({ attach: state.runId, scenarios: ['partition'], seed: 2, write: (l) => lines.push(l) });
+  assert.equal(r.runs.length, 1);
+  assert.equal(r.runs[0]!.attachedTo, state.runId);
+  assert.equal(r.runs[0]!.variant, state.topology.variant);
+  assert.equal(r.pass, true, lines.join('\n'));
+  assert.match(lines.join('\n'), /release gate for v2\.10\.14\+brownout: PASS/);
+  assert.ok(readState(state.runId)?.detached, 'the cluster is still left running');
 }

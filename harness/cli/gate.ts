@@ -1,4 +1,4 @@
-// npm run gate [-- --variant NAME --backend ... --seed N --metrics-port N|0|off]: the release gate.
+// npm run gate [-- --variant NAME --backend ... --seed N --attach ID --metrics-port N|0|off]: the release gate.
 // Plans every scenario of the suite first (every problem of every scenario at once), runs them and
 // exits non-zero when any threshold of any scenario fails. Meant for CI.
 import { Command } from 'commander';
@@ -10,7 +10,7 @@ import { executePlan, planRun, type RunPlan, type RunResult } from '../run/index
 import { GATE_SUITE } from '../../chaos/scenarios/index.ts';
 import { runWord } from '../verdict/result.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
-import type { BackendChoice } from '../../clusters/index.ts';
+import { findAttachable, type BackendChoice } from '../../clusters/index.ts';
 import { variantFromPatches } from '../variants/from-patches.ts';
 import { aliasVariant, describeRun, exitCodeFor, parseSeed } from './chaos.ts';
 import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
@@ -22,6 +22,8 @@ export interface GateArgs {
   scenarios?: string[];
   threshold?: string[];
   thresholds?: string;
+  /** Run every scenario on this cluster (a `cluster up` run id, latest, or compose) instead of booting one each. */
+  attach?: string;
   /** Default here: off (the CLI's default is 9477). */
   metricsPort?: MetricsPort;
   write?: (line: string) => void;
@@ -37,11 +39,19 @@ export interface GateResult {
 
 /** Plan every scenario; the problems of all of them are reported together, each under its scenario. */
 export function planGate(a: GateArgs): RunPlan[] {
-  const variant = aliasVariant(a.variant ?? patchedName(DEFAULT_NATS_TAG));
+  const state = a.attach === undefined ? undefined : findAttachable(a.attach);
+  const attached = state && { runId: state.runId, topology: state.topology, backend: state.backend };
+  // An attached cluster runs what it runs: the gate judges that build, and says so if asked for another.
+  if (attached && a.variant !== undefined && aliasVariant(a.variant) !== attached.topology.variant) {
+    throw new BadInputError(`--variant ${a.variant}: the attached cluster ${attached.runId} runs ${attached.topology.variant}`, {
+      problems: [`--variant: leave it out with --attach (the gate judges ${attached.topology.variant}), or attach to a cluster running ${aliasVariant(a.variant)}`],
+    });
+  }
+  const variant = attached?.topology.variant ?? aliasVariant(a.variant ?? patchedName(DEFAULT_NATS_TAG));
   const problems: string[] = [];
   const plans = (a.scenarios ?? GATE_SUITE).flatMap((scenario) => {
     try {
-      return [planRun({ scenario, variant, backend: a.backend, seed: a.seed, thresholds: { file: a.thresholds, flags: a.threshold } })];
+      return [planRun({ scenario, variant, backend: a.backend, seed: a.seed, attached, thresholds: { file: a.thresholds, flags: a.threshold } })];
     } catch (err) {
       if (!(err instanceof BadInputError)) throw err;
       problems.push(...(err.problems.length ? err.problems : [err.message]).map((p) => `${scenario}: ${p}`));
@@ -83,7 +93,7 @@ function gateTable(runs: RunResult[]): string {
 }
 
 interface GateFlags {
-  variant: string; patches?: string; backend: BackendChoice; seed?: string; scenario: string[]; threshold: string[]; thresholds?: string; metricsPort: string;
+  variant: string; patches?: string; attach?: string; backend: BackendChoice; seed?: string; scenario: string[]; threshold: string[]; thresholds?: string; metricsPort: string;
 }
 
 export function command(): Command {
@@ -93,13 +103,19 @@ export function command(): Command {
     .option('--patches <dir>', 'gate the variant of this folder of *.patch files on the tag of --variant (built or reused from the cache)')
     .option('--backend <backend>', 'auto, local or docker', 'auto')
     .option('--seed <n>', 'seed for every random choice')
+    .option('--attach <id|latest|compose>', 'run every scenario on a cluster left running by npm run cluster -- up (its run id, or latest), or on the running docker-compose stack; the gate judges the build it runs')
     .option('--scenario <name>', 'run only these scenarios (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--threshold <key=value>', 'override one threshold (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--thresholds <file>', 'JSON file of threshold overrides')
     .addOption(metricsPortOption())
-    .action(async (o: GateFlags) => {
+    .action(async function (this: Command, o: GateFlags) {
+      if (o.attach !== undefined && o.patches !== undefined) {
+        throw new BadInputError('--patches builds a variant to boot; an attached cluster already runs its build', { problems: ['--patches: not with --attach'] });
+      }
+      const variantGiven = this.getOptionValueSource('variant') !== 'default';
       const r = await gate({
-        variant: o.patches ? await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend) : o.variant, backend: o.backend, seed: parseSeed(o.seed), scenarios: o.scenario.length ? o.scenario : undefined,
+        variant: o.patches ? await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend) : (o.attach !== undefined && !variantGiven ? undefined : o.variant),
+        backend: o.backend, seed: parseSeed(o.seed), scenarios: o.scenario.length ? o.scenario : undefined, attach: o.attach,
         threshold: o.threshold, thresholds: o.thresholds, metricsPort: parseMetricsPort(o.metricsPort),
       });
       process.exitCode = r.exitCode;
