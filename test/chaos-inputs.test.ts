@@ -43,6 +43,25 @@ describe('chaos inputs', function () {
     }
   });
 
+  it('chaos/gate - with --patches, a bad threshold is refused before anything builds; --patches with --compare or --attach is refused (exit 2)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'brownout-patches-'));
+    try {
+      writeFileSync(path.join(dir, '0001-x.patch'), 'not a patch; never built here\n');
+      for (const r of [chaos('packet-loss', '--patches', dir, '--threshold', 'statsz.nonsense=3'),
+        runScript('harness/cli/main.ts', ['gate', '--patches', dir, '--threshold', 'statsz.nonsense=3'], process.env, 120_000)]) {
+        assert.equal(r.status, 2, r.stderr);
+        assert.match(r.stderr, /statsz\.nonsense: unknown key/);
+        assert.doesNotMatch(r.stdout + r.stderr, /\[build\]/, 'nothing was built');
+      }
+      const both = chaos('packet-loss', '--patches', dir, '--compare', 'stock,patched', '--attach', 'latest');
+      assert.equal(both.status, 2, both.stderr);
+      assert.match(both.stderr, /--patches: not with --compare/);
+      assert.match(both.stderr, /--patches: not with --attach/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('chaos - an impossible topology is rejected with the path of every problem (exit 2)', () => {
     const r = chaos('partition', '--regions', 'iad,IAD,x', '--servers', '0');
     assert.equal(r.status, 2, r.stderr);

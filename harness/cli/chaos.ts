@@ -123,10 +123,18 @@ export function command(): Command {
     .addOption(metricsPortOption())
     .addHelpText('after', `\nScenarios:\n${SCENARIO_NAMES.map((n) => `  ${n.padEnd(16)} ${SCENARIOS[n].description}`).join('\n')}`)
     .action(async (scenario: string, o: ChaosFlags) => {
-      process.exitCode = await chaos({
-        scenario, variant: o.patches ? await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend) : o.variant, backend: o.backend, seed: parseSeed(o.seed), threshold: o.threshold, thresholds: o.thresholds,
+      const args: ChaosArgs = {
+        scenario, variant: o.variant, backend: o.backend, seed: parseSeed(o.seed), threshold: o.threshold, thresholds: o.thresholds,
         compare: o.compare, regions: o.regions, servers: o.servers === undefined ? undefined : Number(o.servers),
         attach: o.attach, metricsPort: parseMetricsPort(o.metricsPort),
-      });
+      };
+      if (o.patches !== undefined) {
+        const clash = [...(o.compare !== undefined ? ['--patches: not with --compare (it names both builds)'] : []), ...(o.attach !== undefined ? ['--patches: not with --attach (the attached cluster already runs its build)'] : [])];
+        if (clash.length) throw new BadInputError('--patches builds one variant to boot', { problems: clash });
+        // Every problem of the run is found before a build that can take minutes.
+        planChaos({ ...args, variant: aliasVariant(o.variant) });
+        args.variant = await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend);
+      }
+      process.exitCode = await chaos(args);
     });
 }

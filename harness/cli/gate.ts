@@ -113,11 +113,16 @@ export function command(): Command {
         throw new BadInputError('--patches builds a variant to boot; an attached cluster already runs its build', { problems: ['--patches: not with --attach'] });
       }
       const variantGiven = this.getOptionValueSource('variant') !== 'default';
-      const r = await gate({
-        variant: o.patches ? await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend) : (o.attach !== undefined && !variantGiven ? undefined : o.variant),
+      const args: GateArgs = {
+        variant: o.attach !== undefined && !variantGiven ? undefined : o.variant,
         backend: o.backend, seed: parseSeed(o.seed), scenarios: o.scenario.length ? o.scenario : undefined, attach: o.attach,
         threshold: o.threshold, thresholds: o.thresholds, metricsPort: parseMetricsPort(o.metricsPort),
-      });
+      };
+      if (o.patches !== undefined) {
+        planGate(args); // every problem of every scenario before a build that can take minutes
+        args.variant = await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend);
+      }
+      const r = await gate(args);
       process.exitCode = r.exitCode;
     });
 }
