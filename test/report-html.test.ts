@@ -40,7 +40,9 @@ function recordedRunDir(name: RecordedRun): string {
 function newestRealRun(): string | undefined {
   if (!existsSync(RUNS_DIR)) return undefined;
   return readdirSync(RUNS_DIR).map((n) => path.join(RUNS_DIR, n))
-    .filter((d) => d !== OUT && existsSync(path.join(d, 'report.html')) && existsSync(path.join(d, 'summary.json')))
+    // A finished run: an interrupted one (the Ctrl-C tests make some) may have too little to chart.
+    .filter((d) => d !== OUT && existsSync(path.join(d, 'report.html')) && existsSync(path.join(d, 'summary.json'))
+      && (JSON.parse(readFileSync(path.join(d, 'summary.json'), 'utf8')) as { incomplete?: boolean }).incomplete === false)
     .sort((a, b) => statSync(path.join(b, 'report.html')).mtimeMs - statSync(path.join(a, 'report.html')).mtimeMs)[0];
 }
 
