@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseTopology, startCluster, type StartedCluster } from '../clusters/index.ts';
-import { readState } from '../clusters/state-file.ts';
+import { runProcesses } from '../clusters/index.ts';
+import { listStates, readState } from '../clusters/state-file.ts';
 import { BadInputError } from '../core/errors.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../core/layout.ts';
 import { createProgress } from '../core/progress.ts';
@@ -33,6 +34,9 @@ interface Sample {
   toxiproxyCpuS: number;
   harnessCpuS: number;
   floorS: number;
+  /** Seconds stop() took, and what was left after it returned (processes of the run, its state file). */
+  stopS: number;
+  leftAfterStop: string[];
   error?: string;
 }
 
@@ -67,7 +71,7 @@ function localPids(c: StartedCluster): { servers: number[]; toxiproxy?: number }
   return { servers: Object.values(st.servers).map((s) => s.pid).filter((p): p is number => p !== null), toxiproxy: st.toxiproxy.pid };
 }
 
-async function measure(shape: Shape): Promise<Sample> {
+async function measure(shape: Shape, started: (c: StartedCluster) => void): Promise<Sample> {
   const topology = parseTopology({
     regions: REGION_NAMES.slice(0, shape.regions).map((name) => ({ name, servers: shape.perRegion })),
     variant: patchedName(DEFAULT_NATS_TAG), ...(shape.pool ? { routePoolSize: shape.pool } : {}),
@@ -79,22 +83,38 @@ async function measure(shape: Shape): Promise<Sample> {
   let c: StartedCluster | undefined;
   try {
     c = await startCluster(topology, { backend: 'local', meshDeadlineMs: 0 });
+    started(c);
     const t1 = performance.now();
     await c.waitForMesh(240_000);
     const t2 = performance.now();
     const pids = localPids(c);
     const cpu = process.cpuUsage(cpu0);
     const serversCpuS = pids.servers.reduce((n, p) => n + processCpuSeconds(p), 0);
+    const s0 = performance.now();
+    await c.stop();
+    c = undefined;
+    const stopS = round1((performance.now() - s0) / 1000);
     return {
-      ...base, bootMs: Math.round(t1 - t0), meshMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0),
+      ...base, bootMs: Math.round(t1 - t0), meshMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0), stopS, leftAfterStop: [],
       serversCpuS: round1(serversCpuS), toxiproxyCpuS: round1(pids.toxiproxy ? processCpuSeconds(pids.toxiproxy) : 0),
       harnessCpuS: round1((cpu.user + cpu.system) / 1e6), floorS: round1(serversCpuS / os.availableParallelism()),
     };
   } catch (err) {
-    return { ...base, bootMs: NaN, meshMs: NaN, totalMs: Math.round(performance.now() - t0), serversCpuS: NaN, toxiproxyCpuS: NaN, harnessCpuS: NaN, floorS: NaN, error: (err as Error).message.slice(0, 200) };
+    return { ...base, bootMs: NaN, meshMs: NaN, totalMs: Math.round(performance.now() - t0), serversCpuS: NaN, toxiproxyCpuS: NaN, harnessCpuS: NaN, floorS: NaN, stopS: NaN, leftAfterStop: [], error: (err as Error).message.slice(0, 200) };
   } finally {
     await c?.stop();
   }
+}
+
+/** Boot, mesh and measure, then stop and look for anything the run left. */
+async function measureAndStop(shape: Shape): Promise<Sample> {
+  let stopped: { runId: string; runDir: string } | undefined;
+  const s = await measure(shape, (c) => { stopped = { runId: c.runId, runDir: c.runDir }; });
+  const left = stopped ? [
+    ...runProcesses(stopped.runDir).map((p) => `process ${p}`),
+    ...(listStates().some((x) => x.runId === stopped!.runId) ? [`state file ${stopped.runId}`] : []),
+  ] : [];
+  return { ...s, leftAfterStop: left };
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -106,7 +126,7 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
   const samples: Sample[] = [];
   for (const shape of shapes) {
     progress.info(`${shape.label}: booting ${shape.regions * shape.perRegion} servers ...`);
-    const s = await withClusterLock(shape.label, () => measure(shape), (m) => progress.info(m));
+    const s = await withClusterLock(shape.label, () => measureAndStop(shape), (m) => progress.info(m));
     progress.info(`${shape.label}: ${s.error ? `failed: ${s.error}` : `boot ${fmt(s.bootMs / 1000)} s, mesh ${fmt(s.meshMs / 1000)} s, servers ${s.serversCpuS} CPU-s`}`);
     samples.push(s);
   }
@@ -114,10 +134,11 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
   const markdown = [
     `Local backend, patched servers (${patchedName(DEFAULT_NATS_TAG)}), one run per shape, ${cores} cores. Boot: startCluster() until every monitor answers (servers started 32 at a time); mesh: from then until every route and gateway is up.`,
     'CPU seconds from /proc (user + system) spent from spawn to full mesh: every nats-server together, Toxiproxy, and the harness process. Floor = servers\' CPU seconds / cores: the least wall time their own work can take on this machine.',
+    'Stop: how long `stop()` took; left: processes of the run (found by its run folder in their command line) and its state file after stop() returned.',
     '',
-    '| shape | servers | route pool | boot s | mesh s | total s | servers CPU-s | floor s | Toxiproxy CPU-s | harness CPU-s | error |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-    ...samples.map((s) => `| ${s.shape} | ${s.servers} | ${s.pool} | ${fmt(s.bootMs / 1000)} | ${fmt(s.meshMs / 1000)} | ${fmt(s.totalMs / 1000)} | ${fmt(s.serversCpuS)} | ${fmt(s.floorS)} | ${fmt(s.toxiproxyCpuS)} | ${fmt(s.harnessCpuS)} | ${s.error ?? ''} |`),
+    '| shape | servers | route pool | boot s | mesh s | total s | servers CPU-s | floor s | Toxiproxy CPU-s | harness CPU-s | stop s | left after stop | error |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    ...samples.map((s) => `| ${s.shape} | ${s.servers} | ${s.pool} | ${fmt(s.bootMs / 1000)} | ${fmt(s.meshMs / 1000)} | ${fmt(s.totalMs / 1000)} | ${fmt(s.serversCpuS)} | ${fmt(s.floorS)} | ${fmt(s.toxiproxyCpuS)} | ${fmt(s.harnessCpuS)} | ${fmt(s.stopS)} | ${s.leftAfterStop.join(', ') || 'nothing'} | ${s.error ?? ''} |`),
   ].join('\n');
   return { name: 'Time to full mesh at scale, and whose CPU it is', markdown, data: { cores, samples } };
 }
