@@ -90,13 +90,14 @@ async function measure(shape: Shape, started: (c: StartedCluster) => void): Prom
     const pids = localPids(c);
     const cpu = process.cpuUsage(cpu0);
     const serversCpuS = pids.servers.reduce((n, p) => n + processCpuSeconds(p), 0);
+    const toxiproxyCpuS = pids.toxiproxy ? processCpuSeconds(pids.toxiproxy) : 0; // read before stop(): a gone process reads 0
     const s0 = performance.now();
     await c.stop();
     c = undefined;
     const stopS = round1((performance.now() - s0) / 1000);
     return {
       ...base, bootMs: Math.round(t1 - t0), meshMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0), stopS, leftAfterStop: [],
-      serversCpuS: round1(serversCpuS), toxiproxyCpuS: round1(pids.toxiproxy ? processCpuSeconds(pids.toxiproxy) : 0),
+      serversCpuS: round1(serversCpuS), toxiproxyCpuS: round1(toxiproxyCpuS),
       harnessCpuS: round1((cpu.user + cpu.system) / 1e6), floorS: round1(serversCpuS / os.availableParallelism()),
     };
   } catch (err) {
