@@ -245,6 +245,23 @@ async function measureCascade(variant: string, setting: Setting, memoryMiB: numb
   return result;
 }
 
+/** How the settings of 2026-11-26 were chosen, before any of them ran, and not changed after. */
+const SETTINGS_WHY = 'Settings (memoryFactor:rateKBps), chosen in this order: **1.5:8** — limit 1.5 × patched\'s median idle RSS (the rule set for this bench: headroom for a flood, not for idle), cap 8 KB/s per connection and direction, a few times the 10 s average gateway rate per connection direction of stock\'s half restarts in bench/results/statsz-growth.md (about 0.7 KB/s at 12 servers and 2 KB/s at 24: gateway out bytes / connection directions / 10 s), since a storm arrives in its first seconds. It showed no pending at all, so **1.5:1** lowered the bandwidth to about those averages, and **0.6:1** then lowered the memory to 12 MiB, about 1.5 × patched\'s idle *cgroup* count (what the OOM killer compares with the limit), since RSS counts the shared binary pages the cgroup does not.';
+
+/**
+ * Why, as far as these runs show (written from the runs of 2026-11-26 on this machine: re-read it
+ * against the tables above after a new run). Facts checked by hand: tcp_wmem/tcp_rmem maxima of the
+ * host, memory.kmem.tcp.usage_in_bytes of the server containers.
+ */
+const READING = [
+  'What could explain it:',
+  '- **The flood is small at 18 servers.** Over the window every gateway connection together carried about 0.7 to 1.3 MiB (the "gateway bytes sent" column: 0.1 to 0.2 KiB/s per capped direction on average, against caps of 1 and 8 KB/s). The storm grows as about n³ with the cluster (bench/results/statsz-growth.md); the seed\'s cluster was many times larger than these 18 servers. The mesh came back in 6 to 8 s in every run, about as soon as the servers themselves were back.',
+  '- **A capped link\'s backlog sits in the kernel, not in nats-server.** /routez pending_size and /gatewayz pending_bytes grow only when a write to the socket would block, and before that the server\'s send buffer (tcp_wmem up to 4 MiB here) and Toxiproxy\'s receive buffer (tcp_rmem up to 32 MiB) must fill. The kernel-queue columns (Recv-Q + Send-Q from `ss` in the containers\' namespaces, sampled in setting 0.6:1 only: the first two settings ran before the column existed) show where it went: up to 261 KiB (stock) and 128 KiB (patched) in Toxiproxy\'s sockets, about 20 s after the restart, and at most 0.4 KiB in any server\'s gateway sockets. The servers wrote everything at once; the proxies drained it at the cap.',
+  '- **That memory is not the container\'s.** With cgroup v1 and no kmem.tcp limit the kernel does not charge socket buffers to the container (memory.kmem.tcp.usage_in_bytes stays 0), so a memory limit cannot OOM-kill a server for its link\'s backlog; only nats-server\'s own buffers would count (its pending: on a route or gateway max_pending closes nothing, only clients are cut at it, so there the write deadline bounds it).',
+  '- **RSS is not what the OOM killer counts.** Idle /varz mem (RSS, about 19 to 20 MiB) is more than the cgroup\'s own count (about 8 to 9 MiB): the binary\'s file pages are shared between containers and charged once. A limit of 1.5 × RSS (29 MiB) leaves about 19 MiB of headroom by the kernel\'s count; setting 0.6 (12 MiB, about 1.5 × patched\'s idle cgroup count) is the tighter limit by that count.',
+  '- Not tried (each is a setting of its own): smaller socket buffers in the containers (net.ipv4.tcp_wmem/tcp_rmem are per namespace), so that the backlog reaches nats-server\'s pending; many more servers (another machine); kmem.tcp accounting (cgroup v2 charges socket memory to the container).',
+].join('\n');
+
 /** What the runs say, per build: the loop, OOM kills, the highest pending, how the mesh came back. */
 function conclusion(p: Partial): string[] {
   return VARIANTS.map((v) => {
@@ -304,11 +321,14 @@ function render(p: Partial): string {
   const lines = [
     `Docker backend, ${REGIONS.length} regions × ${PER_REGION} servers, nats-server's default ping and write deadline. Idle RSS per build: an unlimited cluster of the same shape, /varz mem and the container's cgroup memory.usage_in_bytes of every server ${IDLE_SETTLE_MS / 1000} s after the full mesh.`,
     `Each setting: every server container limited to memoryFactor × patched's median idle RSS (MemorySwap equal: no swap) with restart policy on-failure; every gateway connection through Toxiproxy capped at rateKBps in both directions; ${BASELINE_MS / 1000} s baseline, then every server restarted at once (our SIGTERM and start, which Docker's RestartCount does not count), sampled every second for ${SECONDS} s.`,
+    'Each run\'s start time is in its run id (runs/<id>/cascade-ticks.json holds every sample); the date above is when this file was rendered from bench/results/cascade.partial.json (`BROWNOUT_CASCADE_SETTINGS=` renders without booting anything).',
     'Pending: /routez pending_size + /gatewayz pending_bytes (outbound and inbound), summed per server and over the cluster. OOM kills: Docker `oom` events. Policy restarts: RestartCount increments. Loop: policy restarts (with OOM kills) in two waves or more, more than 5 s apart.',
     '',
     '| build | idle RSS median / max | idle cgroup median / max | run |',
     '| --- | ---: | ---: | --- |',
     ...p.idle.map((i) => `| ${i.variant} | ${mib(i.rssMedian)} / ${mib(i.rssMax)} | ${mib(i.cgroupMedian)} / ${mib(i.cgroupMax)} | ${i.runId} |`),
+    '',
+    SETTINGS_WHY,
     '',
     '| setting | limit | KB/s | build | boot s | our restarts back | gateway bytes sent (mean per connection direction) | peak total pending | peak server pending | peak kernel queue (gateway sockets, one server) | peak queued in Toxiproxy sockets | peak RSS | peak cgroup | OOM kills | policy restarts | crashes | extra ID changes | full mesh again | full at end | waves | loop | run |',
     '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |',
@@ -320,7 +340,7 @@ function render(p: Partial): string {
     if (!s) { lines.push(`| ${r.setting.label} | ${r.setting.memoryMiB} MiB | ${r.setting.rateKBps} | ${r.variant} | - | - | - | failed: ${r.error} |||||||||||||| ${r.runId ?? ''} |`); continue; }
     lines.push(`| ${r.setting.label} | ${r.setting.memoryMiB} MiB | ${r.setting.rateKBps} | ${r.variant} | ${((r.bootMs ?? 0) / 1000).toFixed(0)} | ${backText} | ${gatewayText(r)} | ${kb(s.totalPending.value)} at ${sec(s.totalPending.t)} | ${kb(s.serverPending.value)} (${s.serverPending.server ?? '-'}) | ${s.kernelQueued ? `${kb(s.kernelQueued.value)} (${s.kernelQueued.server ?? '-'}) at ${sec(s.kernelQueued.t)}` : 'not sampled'} | ${s.proxyQueued ? `${kb(s.proxyQueued.value)} at ${sec(s.proxyQueued.t)}` : 'not sampled'} | ${mib(s.rss.value)} (${s.rss.server ?? '-'}) | ${mib(s.cgroup.value)} | ${s.oomKills}${s.oomKilled.length ? ` (${s.oomKilled.join(', ')})` : ''} | ${s.autoRestarts.length} | ${s.crashes} | ${s.extraIdChanges} | ${sec(s.fullMeshAtMs)} | ${s.meshFullAtEnd ? 'yes' : 'no'} | ${s.waves.length} | ${s.loop ? 'yes' : 'no'} | ${r.runId} |`);
   }
-  lines.push('', '## Conclusion', '', ...conclusion(p));
+  lines.push('', '## Conclusion', '', ...conclusion(p), '', READING);
   for (const r of p.runs.filter((x) => x.summary)) {
     lines.push('', `**${r.variant}, setting ${r.setting.label}** (${r.setting.memoryMiB} MiB, ${r.setting.rateKBps} KB/s), per 10 s after the restart:`, '',
       '| from s | max total pending | max server pending | max RSS | max cgroup | OOM kills | policy restarts | fewest answering | fewest missing links |',
