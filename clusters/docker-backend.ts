@@ -159,6 +159,10 @@ export class DockerBackend implements Backend {
     if (!existing || variant !== s.variant) {
       await requireImage(variantImage(variant));
       await this.createServer(s, variant);
+    } else {
+      // enterLameDuck turned the topology's restart policy off; the same container, started again, gets it back.
+      const wanted = serverHostConfig(this.topology, '', '').RestartPolicy!;
+      if ((existing.HostConfig.RestartPolicy?.Name || 'no') !== wanted.Name) await c.update({ RestartPolicy: wanted });
     }
     s.variant = variant;
     this.onStateChange?.(); // the container now holds the new variant, running or not
@@ -296,8 +300,7 @@ export class DockerBackend implements Backend {
     await docker().createContainer({
       name: s.container, Image: variantImage(variant), Labels: { ...runLabels(this.runId), 'brownout.server': s.spec.name },
       Cmd: ['-c', CONF], Hostname: s.spec.name,
-      // No restart policy: a server that exits (lame duck, a kill fault) stays down until startServer.
-      HostConfig: { Binds: [`${this.confPath(s.spec.name)}:${CONF}:ro`], NetworkMode: this.net(s.spec.region), RestartPolicy: { Name: 'no' } },
+      HostConfig: serverHostConfig(this.topology, `${this.confPath(s.spec.name)}:${CONF}:ro`, this.net(s.spec.region)),
       NetworkingConfig: { EndpointsConfig: { [this.net(s.spec.region)]: { Aliases: [s.spec.name] } } },
     });
   }
@@ -338,6 +341,24 @@ export class DockerBackend implements Backend {
     if (!s) throw new HarnessError(`no server "${name}" in this cluster`);
     return s;
   }
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * Pure: the HostConfig of a server container. Without `topology.docker` it is what it always was:
+ * no restart policy (a server that exits, by lame duck or a kill fault, stays down until startServer)
+ * and no memory limit.
+ */
+export function serverHostConfig(t: Topology, bind: string, network: string): Docker.HostConfig {
+  const r = t.docker;
+  return {
+    Binds: [bind], NetworkMode: network,
+    // on-failure with no retry count: Docker keeps starting it (its delay doubles from 100 ms, reset after 10 s up).
+    RestartPolicy: { Name: r?.restart ?? 'no' },
+    // MemorySwap equal to Memory: no swap on top, so a server over its limit is OOM-killed, not swapped.
+    ...(r?.memoryMiB !== undefined ? { Memory: r.memoryMiB * MIB, MemorySwap: r.memoryMiB * MIB } : {}),
+  };
 }
 
 /** Like Promise.all, but waits for every operation before rejecting, so teardown never races a create. */

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EnvironmentError, HarnessError } from '../core/errors.ts';
+import { BadInputError, EnvironmentError, HarnessError } from '../core/errors.ts';
 import { natsServerBinary, toxiproxyBinary } from '../core/layout.ts';
 import type { Backend, Progress } from './backend.ts';
 import { freePort } from './free-port.ts';
@@ -15,7 +15,7 @@ import { pidAlive, signal, terminate } from './pids.ts';
 import { renderConfig, type ClusterSecrets } from './render-config.ts';
 import type { ClusterState, LocalServerState } from './state-file.ts';
 import { ToxiproxyClient } from './toxiproxy-client.ts';
-import { serversOf, type ServerSpec, type Topology } from './topology.ts';
+import { dockerOnlyProblems, serversOf, type ServerSpec, type Topology } from './topology.ts';
 import type { ServerEndpoint } from './view.ts';
 import { waitFor } from './wait.ts';
 import { mapLimit, START_CONCURRENCY } from './limit.ts';
@@ -35,6 +35,8 @@ export class LocalBackend implements Backend {
   ) {}
 
   static async start(topology: Topology, runDir: string, secrets: ClusterSecrets, progress: Progress): Promise<LocalBackend> {
+    const refused = dockerOnlyProblems(topology, 'local');
+    if (refused.length) throw new BadInputError(`the local backend cannot realize this topology (${refused.length} problem${refused.length === 1 ? '' : 's'})`, { problems: refused });
     const specs = serversOf(topology);
     for (const v of new Set(specs.map((s) => s.variant))) requireBinary(natsServerBinary(v), 'npm run build:nats');
     requireBinary(toxiproxyBinary(), 'npm run build:toxiproxy');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { BadInputError } from '../core/errors.ts';
-import { MAX_SERVERS_PER_REGION, parseTopology, presets, serversOf, topologyFromFlags } from './topology.ts';
+import { dockerOnlyProblems, MAX_SERVERS_PER_REGION, parseTopology, presets, serversOf, topologyFromFlags } from './topology.ts';
 
 describe('clusters topology', () => {
   it('topology - preset three-regions expands to 9 named servers', () => {
@@ -63,6 +63,35 @@ describe('clusters topology', () => {
     assert.match(problems({ ...base, lameDuck: { durationSeconds: 30, graceSeconds: 0 } }), /^lameDuck\.graceSeconds: at least 1/m);
     assert.match(problems({ ...base, lameDuck: { durationSeconds: 30, graceSeconds: 30 } }), /^lameDuck\.graceSeconds: must be less than lameDuck\.durationSeconds \(30\), got 30$/m);
     assert.match(problems({ ...base, lameDuck: { durationSeconds: 30 } }), /^lameDuck\.graceSeconds: /m);
+  });
+
+  it('topology - docker resources: absent by default, bad values named with their path and the allowed values', () => {
+    const base = presets['two-regions'];
+    assert.equal('docker' in parseTopology(base), false);
+    assert.deepEqual(parseTopology({ ...base, docker: { memoryMiB: 40, restart: 'on-failure' } }).docker, { memoryMiB: 40, restart: 'on-failure' });
+    assert.deepEqual(parseTopology({ ...base, docker: { memoryMiB: 40 } }).docker, { memoryMiB: 40, restart: 'no' });
+    const problems = (input: unknown) => {
+      try { parseTopology(input); } catch (e) { if (e instanceof BadInputError) return e.problems.join('\n'); throw e; }
+      return '';
+    };
+    const text = problems({ ...base, docker: { memoryMiB: 4, restart: 'always', cpus: 1 } });
+    assert.match(text, /^docker\.memoryMiB: at least 8 \(MiB\)$/m);
+    assert.match(text, /^docker\.restart: one of no, on-failure, got "always"$/m);
+    assert.match(text, /^docker: .*cpus/m);
+    assert.match(problems({ ...base, docker: { memoryMiB: 12.5 } }), /^docker\.memoryMiB: /m);
+  });
+
+  it('topology - docker resources: the local backend refuses each one it cannot realize, docker none', () => {
+    const base = presets['two-regions'];
+    const t = parseTopology({ ...base, docker: { memoryMiB: 40, restart: 'on-failure' } });
+    assert.deepEqual(dockerOnlyProblems(t, 'docker'), []);
+    const local = dockerOnlyProblems(t, 'local');
+    assert.equal(local.length, 2);
+    assert.match(local[0]!, /^docker\.memoryMiB: docker backend only;/);
+    assert.match(local[1]!, /^docker\.restart: docker backend only;/);
+    // restart 'no' is today's behaviour everywhere: nothing to refuse.
+    assert.deepEqual(dockerOnlyProblems(parseTopology({ ...base, docker: { restart: 'no' } }), 'local'), []);
+    assert.deepEqual(dockerOnlyProblems(parseTopology(base), 'local'), []);
   });
 
   it('topology - scale: 32 servers per region and 128 in all, no more, each limit named', () => {

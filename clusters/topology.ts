@@ -23,6 +23,23 @@ const regionSchema = z.strictObject({
   servers: z.number().int().min(1).max(MAX_SERVERS_PER_REGION),
 });
 
+/** Docker restart policies a server container may have; `no` is the backend's own choice (clusters/docker-backend.ts). */
+export const DOCKER_RESTART_POLICIES = ['no', 'on-failure'] as const;
+export type DockerRestartPolicy = (typeof DOCKER_RESTART_POLICIES)[number];
+
+/**
+ * Resources of each server container, docker backend only (the local backend refuses them). Absent:
+ * no memory limit and no restart policy, as before. For experiments such as bench/cascade.bench.ts,
+ * where an OOM-killed server must come back by itself.
+ */
+const dockerResourcesSchema = z.strictObject({
+  /** HostConfig.Memory (and MemorySwap, so no swap) of every server container, MiB. */
+  memoryMiB: z.number().int().min(8, 'at least 8 (MiB)').max(65536, 'at most 65536 (MiB)').optional(),
+  /** `on-failure`: Docker starts a server again after a crash or an OOM kill (not after a stop or kill of ours). */
+  restart: z.enum(DOCKER_RESTART_POLICIES, { error: (i) => `one of ${DOCKER_RESTART_POLICIES.join(', ')}, got ${JSON.stringify(i.input)}` }).default('no'),
+});
+export type DockerResources = z.output<typeof dockerResourcesSchema>;
+
 export const topologySchema = z.strictObject({
   /** Default variant of every server. */
   variant: variant.default(patchedName(DEFAULT_NATS_TAG)),
@@ -54,6 +71,8 @@ export const topologySchema = z.strictObject({
     // 0 would mean the server's default of 10 s, not no grace (opts.go setBaselineOptions).
     graceSeconds: z.number().int().min(1, 'at least 1 (nats-server reads 0 as its default of 10 s)').max(3600),
   }).optional(),
+  /** Per-server container resources, docker backend only. */
+  docker: dockerResourcesSchema.optional(),
 });
 
 export type Topology = z.output<typeof topologySchema>;
@@ -104,6 +123,13 @@ function crossCheck(t: Topology): string[] {
   // server.go validateOptions: the grace period must be strictly lower than the duration.
   if (ld && ld.graceSeconds >= ld.durationSeconds) problems.push(`lameDuck.graceSeconds: must be less than lameDuck.durationSeconds (${ld.durationSeconds}), got ${ld.graceSeconds}`);
   return problems;
+}
+
+/** Pure: what a backend other than docker cannot realize (the `docker` resources), as `path: message` lines. */
+export function dockerOnlyProblems(t: Topology, backend: string): string[] {
+  if (backend === 'docker' || !t.docker) return [];
+  const set = Object.entries(t.docker).filter(([k, v]) => v !== undefined && !(k === 'restart' && v === 'no'));
+  return set.map(([k]) => `docker.${k}: docker backend only; the ${backend} backend runs servers as processes (use --backend docker, or leave docker.${k} out)`);
 }
 
 /** Every server of the topology, region by region. */

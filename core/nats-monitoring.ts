@@ -11,6 +11,8 @@ export interface RouteInfo {
   port: number;
   out_msgs: number;
   out_bytes: number;
+  /** Bytes queued for this route and not yet written to its socket. */
+  pending_size?: number;
 }
 export interface Routez { server_id: string; routes: RouteInfo[] | null }
 
@@ -22,6 +24,8 @@ export interface GatewayConn {
   name?: string;
   out_msgs: number;
   out_bytes: number;
+  /** Bytes queued for this connection and not yet written to its socket. */
+  pending_bytes?: number;
 }
 export interface RemoteGateway { configured: boolean; connection?: GatewayConn }
 export interface Gatewayz {
