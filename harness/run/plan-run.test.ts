@@ -121,6 +121,15 @@ describe('run plan', () => {
     assert.match(plan.warnings.join('\n'), /switched off: this run cannot catch/);
   });
 
+  it('plan - a 1 s ping above 64 servers is a warning naming the measurement; the default ping or 64 servers is not', () => {
+    const big = planRun({ scenario: 'statsz-storm', seed: 1, topology: { regions: ['iad', 'lhr', 'syd', 'fra'], servers: 24 } });
+    assert.match(big.warnings.join('\n'), /96 servers with a 1s ping: .*bench\/results\/ping-at-scale\.md/);
+    const at64 = planRun({ scenario: 'statsz-storm', seed: 1, topology: { regions: ['iad', 'lhr', 'syd', 'fra'], servers: 16 } });
+    assert.doesNotMatch(at64.warnings.join('\n'), /ping-at-scale/);
+    const storm = planRun({ scenario: 'storm-at-scale', seed: 1, topology: { regions: ['iad', 'lhr', 'syd', 'fra'], servers: 24 } });
+    assert.doesNotMatch(storm.warnings.join('\n'), /ping-at-scale/, 'storm-at-scale keeps the default 2m ping');
+  });
+
   it('plan - an attached cluster replaces the topology, and --regions with --attach is a problem', () => {
     const topology = parseTopology({ regions: [{ name: 'iad', servers: 2 }, { name: 'syd', servers: 2 }], variant: 'v2.10.14', ping: { interval: '2m' } });
     const attached = { runId: 'r1', topology, backend: 'local' as const };

@@ -39,7 +39,7 @@ export function planRun(input: PlanInput): RunPlan {
     steps: flatSteps(scenario, parsed.faults), scenarioSteps: scenario.steps.length, settleSeconds: scenario.settleSeconds,
     observer: { vantage, intervalMs: scenario.observer.intervalMs }, probe: { ...scenario.probe },
     thresholds, detectors: [...scenario.detectors], seed: input.seed ?? randomSeed(), seconds: scenarioSeconds(scenario),
-    warnings: [...(input.attached ? attachWarnings(data, input.attached.topology) : []), ...detectorsOff(scenario.detectors, thresholds)],
+    warnings: [...(input.attached ? attachWarnings(data, input.attached.topology) : []), ...pingAtScale(topology), ...detectorsOff(scenario.detectors, thresholds)],
     source: scenario,
   };
 }
@@ -106,6 +106,19 @@ function detectorsOff(detectors: readonly string[], t: Thresholds): string[] {
     return v === null || v === false;
   });
   return off.length ? [`detector(s) ${off.join(', ')} switched off: this run cannot catch the bug the scenario exists for`] : [];
+}
+
+/** Above this many servers a ping of a few seconds outruns a 2-core machine (bench/results/ping-at-scale.md). */
+export const PING_SCALE_SERVERS = 64;
+
+/** A fast ping on a large cluster: measured at 96 servers, the mesh comes apart within minutes. */
+export function pingAtScale(t: Topology): string[] {
+  const n = t.regions.reduce((k, r) => k + r.servers, 0);
+  const m = /^(\d+)(ms|s|m)$/.exec(t.ping.interval);
+  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'] : Infinity;
+  return n > PING_SCALE_SERVERS && ms < 10_000
+    ? [`${n} servers with a ${t.ping.interval} ping: at 96 servers on 2 cores such a ping turned CPU stalls into stale connections and the mesh came apart (bench/results/ping-at-scale.md); storm-at-scale keeps nats-server's default ping`]
+    : [];
 }
 
 /** What the scenario's own topology expected of the cluster it is now attached to. */
