@@ -6,8 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { attachCluster, readState, runProcesses, startCluster, parseTopology } from '../clusters/index.ts';
+import { attachCluster, readState, runProcesses, startCluster, parseTopology, type ClusterState } from '../clusters/index.ts';
+import { docker } from '../core/docker-engine.ts';
 import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
+import { dockerAvailable, removeDockerRun } from '../clusters/docker-resources.ts';
 import { silentProgress } from '../core/progress.ts';
 import { RolloutController } from '../harness/rollout/controller/controller.ts';
 import { RolloutApi, serveCommand } from '../harness/rollout/grpc/client.ts';
@@ -18,6 +20,7 @@ import { clusterDown } from '../harness/cli/cluster.ts';
 import { leftovers } from './clusters-shared.ts';
 import { ensureBuilt, type Built } from './support/build.ts';
 import { runScript } from './support/run-script.ts';
+import { skipBecause } from './support/skip.ts';
 
 const TOPOLOGY_3X3 = `
     regions:
@@ -296,17 +299,26 @@ stages:
   });
 });
 
-describe('rollout controller killed mid-stage (real `rollout serve` processes)', function () {
-  this.timeout(300_000);
+for (const backend of ['local', 'docker'] as const) describe(`rollout controller killed mid-stage (real \`rollout serve\` processes, ${backend})`, function () {
+  this.timeout(backend === 'docker' ? 420_000 : 300_000);
   let built: Built;
   let runs: string;
   const children: ChildProcess[] = [];
-  before(async () => { built = await ensureBuilt(); });
+  let clusterRun: string | undefined;
+  before(async function () {
+    if (backend === 'docker' && !(await dockerAvailable())) {
+      if (process.env.CI) throw new Error('no Docker engine answers; CI must have one');
+      skipBecause(this, 'no Docker engine answers');
+    }
+    built = await ensureBuilt();
+  });
   beforeEach(() => { runs = mkdtempSync(path.join(os.tmpdir(), 'brownout-rollout-kill-')); });
   afterEach(async () => {
     for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) ch.kill('SIGKILL');
     // Whatever a failed test left: the cluster's processes are found by its run folder.
     for (const pid of runProcesses(runs)) process.kill(pid, 'SIGKILL');
+    if (backend === 'docker' && clusterRun) await removeDockerRun(clusterRun);
+    clusterRun = undefined;
     rmSync(runs, { recursive: true, force: true });
   });
 
@@ -325,14 +337,14 @@ describe('rollout controller killed mid-stage (real `rollout serve` processes)',
     return f && existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as RolloutState) : undefined;
   };
 
-  it('SIGKILL during the global stage; a new controller resumes the same rollout where it was and finishes it', async () => {
+  it(`SIGKILL during the global stage; a new controller resumes the same rollout where it was and finishes it (${backend})`, async () => {
     const first = serve();
     await until('the first controller answers', () => existsSync(path.join(runs, '.controller.json')) && readControllerFile(path.join(runs, '.controller.json'))?.pid === first.pid, 30_000);
     const pb = path.join(runs, 'kill.yaml');
     writeFileSync(pb, `
 name: kill
 cluster:
-  backend: local
+  backend: ${backend}
   topology: { regions: [ { name: iad, servers: 2 }, { name: lhr, servers: 2 } ], ping: { interval: 1s, max: 2 } }
 baseline: ${built.stock}
 target: ${built.patched}
@@ -348,17 +360,23 @@ stages:
       const s = rolloutState();
       const g = s?.stages[1];
       return g && g.servers.some((u) => u.step === 'done') && g.servers.some((u) => u.step !== 'done') ? s : undefined;
-    }, 150_000);
+    }, backend === 'docker' ? 240_000 : 150_000);
+    clusterRun = before.cluster.runId;
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     const clusterFile = path.join(runs, '.clusters', `${before.cluster.runId}.json`);
     assert.ok(existsSync(clusterFile), 'the cluster outlives the killed controller');
+    // A server down while no controller runs (as one killed between stop and start leaves it; on
+    // docker its container then has no address): the next controller starts it before observing.
+    const downed = before.stages[1]!.servers.find((u) => u.step === 'pending')!.server;
+    if (backend === 'docker') await docker().getContainer(`brownout-${before.cluster.runId}-${downed}`).stop({ t: 2 });
+    else process.kill((JSON.parse(readFileSync(clusterFile, 'utf8')) as ClusterState).local!.servers[downed]!.pid!, 'SIGTERM');
 
     const second = serve();
     const end = await until('the resumed rollout ends', () => {
       const s = rolloutState();
       return s && ['succeeded', 'rolled-back', 'rollback-failed', 'error'].includes(s.phase) ? s : undefined;
-    }, 180_000);
+    }, backend === 'docker' ? 240_000 : 180_000);
     assert.equal(end.phase, 'succeeded', end.message);
     assert.equal(end.id, before.id);
     assert.equal(end.controllerPid, second.pid, 'the second controller finished it');
@@ -368,6 +386,7 @@ stages:
       assert.equal(end.stages[1]!.servers.find((x) => x.server === u.server)!.startedAt, u.startedAt, `${u.server} was not upgraded twice`);
     }
     assert.ok(end.stages.every((s) => s.phase === 'passed'));
+    assert.equal(end.stages[1]!.servers.find((u) => u.server === downed)!.step, 'done', `${downed}, down at the resume, was started and upgraded`);
     const runStarts = readFileSync(path.join(end.runDir, 'timeline.ndjson'), 'utf8').split('\n').filter((l) => l.includes('"kind":"run"') && l.includes('"phase":"start"'));
     assert.equal(runStarts.length, 2, 'one timeline, observed by both controllers');
     second.kill('SIGTERM');
@@ -375,5 +394,6 @@ stages:
     assert.ok(!existsSync(path.join(runs, '.controller.json')), 'a clean stop removes the discovery file');
     assert.ok(!existsSync(clusterFile), 'the finished rollout stopped its cluster');
     assert.deepEqual(runProcesses(runs), [], 'no process of the run is left');
+    if (backend === 'docker') assert.deepEqual(await leftovers(before.cluster.runId!, path.join(end.runDir, 'cluster')), [], 'no container or network of the run is left');
   });
 });

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Registry } from 'prom-client';
-import { attachCluster, readState, reapRun, startCluster, type StartedCluster } from '../../../clusters/index.ts';
+import { attachCluster, readState, reapRun, startCluster, type ClusterServer, type StartedCluster } from '../../../clusters/index.ts';
 import { createRng } from '../../../chaos/rng.ts';
 import type { TypedFault } from '../../../chaos/faults/registry.ts';
 import { HarnessError } from '../../../core/errors.ts';
@@ -167,6 +167,7 @@ export class RolloutDriver {
     if (s.cluster.runId && readState(s.cluster.runId)) {
       this.deps.progress.info(`rollout ${s.id}: attaching to cluster ${s.cluster.runId}`);
       this.#cluster = await attachCluster(s.cluster.runId, { meshDeadlineMs: 0, resuming: true });
+      await this.startServersLeftDown();
     } else if (s.cluster.owned && pb.cluster.kind === 'topology') {
       if (s.cluster.runId) throw new HarnessError(`cluster ${s.cluster.runId} of this rollout is gone (no state file); it cannot be resumed`);
       this.deps.progress.info(`rollout ${s.id}: booting ${pb.cluster.topology.regions.map((r) => `${r.name}×${r.servers}`).join(' ')} on ${pb.cluster.backend} (${s.baseline})`);
@@ -185,6 +186,22 @@ export class RolloutDriver {
       const c = s.stages[0].servers[0];
       if (c) this.#metrics?.setServerRole(c.server, c.region, 'canary');
     }
+  }
+
+  /**
+   * A controller killed mid-move can leave a server stopped (on docker its container has no address
+   * then, so nothing can reach it). It is started again, on the variant its state says, before the
+   * observer starts; the interrupted move then resumes as usual (a move to what a server already runs
+   * does nothing). Waits for the full mesh, so the observer starts on a whole cluster.
+   */
+  private async startServersLeftDown(): Promise<void> {
+    const down: ClusterServer[] = [];
+    for (const srv of this.cluster.servers()) if (!(await srv.isRunning())) down.push(srv);
+    if (!down.length) return;
+    this.deps.progress.info(`rollout ${this.state.id}: ${down.map((x) => `${x.name} (${x.variant})`).join(', ')} left down by the last controller: starting again`);
+    for (const srv of down) await srv.start();
+    const readySeconds = this.state.playbook.stages[this.state.currentStage]?.upgrade.readySeconds ?? 60;
+    await this.cluster.waitForMesh(readySeconds * 1000);
   }
 
   /** The name the rollout's step records and metrics carry. */
