@@ -8,20 +8,14 @@
 // BROWNOUT_BENCH_SHAPES overrides the shapes (e.g. 4x24,6x16); run under the machine's cluster lock.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { parseTopology, startCluster, type StartedCluster } from '../clusters/index.ts';
+import { startCluster, type StartedCluster } from '../clusters/index.ts';
 import { runProcesses } from '../clusters/index.ts';
 import { listStates, readState } from '../clusters/state-file.ts';
-import { BadInputError } from '../core/errors.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../core/layout.ts';
 import { createProgress } from '../core/progress.ts';
+import { parseProcStat } from '../harness/observe/local-process.ts';
 import { withClusterLock } from './cluster-lock.ts';
-
-interface Shape {
-  label: string;
-  regions: number;
-  perRegion: number;
-  pool?: number;
-}
+import { parseShape, shapeTopology, type Shape } from './shapes.ts';
 
 interface Sample {
   shape: string;
@@ -40,26 +34,10 @@ interface Sample {
   error?: string;
 }
 
-const REGION_NAMES = ['iad', 'lhr', 'syd', 'fra', 'sin', 'gru', 'nrt', 'jnb'];
-const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
-
-function parseShapes(spec: string): Shape[] {
-  return spec.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const m = /^(\d+)x(\d+)(?:p(\d+))?$/.exec(s);
-    if (!m || Number(m[1]) > REGION_NAMES.length) {
-      throw new BadInputError(`BROWNOUT_BENCH_SHAPES: ${s}`, { problems: [`shapes: RxN or RxNpP (regions × servers, route pool P), at most ${REGION_NAMES.length} regions`] });
-    }
-    return { label: s, regions: Number(m[1]), perRegion: Number(m[2]), ...(m[3] ? { pool: Number(m[3]) } : {}) };
-  });
-}
-
 /** CPU seconds (user + system) a process has used so far; 0 for one that is gone. */
-export function processCpuSeconds(pid: number): number {
+function processCpuSeconds(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command (which may hold spaces) start after the last ')'.
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICKS; // utime, stime: fields 14 and 15 of the line
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).cpuSeconds;
   } catch {
     return 0;
   }
@@ -71,19 +49,19 @@ function localPids(c: StartedCluster): { servers: number[]; toxiproxy?: number }
   return { servers: Object.values(st.servers).map((s) => s.pid).filter((p): p is number => p !== null), toxiproxy: st.toxiproxy.pid };
 }
 
-async function measure(shape: Shape, started: (c: StartedCluster) => void): Promise<Sample> {
-  const topology = parseTopology({
-    regions: REGION_NAMES.slice(0, shape.regions).map((name) => ({ name, servers: shape.perRegion })),
-    variant: patchedName(DEFAULT_NATS_TAG), ...(shape.pool ? { routePoolSize: shape.pool } : {}),
-  });
+/** Boot, mesh and measure, stop, then look for anything the run left. */
+async function measure(shape: Shape): Promise<Sample> {
+  const topology = shapeTopology(shape, patchedName(DEFAULT_NATS_TAG));
   const servers = shape.regions * shape.perRegion;
   const base = { shape: shape.label, servers, pool: shape.pool ?? 3 };
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let c: StartedCluster | undefined;
+  let run: { runId: string; runDir: string } | undefined;
+  let sample: Sample;
   try {
     c = await startCluster(topology, { backend: 'local', meshDeadlineMs: 0 });
-    started(c);
+    run = { runId: c.runId, runDir: c.runDir };
     const t1 = performance.now();
     await c.waitForMesh(240_000);
     const t2 = performance.now();
@@ -95,39 +73,33 @@ async function measure(shape: Shape, started: (c: StartedCluster) => void): Prom
     await c.stop();
     c = undefined;
     const stopS = round1((performance.now() - s0) / 1000);
-    return {
+    sample = {
       ...base, bootMs: Math.round(t1 - t0), meshMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0), stopS, leftAfterStop: [],
       serversCpuS: round1(serversCpuS), toxiproxyCpuS: round1(toxiproxyCpuS),
       harnessCpuS: round1((cpu.user + cpu.system) / 1e6), floorS: round1(serversCpuS / os.availableParallelism()),
     };
   } catch (err) {
-    return { ...base, bootMs: NaN, meshMs: NaN, totalMs: Math.round(performance.now() - t0), serversCpuS: NaN, toxiproxyCpuS: NaN, harnessCpuS: NaN, floorS: NaN, stopS: NaN, leftAfterStop: [], error: (err as Error).message.slice(0, 200) };
+    sample = { ...base, bootMs: NaN, meshMs: NaN, totalMs: Math.round(performance.now() - t0), serversCpuS: NaN, toxiproxyCpuS: NaN, harnessCpuS: NaN, floorS: NaN, stopS: NaN, leftAfterStop: [], error: (err as Error).message.slice(0, 200) };
   } finally {
     await c?.stop();
   }
-}
-
-/** Boot, mesh and measure, then stop and look for anything the run left. */
-async function measureAndStop(shape: Shape): Promise<Sample> {
-  let stopped: { runId: string; runDir: string } | undefined;
-  const s = await measure(shape, (c) => { stopped = { runId: c.runId, runDir: c.runDir }; });
-  const left = stopped ? [
-    ...runProcesses(stopped.runDir).map((p) => `process ${p}`),
-    ...(listStates().some((x) => x.runId === stopped!.runId) ? [`state file ${stopped.runId}`] : []),
+  const left = run ? [
+    ...runProcesses(run.runDir).map((p) => `process ${p}`),
+    ...(listStates().some((x) => x.runId === run!.runId) ? [`state file ${run.runId}`] : []),
   ] : [];
-  return { ...s, leftAfterStop: left };
+  return { ...sample, leftAfterStop: left };
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
 export async function run(): Promise<{ name: string; markdown: string; data: unknown }> {
-  const shapes = parseShapes(process.env.BROWNOUT_BENCH_SHAPES ?? '3x10,4x12,4x24,6x16,4x24p1');
+  const shapes = (process.env.BROWNOUT_BENCH_SHAPES ?? '3x10,4x12,4x24,6x16,4x24p1').split(',').filter((x) => x.trim()).map((x) => parseShape(x, 'BROWNOUT_BENCH_SHAPES'));
   const progress = createProgress('mesh-at-scale');
   const samples: Sample[] = [];
   for (const shape of shapes) {
     progress.info(`${shape.label}: booting ${shape.regions * shape.perRegion} servers ...`);
-    const s = await withClusterLock(shape.label, () => measureAndStop(shape), (m) => progress.info(m));
+    const s = await withClusterLock(shape.label, () => measure(shape), (m) => progress.info(m));
     progress.info(`${shape.label}: ${s.error ? `failed: ${s.error}` : `boot ${fmt(s.bootMs / 1000)} s, mesh ${fmt(s.meshMs / 1000)} s, servers ${s.serversCpuS} CPU-s`}`);
     samples.push(s);
   }

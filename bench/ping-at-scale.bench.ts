@@ -8,14 +8,13 @@
 // BROWNOUT_BENCH_SHAPE (default 4x24) and BROWNOUT_PING (default 1s) override; run under the lock.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseTopology, startCluster, type StartedCluster } from '../clusters/index.ts';
+import { startCluster, type StartedCluster } from '../clusters/index.ts';
 import { snapshotMesh } from '../clusters/mesh.ts';
 import { readState } from '../clusters/state-file.ts';
 import { BadInputError } from '../core/errors.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../core/layout.ts';
 import { createProgress } from '../core/progress.ts';
-
-const REGION_NAMES = ['iad', 'lhr', 'syd', 'fra', 'sin', 'gru', 'nrt', 'jnb'];
+import { parseShape, shapeTopology } from './shapes.ts';
 
 interface Check { afterReloadS: number; complete: boolean; missing: number; tookS: number; sample: string }
 
@@ -26,15 +25,13 @@ function countInLogs(logDir: string, re: RegExp): number {
 }
 
 export async function run(): Promise<{ name: string; markdown: string; data: unknown }> {
-  const shape = process.env.BROWNOUT_BENCH_SHAPE ?? '4x24';
-  const m = /^(\d+)x(\d+)$/.exec(shape);
-  if (!m || Number(m[1]) > REGION_NAMES.length) throw new BadInputError(`BROWNOUT_BENCH_SHAPE: ${shape}`, { problems: ['shape: RxN, e.g. 4x24'] });
+  const shape = parseShape(process.env.BROWNOUT_BENCH_SHAPE ?? '4x24', 'BROWNOUT_BENCH_SHAPE');
   const ping = process.env.BROWNOUT_PING ?? '1s';
   if (!/^\d+(ms|s)$/.test(ping)) throw new BadInputError(`BROWNOUT_PING: ${ping}`, { problems: ['ping: a duration like 1s or 500ms'] });
   const seconds = Number(process.env.BROWNOUT_PING_SECONDS ?? 150);
   const progress = createProgress('ping-at-scale');
   const variant = patchedName(DEFAULT_NATS_TAG);
-  const topology = parseTopology({ regions: REGION_NAMES.slice(0, Number(m[1])).map((name) => ({ name, servers: Number(m[2]) })), variant });
+  const topology = shapeTopology(shape, variant);
   const t0 = performance.now();
   let c: StartedCluster | undefined;
   const checks: Check[] = [];
@@ -54,7 +51,7 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
     }
     for (const s of Object.values(st.local!.servers)) if (s.pid) process.kill(s.pid, 'SIGHUP');
     const reloadAt = performance.now();
-    progress.info(`${shape} meshed in ${meshedS.toFixed(1)} s; reloaded every server to ping_interval ${ping}`);
+    progress.info(`${shape.label} meshed in ${meshedS.toFixed(1)} s; reloaded every server to ping_interval ${ping}`);
     while ((performance.now() - reloadAt) / 1000 < seconds) {
       await new Promise((r) => setTimeout(r, 5000));
       const s0 = performance.now();
@@ -70,12 +67,12 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
   }
   const servers = topology.regions.reduce((n, r) => n + r.servers, 0);
   const markdown = [
-    `Local backend, ${shape} (${servers} servers) of ${variant}, booted with nats-server's default ping and meshed in ${meshedS.toFixed(1)} s; then every config rewritten to \`ping_interval: "${ping}"\` and every server reloaded (SIGHUP; ${reloaded} of ${servers} logged the reload). One run.`,
+    `Local backend, ${shape.label} (${servers} servers) of ${variant}, booted with nats-server's default ping and meshed in ${meshedS.toFixed(1)} s; then every config rewritten to \`ping_interval: "${ping}"\` and every server reloaded (SIGHUP; ${reloaded} of ${servers} logged the reload). One run.`,
     `"Stale Connection" closes logged after the reload: ${stale.after} (before it: ${stale.before}).`,
     '',
     '| seconds after reload | full mesh | links missing | check took s | first missing |',
     '| ---: | --- | ---: | ---: | --- |',
     ...checks.map((k) => `| ${k.afterReloadS} | ${k.complete ? 'yes' : 'no'} | ${k.missing} | ${k.tookS} | ${k.sample} |`),
   ].join('\n');
-  return { name: `A ${ping} ping at ${servers} servers`, markdown, data: { shape, ping, meshedS, reloaded, stale, checks } };
+  return { name: `A ${ping} ping at ${servers} servers`, markdown, data: { shape: shape.label, ping, meshedS, reloaded, stale, checks } };
 }

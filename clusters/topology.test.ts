@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { BadInputError } from '../core/errors.ts';
-import { dockerOnlyProblems, MAX_SERVERS_PER_REGION, parseTopology, presets, serversOf, topologyFromFlags } from './topology.ts';
+import { dockerOnlyProblems, durationMs, MAX_SERVERS_PER_REGION, parseTopology, presets, serversOf, topologyFromFlags } from './topology.ts';
 
 describe('clusters topology', () => {
   it('topology - preset three-regions expands to 9 named servers', () => {
@@ -104,5 +104,10 @@ describe('clusters topology', () => {
     assert.match(problems({ regions: [{ name: 'iad', servers: 33 }] }), /^regions\.0\.servers: /m);
     assert.match(problems({ regions: ['iad', 'lhr', 'syd', 'fra', 'sin'].map((name) => ({ name, servers: 26 })) }), /^regions: 130 servers in all; allowed at most 128$/m);
     assert.equal(problems({ regions: ['iad', 'lhr', 'syd', 'fra'].map((name) => ({ name, servers: 32 })) }), '');
+  });
+
+  it('topology - durationMs reads the durations the schema accepts', () => {
+    assert.deepEqual(['500ms', '1s', '2m'].map(durationMs), [500, 1000, 120_000]);
+    assert.throws(() => durationMs('1h'), /not a topology duration: 1h/);
   });
 });

@@ -6,8 +6,16 @@ import { DEFAULT_NATS_TAG, patchedName } from '../core/layout.ts';
 
 const name = z.string().regex(/^[a-z][a-z0-9]{1,15}$/, 'lowercase letters and digits, 2-16 chars, starting with a letter');
 const variant = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'a variant name such as v2.10.14 or v2.10.14+brownout');
-// Go duration as nats-server parses it.
-const duration = z.string().regex(/^\d+(ms|s|m)$/, 'a duration such as "500ms", "1s", "2m"');
+// Go duration as nats-server parses it (the forms this schema allows).
+const DURATION = /^(\d+)(ms|s|m)$/;
+const duration = z.string().regex(DURATION, 'a duration such as "500ms", "1s", "2m"');
+
+/** Milliseconds of a duration the topology schema accepts ("500ms", "1s", "2m"). */
+export function durationMs(d: string): number {
+  const m = DURATION.exec(d);
+  if (!m) throw new Error(`not a topology duration: ${d}`);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'];
+}
 const port = z.number().int().min(1).max(65535);
 
 /**

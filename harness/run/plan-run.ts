@@ -1,7 +1,7 @@
 // planRun(): validate everything a user wrote against the topology it will run on, collect every
 // problem (one path format: `steps[2].fault.to`, `thresholds.statsz.maxPerServerPerSecond`) and
 // throw them together, or return a typed RunPlan. No process, container or socket is touched.
-import { isComposeAttach, refusedFaults, serversOf, type Topology } from '../../clusters/index.ts';
+import { durationMs, isComposeAttach, refusedFaults, serversOf, type Topology } from '../../clusters/index.ts';
 import { randomSeed } from '../../chaos/rng.ts';
 import { formatPath, parseScenario, scenarioSeconds, type Scenario, type ScenarioInput } from '../../chaos/scenario.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
@@ -114,9 +114,7 @@ export const PING_SCALE_SERVERS = 64;
 /** A fast ping on a large cluster: measured at 96 servers, the mesh comes apart within minutes. */
 export function pingAtScale(t: Topology): string[] {
   const n = t.regions.reduce((k, r) => k + r.servers, 0);
-  const m = /^(\d+)(ms|s|m)$/.exec(t.ping.interval);
-  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'] : Infinity;
-  return n > PING_SCALE_SERVERS && ms < 10_000
+  return n > PING_SCALE_SERVERS && durationMs(t.ping.interval) < 10_000
     ? [`${n} servers with a ${t.ping.interval} ping: at 96 servers on 2 cores such a ping turned CPU stalls into stale connections and the mesh came apart (bench/results/ping-at-scale.md); storm-at-scale keeps nats-server's default ping`]
     : [];
 }
