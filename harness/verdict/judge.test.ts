@@ -95,6 +95,14 @@ const cases: Case[] = [
       link(32, 'iad-2', 'lhr', 'up')),
     pass: true, observed: '2.0 s', evidence: ['reverted while partition lhr→iad was still applied'],
   },
+  {
+    name: 'recovery - a fault applied in the same millisecond as the revert touches it, not "still applied"',
+    thresholds: rec(5),
+    records: completeRun(60, link(0, 'iad-2', 'lhr', 'up'), fault(10, 'blackhole', 'applied', 'iad→lhr'), link(12, 'iad-2', 'lhr', 'handshake'),
+      fault(20, 'blackhole', 'reverted', 'iad→lhr'), fault(20, 'partition', 'applied', 'lhr→iad'), fault(30, 'partition', 'reverted', 'lhr→iad'),
+      link(32, 'iad-2', 'lhr', 'up')),
+    pass: true, observed: '2.0 s', evidence: ['blackhole iad→lhr reverted as partition lhr→iad was applied: judged at that revert'],
+  },
   // recovery.noneStuck
   {
     name: 'none stuck - every link up at the end passes',

@@ -29,7 +29,12 @@ export function checkRecovery(ctx: JudgeContext, maxSeconds: number): CheckResul
     if (f.reverted === null) { evidence.push(`${f.label} was never reverted: recovery not judged`); continue; }
     const R = f.reverted;
     const later = otherFaultActiveAt(ctx.faults, f, R);
-    if (later) { evidence.push(`${f.label} reverted while ${later.label} was still applied: judged at that revert`); continue; }
+    if (later) {
+      // A fault applied in the same millisecond as this revert touches it rather than overlapping.
+      const how = later.applied === R ? `as ${later.label} was applied` : `while ${later.label} was still applied`;
+      evidence.push(`${f.label} reverted ${how}: judged at that revert`);
+      continue;
+    }
     // Judge the link where it stands just before the step that applies the next fault (a restart
     // drops links before its `applied` record is written), or at the end of the run.
     const next = nextFaultAfter(ctx.faults, R);
