@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { packetLoss, packetLossModel } from './packet-loss.ts';
+import { healWaitMs, packetLoss, packetLossModel, REDIAL_AFTER_FLAP_MS } from './packet-loss.ts';
 
 describe('chaos packet-loss fault', () => {
   const table: { name: string; backend: string; forced?: 'ip-loss' | 'toxiproxy-blackhole'; want: string }[] = [
@@ -21,4 +21,16 @@ describe('chaos packet-loss fault', () => {
     assert.equal(packetLoss.attributes.safeParse({ to: 'lhr', probability: 0.5, model: 'netem' }).success, false);
     assert.equal(packetLoss.attributes.safeParse({ to: 'lhr', probability: 0.5, ipLoss: 0.3 }).success, false);
   });
+
+  // Recorded on local stock, seed 13: the last flap ended as the heal began, every gateway redialed
+  // on healed links, and stock passed packet-loss. The heal now waits for the flap's redials.
+  const heal: { name: string; lastFlap: number | null; now: number; want: number }[] = [
+    { name: 'no flap yet: heal at once', lastFlap: null, now: 10_000, want: 0 },
+    { name: 'a flap that just ended: wait the whole redial time', lastFlap: 10_000, now: 10_000, want: REDIAL_AFTER_FLAP_MS },
+    { name: 'a flap 1 s ago: wait the rest', lastFlap: 9_000, now: 10_000, want: REDIAL_AFTER_FLAP_MS - 1000 },
+    { name: 'a flap long ago: heal at once', lastFlap: 1_000, now: 10_000, want: 0 },
+  ];
+  for (const c of heal) {
+    it(`packet-loss heal (toxiproxy-blackhole) - ${c.name}`, () => assert.equal(healWaitMs(c.lastFlap, c.now), c.want));
+  }
 });

@@ -62,11 +62,24 @@ export const packetLoss = defineFault({
   },
 });
 
+/**
+ * After a flap the servers notice the closed connections and redial (nats-server waits about 1 s
+ * before a gateway redial); a heal sooner than this after the flap would let those redials run on
+ * healed links, and the loss would have left nothing behind.
+ */
+export const REDIAL_AFTER_FLAP_MS = 2500;
+
+/** How long a heal waits so that the last flap's redials ran under loss (pure). */
+export function healWaitMs(lastFlapEndedAt: number | null, now: number, redialMs = REDIAL_AFTER_FLAP_MS): number {
+  return lastFlapEndedAt === null ? 0 : Math.max(0, lastFlapEndedAt + redialMs - now);
+}
+
 async function applyBlackhole(ctx: FaultContext, a: Attributes): Promise<AppliedFault> {
   const links = ctx.cluster.links;
   const sel = { to: a.to, from: a.from };
   const toxic = await links.addToxic(sel, { type: 'blackhole', direction: 'both', toxicity: a.probability });
   const stop = new AbortController();
+  let lastFlapEndedAt: number | null = null;
   const flapping = (async () => {
     while (!stop.signal.aborted) {
       // ±20% jitter from the run's seed, so flaps do not line up with the servers' own timers.
@@ -79,16 +92,23 @@ async function applyBlackhole(ctx: FaultContext, a: Attributes): Promise<Applied
       await links.disable(sel);
       await sleep(a.flapDownMs);
       await links.enable(sel);
+      lastFlapEndedAt = Date.now();
     }
   })();
   return {
     targets: toxic.links,
     // ip-loss attributes do not apply here; left out of the record.
-    attributes: { model: 'toxiproxy-blackhole', connectionShare: a.probability, restartRemote: undefined, stallSeconds: undefined, firewallRestarted: undefined },
+    attributes: { model: 'toxiproxy-blackhole', connectionShare: a.probability, redialAfterFlapMs: REDIAL_AFTER_FLAP_MS, restartRemote: undefined, stallSeconds: undefined, firewallRestarted: undefined },
     revert: once(async () => {
       stop.abort();
       await flapping;
       await links.enable(sel);
+      // A flap just before the heal: its redials must meet the loss, or the heal undoes nothing.
+      const wait = healWaitMs(lastFlapEndedAt, Date.now());
+      if (wait > 0) {
+        ctx.log(`  heal waits ${(wait / 1000).toFixed(1)} s: the last flap ended ${((REDIAL_AFTER_FLAP_MS - wait) / 1000).toFixed(1)} s ago and its redials run under loss`);
+        await sleep(wait);
+      }
       await toxic.update({ toxicity: 0 });
     }),
   };

@@ -15,7 +15,8 @@ import { threeByThree } from './common.ts';
 //   keepalive off, so without the proxy nothing would. Without the firewall the restarted kernel
 //   answers Toxiproxy's first probe after the heal with RST and stock recovers by itself.
 // - local, `toxiproxy-blackhole`: Toxiproxy blackholes 50 % of connections (drawn per connection)
-//   with link flaps, healed by setting toxicity to 0; the 600 s gateway authorization timeout
+//   with link flaps, healed by setting toxicity to 0 no sooner than 2.5 s after the last flap (so
+//   its redials meet the loss); the 600 s gateway authorization timeout
 //   (common.ts) stands for the remote's lost close.
 export const packetLoss = {
   name: 'packet-loss',
