@@ -90,7 +90,9 @@ export const WAVE_GAP_MS = 5000;
 export const BUCKET_MS = 10_000;
 
 const maxOf = (xs: number[]) => xs.reduce((m, x) => Math.max(m, x), 0);
-const pendingOf = (s: ServerTick) => s.routePending + s.gatewayPending;
+/** Pending bytes of one server (routes + gateways), and of the whole cluster at one sample. */
+export const pendingOf = (s: ServerTick): number => s.routePending + s.gatewayPending;
+export const tickPending = (k: Tick): number => k.servers.reduce((n, s) => n + pendingOf(s), 0);
 
 function peak(ticks: Tick[], value: (s: ServerTick) => number | undefined): Peak {
   let best: Peak = { value: 0, t: 0 };
@@ -131,7 +133,7 @@ export function wavesOf(events: { t: number; server: string }[], gapMs = WAVE_GA
 /** `ours`: per server, ms after which its stop and start (the mass restart) were done; exits before are ours. */
 export function summarizeCascade(ticks: Tick[], events: ContainerEvent[], ours: Record<string, number> = {}): CascadeSummary {
   const after = ticks.filter((k) => k.t >= 0);
-  const totals = after.map((k) => ({ t: k.t, v: k.servers.reduce((n, s) => n + pendingOf(s), 0) }));
+  const totals = after.map((k) => ({ t: k.t, v: tickPending(k) }));
   const totalPending = totals.reduce<Peak>((b, x) => (x.v > b.value ? { value: x.v, t: x.t } : b), { value: 0, t: 0 });
   const ooms = events.filter((e) => e.event === 'oom' && e.t >= 0);
   const crashes = events.filter((e) => e.event === 'die' && e.t >= 0 && e.exitCode !== undefined && e.exitCode !== 0
@@ -152,7 +154,7 @@ export function summarizeCascade(ticks: Tick[], events: ContainerEvent[], ours: 
     const inRange = (t: number) => t >= from && t < from + BUCKET_MS;
     buckets.push({
       from,
-      totalPendingMax: maxOf(inB.map((k) => k.servers.reduce((n, s) => n + pendingOf(s), 0))),
+      totalPendingMax: maxOf(inB.map(tickPending)),
       serverPendingMax: maxOf(inB.flatMap((k) => k.servers.map(pendingOf))),
       rssMax: maxOf(inB.flatMap((k) => k.servers.map((s) => s.rssBytes ?? 0))),
       cgroupMax: maxOf(inB.flatMap((k) => k.servers.map((s) => s.cgroupBytes ?? 0))),

@@ -21,7 +21,7 @@ import { createProgress } from '../core/progress.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { socketQueues } from './socket-queues.ts';
-import { summarizeCascade, type CascadeSummary, type ContainerEvent, type ServerTick, type Tick } from './cascade-summary.ts';
+import { pendingOf, summarizeCascade, tickPending, type CascadeSummary, type ContainerEvent, type ServerTick, type Tick } from './cascade-summary.ts';
 
 const REGIONS = ['iad', 'lhr', 'syd'];
 const PER_REGION = 6;
@@ -110,10 +110,8 @@ async function readServer(c: StartedCluster, e: ServerEndpoint): Promise<Read> {
     tick.serverId = varz.server_id;
     tick.rssBytes = varz.mem;
     tick.routePending = (routez.routes ?? []).reduce((n, r) => n + (r.pending_size ?? 0), 0);
-    const outs = Object.values(gatewayz.outbound_gateways ?? {}).map((g) => g.connection?.pending_bytes ?? 0);
-    const ins = Object.values(gatewayz.inbound_gateways ?? {}).flat().map((g) => g.connection?.pending_bytes ?? 0);
-    tick.gatewayPending = [...outs, ...ins].reduce((n, x) => n + x, 0);
     const conns = [...Object.values(gatewayz.outbound_gateways ?? {}), ...Object.values(gatewayz.inbound_gateways ?? {}).flat()];
+    tick.gatewayPending = conns.reduce((n, g) => n + (g.connection?.pending_bytes ?? 0), 0);
     tick.gatewayOutBytes = conns.reduce((n, g) => n + (g.connection?.out_bytes ?? 0), 0);
     return { tick, endpoint, snap: { varz, routez, gatewayz } };
   } catch (err) {
@@ -180,8 +178,8 @@ function seriesOf(ticks: Tick[]): Series[] {
     gatewayOutBytes: k.servers.reduce((n, s) => n + (s.gatewayOutBytes ?? 0), 0),
     kernelQueued: k.servers.reduce((n, s) => n + (s.kernelQueued ?? 0), 0),
     proxyQueued: k.proxyQueued ?? 0,
-    totalPending: k.servers.reduce((n, s) => n + s.routePending + s.gatewayPending, 0),
-    maxServerPending: Math.max(0, ...k.servers.map((s) => s.routePending + s.gatewayPending)),
+    totalPending: tickPending(k),
+    maxServerPending: Math.max(0, ...k.servers.map(pendingOf)),
     maxRss: Math.max(0, ...k.servers.map((s) => s.rssBytes ?? 0)),
     maxCgroup: Math.max(0, ...k.servers.map((s) => s.cgroupBytes ?? 0)),
     answering: k.servers.filter((s) => s.answered).length,

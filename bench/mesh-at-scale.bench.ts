@@ -8,8 +8,7 @@
 // BROWNOUT_BENCH_SHAPES overrides the shapes (e.g. 4x24,6x16); run under the machine's cluster lock.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { startCluster, type StartedCluster } from '../clusters/index.ts';
-import { runProcesses } from '../clusters/index.ts';
+import { runProcesses, startCluster, type StartedCluster } from '../clusters/index.ts';
 import { listStates, readState } from '../clusters/state-file.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../core/layout.ts';
 import { createProgress } from '../core/progress.ts';

@@ -8,7 +8,7 @@
 // BROWNOUT_BENCH_SHAPE (default 4x24) and BROWNOUT_PING (default 1s) override; run under the lock.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startCluster, type StartedCluster } from '../clusters/index.ts';
+import { serversOf, startCluster, type StartedCluster } from '../clusters/index.ts';
 import { snapshotMesh } from '../clusters/mesh.ts';
 import { readState } from '../clusters/state-file.ts';
 import { BadInputError } from '../core/errors.ts';
@@ -65,7 +65,7 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
   } finally {
     await c?.stop();
   }
-  const servers = topology.regions.reduce((n, r) => n + r.servers, 0);
+  const servers = serversOf(topology).length;
   const markdown = [
     `Local backend, ${shape.label} (${servers} servers) of ${variant}, booted with nats-server's default ping and meshed in ${meshedS.toFixed(1)} s; then every config rewritten to \`ping_interval: "${ping}"\` and every server reloaded (SIGHUP; ${reloaded} of ${servers} logged the reload). One run.`,
     `"Stale Connection" closes logged after the reload: ${stale.after} (before it: ${stale.before}).`,

@@ -120,21 +120,28 @@ export function localProcessInspector(): ProcessInspector {
     }
   };
 
+  /**
+   * The server's pid and its stat line. Every round, for every server: one read of the cached pid's
+   * stat, which also proves the pid is still a nats-server (its command is in the line); the search
+   * runs only when it is not.
+   */
+  async function live(server: ServerEndpoint): Promise<{ pid: number; stat: string } | undefined> {
+    const cached = pids.get(server.monitorUrl);
+    const hit = cached === undefined ? undefined : natsStat(cached);
+    if (hit !== undefined) return { pid: cached!, stat: hit };
+    pids.delete(server.monitorUrl);
+    const pid = await findPid(server);
+    const stat = pid === undefined ? undefined : natsStat(pid);
+    return stat === undefined ? undefined : { pid: pid!, stat };
+  }
+
   return {
-    // Every round, for every server: one read of the cached pid's stat, which also proves the pid
-    // is still a nats-server (its command is in the line); the search runs only when it is not.
     async sample(server) {
-      const cached = pids.get(server.monitorUrl);
-      const hit = cached === undefined ? undefined : natsStat(cached);
-      if (hit !== undefined) return { pid: cached!, ...parseProcStat(hit) };
-      pids.delete(server.monitorUrl);
-      const pid = await findPid(server);
-      const stat = pid === undefined ? undefined : natsStat(pid);
-      return stat === undefined ? undefined : { pid: pid!, ...parseProcStat(stat) };
+      const l = await live(server);
+      return l && { pid: l.pid, ...parseProcStat(l.stat) };
     },
     async openConnections(server) {
-      const cached = pids.get(server.monitorUrl);
-      const pid = cached !== undefined && natsStat(cached) !== undefined ? cached : await findPid(server);
+      const pid = (await live(server))?.pid;
       if (pid === undefined) return undefined;
       try {
         const inodes = await socketInodes(pid);

@@ -188,6 +188,8 @@ class SampleLoop {
   /** Start of the round running or last run, and when the next one is due. */
   #lastStart = 0;
   #dueAt = 0;
+  /** The interval that led to the round now running (for its lateness). */
+  #intervalBefore: number;
   readonly #healthy = new Map<string, boolean>();
   readonly #client: MonitorClient = monitorClient(ROUND_CONCURRENCY * 4);
 
@@ -238,9 +240,6 @@ class SampleLoop {
     this.sink.append(windowRecord(this.#self, t, now));
     this.#self = openWindow(t, now);
   }
-
-  /** The interval that led to the round now running (for its lateness). */
-  #intervalBefore = 0;
 
   #nextInterval(): number {
     return nextIntervalMs(this.#quiet, this.cfg.intervalMs, this.cfg.steadyMs);

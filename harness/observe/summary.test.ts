@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { BrownoutMetrics } from '../metrics/brownout-metrics.ts';
 import { statszAt, T0 } from '../verdict/timeline-fixtures.ts';
+import { statszPerServer } from './summary.ts';
 
 const at = (s: number) => T0 + s * 1000;
-import { statszPerServer } from './summary.ts';
 
 // A burst of six STATSZ straddling a second boundary: three in the last 150 ms of one second, three
 // in the first 100 ms of the next. Per wall-clock second that is 3 and 3; in one second it is 6.

@@ -113,7 +113,7 @@ export const PING_SCALE_SERVERS = 64;
 
 /** A fast ping on a large cluster: measured at 96 servers, the mesh comes apart within minutes. */
 export function pingAtScale(t: Topology): string[] {
-  const n = t.regions.reduce((k, r) => k + r.servers, 0);
+  const n = serversOf(t).length;
   return n > PING_SCALE_SERVERS && durationMs(t.ping.interval) < 10_000
     ? [`${n} servers with a ${t.ping.interval} ping: at 96 servers on 2 cores such a ping turned CPU stalls into stale connections and the mesh came apart (bench/results/ping-at-scale.md); storm-at-scale keeps nats-server's default ping`]
     : [];

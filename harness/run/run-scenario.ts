@@ -54,7 +54,7 @@ export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Pro
     const folder = newRunFolder(plan.scenario);
     progress.info(`run ${folder.runId}: ${plan.scenario} on ${plan.variant}, seed ${plan.seed} (replay with --seed ${plan.seed})`);
     const cluster = attached ?? await boot(plan, folder, progress);
-    if (!attached) stack.defer(cluster.owned ? 'stop the cluster' : 'let go of the attached cluster', () => cluster.stop());
+    if (!attached) stack.defer('stop the cluster', () => cluster.stop());
     return await runPlan(plan, cluster, { ...opts, folder, stack, interrupt });
   } finally {
     const failed = await stack.dispose();
