@@ -6,7 +6,7 @@
 //   BROWNOUT_LEAKS_SEED    seed of the kill choices and moments (default 1)
 //   BROWNOUT_BENCH_BACKENDS local,docker (default both)
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRng } from '../chaos/rng.ts';
@@ -49,26 +49,28 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
   const backends = (process.env.BROWNOUT_BENCH_BACKENDS ?? 'local,docker').split(',');
   if (backends.includes('docker') && !(await dockerAvailable())) throw new Error('leaks: no Docker engine answers (BROWNOUT_BENCH_BACKENDS=local to run without it)');
   const runsDir = mkdtempSync(path.join(os.tmpdir(), 'leaks-runs-'));
-  const env = { ...process.env, BROWNOUT_RUNS_DIR: runsDir };
-  const before = await snapshot(runsDir);
+  const tmpDir = path.join(runsDir, '.tmp');
+  mkdirSync(tmpDir);
+  const env = { ...process.env, BROWNOUT_RUNS_DIR: runsDir, TMPDIR: tmpDir };
+  const before = await snapshot(runsDir, tmpDir);
   const records: RunRecord[] = [];
   for (const backend of backends) {
     const killed = new Set(rng.pick([...Array(runsPer).keys()], killedPer));
     for (let i = 0; i < runsPer; i++) {
       // A kill anywhere from the build check to the heal: boot, a fault applied, the teardown.
       const killAtMs = killed.has(i) ? rng.int(500, backend === 'docker' ? 20_000 : 14_000) : undefined;
-      const prev = await snapshot(runsDir);
+      const prev = await snapshot(runsDir, tmpDir);
       const r = await child(['bench/leaks-child.ts', backend, String(1000 + i)], env, killAtMs);
       const rec: RunRecord = { backend, index: i + 1, killedAtMs: killAtMs, exit: r.exit, seconds: r.seconds, leaks: {} };
       if (killAtMs !== undefined) rec.cleanExit = (await child(['scripts/clean.ts'], env)).exit;
-      rec.leaks = leaks(prev, await snapshot(runsDir));
+      rec.leaks = leaks(prev, await snapshot(runsDir, tmpDir));
       records.push(rec);
       const n = Object.values(rec.leaks).reduce((a, l) => a + l.length, 0);
       progress.info(`${backend} run ${i + 1}/${runsPer}${killAtMs !== undefined ? ` killed at ${(killAtMs / 1000).toFixed(1)} s, clean exit ${rec.cleanExit}` : ''}: exit ${r.exit} in ${r.seconds.toFixed(0)} s, left ${n}`);
       if (n > 0) progress.info(`  left: ${JSON.stringify(rec.leaks)}`);
     }
   }
-  const cumulative = leaks(before, await snapshot(runsDir));
+  const cumulative = leaks(before, await snapshot(runsDir, tmpDir));
   return { name: 'Leak soak', markdown: render(records, runsPer, killedPer, cumulative), data: { runsPer, killedPer, records, cumulative } };
 }
 

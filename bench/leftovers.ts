@@ -41,12 +41,15 @@ function iptablesLines(args: string[]): string[] {
   return (r.stdout ?? '').split('\n').filter((l) => /brownout/i.test(l));
 }
 
+/** Listening TCP ports of servers and proxies (other programs' ports are not ours to count). */
 function listeningPorts(): string[] {
-  const r = spawnSync('ss', ['-ltnH'], { encoding: 'utf8', timeout: 10_000 });
-  return (r.stdout ?? '').split('\n').map((l) => l.trim().split(/\s+/)[3]).filter((x): x is string => !!x);
+  const r = spawnSync('ss', ['-ltnpH'], { encoding: 'utf8', timeout: 10_000 });
+  return (r.stdout ?? '').split('\n').filter((l) => /"(nats-server|toxiproxy-serv)/.test(l))
+    .map((l) => l.trim().split(/\s+/)[3]).filter((x): x is string => !!x);
 }
 
-export async function snapshot(runsDir: string): Promise<Snapshot> {
+/** `tmpDir`: where the runs were told to put temp files (their TMPDIR), so others' files do not count. */
+export async function snapshot(runsDir: string, tmpDir = os.tmpdir()): Promise<Snapshot> {
   const s: Snapshot = { processes: ourProcesses(), containers: [], networks: [], volumes: [], iptables: [], ports: listeningPorts(), tmpFiles: [], stateFiles: [] };
   for (const t of ['filter', 'nat', 'mangle', 'raw']) s.iptables.push(...iptablesLines(['iptables-save', '-t', t]).map((l) => `host ${t}: ${l}`));
   if (await dockerAvailable()) {
@@ -59,7 +62,7 @@ export async function snapshot(runsDir: string): Promise<Snapshot> {
     s.networks = (await docker().listNetworks({ filters })).map((n) => n.Name);
     s.volumes = ((await docker().listVolumes({ filters })).Volumes ?? []).map((v) => v.Name);
   }
-  s.tmpFiles = readdirSync(os.tmpdir()).filter((f) => f.startsWith('brownout'));
+  s.tmpFiles = existsSync(tmpDir) ? readdirSync(tmpDir) : [];
   const states = path.join(runsDir, '.clusters');
   s.stateFiles = existsSync(states) ? readdirSync(states) : [];
   return s;

@@ -1,0 +1,122 @@
+// The crash matrix: the harness SIGKILLed at every phase of a run that owns something (servers
+// starting, lossy links applied (iptables rules on docker), a partition applied, the teardown), on
+// both backends; then `clean`, as a user would. Nothing of the killed run may be left (processes,
+// containers, networks, volumes, iptables rules in any namespace, ports, temp files, state files),
+// while a cluster whose owner lives (detached, as the rollout controller keeps it) and a stranger's
+// `tail -f` on that cluster's folder are untouched, and every state file still reads.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '../core/layout.ts';
+import { leaks, snapshot } from '../bench/leftovers.ts';
+import { ensureBuilt } from './support/build.ts';
+import { requireDockerEngine } from './support/docker-engine.ts';
+
+interface Phase { name: string; marker: RegExp; afterMs?: number }
+const PHASES: Phase[] = [
+  { name: 'servers starting', marker: /starting \d+ server/ },
+  { name: 'lossy links applied', marker: /packet-loss f1 on/, afterMs: 500 },
+  { name: 'partition applied', marker: /partition f2 on/ },
+  { name: 'teardown', marker: /settle: watching recovery/, afterMs: 2300 },
+];
+
+function node(args: string[], env: NodeJS.ProcessEnv): ChildProcess & { output: () => string } {
+  const p = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  p.stdout!.on('data', (d) => { out += d; });
+  p.stderr!.on('data', (d) => { out += d; });
+  return Object.assign(p, { output: () => out });
+}
+
+function waitFor(p: ReturnType<typeof node>, re: RegExp, ms: number, what: string): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const tick = setInterval(() => {
+      const m = re.exec(p.output());
+      if (m) { clearInterval(tick); resolve(m); return; }
+      if (p.exitCode !== null || p.signalCode !== null || Date.now() - t0 > ms) {
+        clearInterval(tick);
+        reject(new Error(`${what}: ${re} not seen after ${Date.now() - t0}ms (exit ${p.exitCode ?? p.signalCode}); output:\n${p.output().slice(-2000)}`));
+      }
+    }, 50);
+  });
+}
+
+function exited(p: ChildProcess, ms: number): Promise<number | string> {
+  if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve(p.exitCode ?? p.signalCode!);
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`process ${p.pid} still running after ${ms}ms`)), ms);
+    p.on('exit', (code, sig) => { clearTimeout(t); resolve(code ?? sig ?? 'unknown'); });
+  });
+}
+
+async function healthy(monitorUrls: string[]): Promise<string[]> {
+  const bad: string[] = [];
+  for (const u of monitorUrls) {
+    const ok = await fetch(`${u}/healthz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok, () => false);
+    if (!ok) bad.push(u);
+  }
+  return bad;
+}
+
+for (const backend of ['local', 'docker'] as const) {
+  describe(`crash matrix (${backend})`, function () {
+    this.timeout(300_000);
+    let runsDir: string;
+    let tmpDir: string;
+    let env: NodeJS.ProcessEnv;
+    let holder: ReturnType<typeof node>;
+    let holderUrls: string[];
+    let tail: ChildProcess;
+
+    before(async function () {
+      this.timeout(600_000);
+      if (backend === 'docker') await requireDockerEngine(this);
+      await ensureBuilt();
+      runsDir = mkdtempSync(path.join(os.tmpdir(), 'brownout-crash-runs-'));
+      tmpDir = path.join(runsDir, '.tmp');
+      mkdirSync(tmpDir);
+      env = { ...process.env, BROWNOUT_RUNS_DIR: runsDir, TMPDIR: tmpDir };
+      holder = node([path.join('test', 'support', 'hold-cluster.ts'), backend], env);
+      const m = await waitFor(holder, /READY (\S+) (\S+) (\S+)/, 180_000, 'the live owner\'s cluster');
+      holderUrls = m[3]!.split(',');
+      const target = path.join(m[2]!, 'tail-target.txt');
+      writeFileSync(target, 'a stranger reads this file\n');
+      tail = spawn('tail', ['-f', target], { stdio: 'ignore' });
+    });
+
+    after(async function () {
+      this.timeout(180_000);
+      tail?.kill('SIGKILL');
+      if (holder && holder.exitCode === null) {
+        holder.kill('SIGTERM');
+        await exited(holder, 120_000).catch(() => holder.kill('SIGKILL'));
+      }
+      if (env) await exited(node(['scripts/clean.ts'], env), 120_000).catch(() => undefined);
+      if (runsDir) rmSync(runsDir, { recursive: true, force: true });
+    });
+
+    PHASES.forEach((phase, i) => {
+      it(`crash matrix - SIGKILL at ${phase.name} (${backend}): clean leaves nothing of the run, the live owner's cluster and a stranger's tail untouched`, async () => {
+        const before = await snapshot(runsDir, tmpDir);
+        const run = node(['bench/leaks-child.ts', backend, String(7000 + i)], env);
+        await waitFor(run, phase.marker, 240_000, `the run reaching "${phase.name}"`);
+        if (phase.afterMs) await new Promise((r) => setTimeout(r, phase.afterMs));
+        run.kill('SIGKILL');
+        await exited(run, 10_000);
+        const clean = node(['scripts/clean.ts'], env);
+        const cleanExit = await exited(clean, 120_000);
+        assert.equal(cleanExit, 0, `clean exited ${cleanExit}:\n${clean.output()}`);
+        assert.deepEqual(leaks(before, await snapshot(runsDir, tmpDir)), {}, `left after clean:\n${clean.output()}`);
+        assert.equal(tail.exitCode ?? tail.signalCode, null, 'the stranger\'s tail -f was signalled');
+        assert.equal(holder.exitCode ?? holder.signalCode, null, 'the live owner exited');
+        for (const f of readdirSync(path.join(runsDir, '.clusters')).filter((n) => n.endsWith('.json'))) {
+          assert.doesNotThrow(() => JSON.parse(readFileSync(path.join(runsDir, '.clusters', f), 'utf8')), `state file ${f} does not read`);
+        }
+        assert.deepEqual(await healthy(holderUrls), [], `the live owner's servers stopped answering; clean said:\n${clean.output()}`);
+      });
+    });
+  });
+}
