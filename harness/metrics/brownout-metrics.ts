@@ -2,7 +2,7 @@
 // reaches Prometheus, and nothing else does. Registered on a Registry passed in. Every metric is
 // documented in METRICS.md; keep that table and this file in step.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { slidingPeak, statszTimes } from '../observe/statsz-counter.ts';
+import { slidingPeak, statszTimes } from '../timeline/statsz-times.ts';
 import { addLinkRecord, latestState, type LinkHistory } from '../timeline/link-history.ts';
 import type { TimelineRecord } from '../timeline/records.ts';
 import { rolloutMetrics, type RolloutMetrics } from './rollout-metrics.ts';

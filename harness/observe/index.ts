@@ -11,7 +11,7 @@ export { advanceLinks, decideLink, linkKey, unreachableRounds, DEFAULT_CONFIRM_S
 export type { LinkEntry, LinkObservation, LinkStateOptions, LinkTable, ObservedLinkState } from './link-state.ts';
 export { observeLinks, gatewayAddresses, handshakeRegions, regionsWithoutOutbound } from './links-from-monitoring.ts';
 export type { ExpectedLinks, KnownIds } from './links-from-monitoring.ts';
-export { StatszCounter, peakInWindow } from './statsz-counter.ts';
+export { StatszCounter } from './statsz-counter.ts';
 export type { StatszCounterOptions, StatszMessage } from './statsz-counter.ts';
 export { subscribeStatsz, parseStatsz } from './statsz-subscription.ts';
 export type { StatszSubscription } from './statsz-subscription.ts';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { StatszCounter, peakInWindow } from './statsz-counter.ts';
+import { StatszCounter } from './statsz-counter.ts';
+import { peakInWindow } from '../timeline/statsz-times.ts';
 
 const msg = (t: number, serverId = 'A', serverName = 'iad-1', bytes = 800) => ({ t, serverId, serverName, bytes });
 

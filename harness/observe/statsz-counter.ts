@@ -1,6 +1,7 @@
 // Counts STATSZ messages as they arrive: per sending server ID per wall-clock second, and bursts
 // (several messages from one ID within 100 ms: the storm signature). Pure: time is passed in.
 import type { StatszBurstRecord, StatszRecord } from '../timeline/records.ts';
+import { peakInWindow } from '../timeline/statsz-times.ts';
 
 export interface StatszMessage {
   /** Receive time, ms epoch. */
@@ -20,27 +21,6 @@ export interface StatszCounterOptions {
 
 interface Bucket { second: number; serverId: string; serverName: string; msgs: number; bytes: number; offsetsMs: number[] }
 interface Run { serverName: string; times: number[]; bytes: number }
-
-/** Receive time of each message of a `statsz` record; older timelines without offsets count them at the second's start. */
-export function statszTimes(r: Pick<StatszRecord, 'second' | 'msgs' | 'offsetsMs'>): number[] {
-  return (r.offsetsMs ?? Array.from({ length: r.msgs }, () => 0)).map((o) => r.second + o);
-}
-
-/** Most timestamps (sorted) in any half-open window [t, t + windowMs), and where it starts. */
-export function slidingPeak(times: readonly number[], windowMs: number): { peak: number; at: number } {
-  let best = { peak: 0, at: times[0] ?? 0 };
-  let lo = 0;
-  for (let hi = 0; hi < times.length; hi++) {
-    while (times[hi]! - times[lo]! >= windowMs) lo++;
-    if (hi - lo + 1 > best.peak) best = { peak: hi - lo + 1, at: times[lo]! };
-  }
-  return best;
-}
-
-/** Most timestamps (sorted, whole ms) inside any closed window [x, x + windowMs]. */
-export function peakInWindow(times: readonly number[], windowMs: number): number {
-  return slidingPeak(times, windowMs + 1).peak;
-}
 
 export class StatszCounter {
   readonly windowMs: number;

@@ -3,7 +3,7 @@
 import type { PairTotals } from '../probe/log-probe.ts';
 import { linkHistories, outagesOf, type LinkOutage } from '../timeline/link-history.ts';
 import { recordsOf, type StatszBurstRecord, type TimelineRecord } from '../timeline/records.ts';
-import { slidingPeak, statszTimes } from './statsz-counter.ts';
+import { slidingPeak, statszTimes } from '../timeline/statsz-times.ts';
 
 export type { LinkOutage } from '../timeline/link-history.ts';
 

@@ -3,7 +3,7 @@
 // (`observedOn`) sees every message on its own, so subscriptions are never summed: the one that saw
 // the most is taken.
 import { recordsOf, type StatszRecord } from '../timeline/records.ts';
-import { slidingPeak, statszTimes } from '../observe/statsz-counter.ts';
+import { slidingPeak, statszTimes } from '../timeline/statsz-times.ts';
 import type { JudgeContext } from './context.ts';
 import { RESTART_FAULTS, type FaultWindow } from './faults.ts';
 import { bytes, cap, clock, notApplicable, outcome, secs, type CheckResult } from './result.ts';
