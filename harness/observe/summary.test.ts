@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { BrownoutMetrics } from '../metrics/brownout-metrics.ts';
-import { statszAt, T0 } from '../verdict/timeline-fixtures.ts';
+import { statszAt, T0 } from '../../test/support/timeline-fixtures.ts';
 import { statszPerServer } from './summary.ts';
 
 const at = (s: number) => T0 + s * 1000;

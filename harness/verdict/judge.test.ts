@@ -5,7 +5,7 @@ import type { ThresholdResult } from './result.ts';
 import type { Thresholds } from './thresholds.ts';
 import { DEFAULT_THRESHOLDS } from './thresholds.ts';
 import { judgeContext } from './context.ts';
-import { T0, completeRun, fault, faultById, link, probe, restarted, run, spread, statsz, statszAt, steadyProbe, step, varz } from './timeline-fixtures.ts';
+import { T0, completeRun, fault, faultById, link, probe, restarted, run, spread, statsz, statszAt, steadyProbe, step, varz } from '../../test/support/timeline-fixtures.ts';
 
 /** One STATSZ every 10 s from `server` over [fromS, toS): its rate when nothing restarts. */
 const quiet = (server: string, id: string, fromS: number, toS: number) => {

@@ -1,7 +1,7 @@
 // The controller's pure parts: the stage window, gates scoped to the target build, the canary's
 // series, the stage decision, the first state, the reports and the wall-time split.
 import assert from 'node:assert/strict';
-import { T0, link, spread, statszAt, varz, faultById, step } from '../../verdict/timeline-fixtures.ts';
+import { T0, link, spread, statszAt, varz, faultById, step } from '../../../test/support/timeline-fixtures.ts';
 import type { TimelineRecord } from '../../timeline/records.ts';
 import { validatePlaybook } from '../playbook.ts';
 import { baselineGate, canarySeries, judgeThresholdGates, meshGate, rollbackStuckGate, stageOutcome, stageThresholds } from './gates.ts';

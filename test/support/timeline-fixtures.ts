@@ -1,7 +1,7 @@
 // Small hand-made timeline records for verdict and report tests. Times are seconds after T0.
 import type {
   FaultRecord, LinkRecord, ServerRecord, StepRecord, LinkState, ProbeRecord, RunRecord, StatszBurstRecord, StatszRecord, TimelineRecord, VarzRecord,
-} from '../timeline/records.ts';
+} from '../../harness/timeline/records.ts';
 
 /** 2026-11-25 14:03:00 UTC */
 export const T0 = Date.UTC(2026, 10, 25, 14, 3, 0);
