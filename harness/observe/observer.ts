@@ -95,7 +95,7 @@ export function resolveObserverOptions(view: ClusterView, opts: ObserverOptions)
 
 /**
  * The fastest the observer samples n servers: each round reads 4 endpoints per server, and the
- * harness's CPU grows with requests per second. Up to 16 servers: no floor.
+ * harness's CPU grows with requests per second. Up to 12 servers: no floor.
  */
 export function minIntervalMs(servers: number): number {
   return servers <= 12 ? 0 : Math.min(2500, 50 * servers);

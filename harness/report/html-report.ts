@@ -2,9 +2,8 @@
 // fault windows, then the charts as inline SVG rendered here. No script, no external file, no
 // network when it is opened. Pure: records and summaries in, a string out.
 import type { TimelineRecord } from '../timeline/records.ts';
-import { renderChartSvg } from './chart-svg.ts';
 import { comparisonRows, formatRatio } from './comparison.ts';
-import { escapeXml } from './junit.ts';
+import { BASE_CSS, esc, figure } from './html-page.ts';
 import { reportCharts, type ChartSpec } from './report-charts.ts';
 import { outcomeOf, type RunSummary } from './run-summary.ts';
 import { verdictLines } from './verdict-table.ts';
@@ -26,7 +25,6 @@ export interface HtmlReportInput {
   sections?: readonly ReportSection[];
 }
 
-const esc = (s: string): string => escapeXml(s);
 
 type Result = RunSummary['verdict']['results'][number];
 
@@ -60,27 +58,12 @@ function faultList(bands: readonly Band[]): string {
   return `<ul class="faults">${bands.map((b) => `<li><span class="swatch ${b.kind}"></span>${b.key ? `<strong>${esc(b.key)}</strong> ` : ''}${esc(b.label)}: ${b.from.toFixed(1)} s to ${b.to.toFixed(1)} s</li>`).join('')}</ul>`;
 }
 
-function figure(spec: ChartSpec): string {
-  const points = spec.lines.reduce((n, l) => n + l.points.filter(([, y]) => y !== null).length, 0);
-  return `<figure class="chart" id="chart-${spec.id}" data-chart="${spec.id}" data-lines="${spec.lines.length}" data-points="${points}">`
-    + `<figcaption><h3>${esc(spec.title)}</h3><p>${esc(spec.note)}</p></figcaption>`
-    + (spec.lines.length === 0 ? '<p class="empty">No data recorded for this chart.</p>' : '')
-    + `${renderChartSvg(spec)}</figure>`;
-}
-
-const CSS = `
-body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1040px;padding:0 16px;color:#1b1b1b;background:#fff}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd}h3{font-size:15px;margin:0}
-.meta{color:#555;margin:0}table.verdict{border-collapse:collapse;width:100%}
-table.verdict th,table.verdict td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
-table.verdict th{background:#f4f4f4}td.result,td.pass,td.fail,td.incomplete{font-weight:600}
+const CSS = `${BASE_CSS}h3{font-size:15px;margin:0}
+td.result,td.pass,td.fail,td.incomplete{font-weight:600}
 tr.fail td.result,td.fail,td.incomplete{color:#b00020}tr.pass td.result,td.pass{color:#006b3c}tr.na td.result{color:#666}
 details ul{margin:4px 0;padding-left:18px}summary{cursor:pointer;color:#555}
 .outcome-PASS{color:#006b3c}.outcome-FAIL,.outcome-INCOMPLETE{color:#b00020}
-figure.chart{margin:18px 0;break-inside:avoid}figure.chart p{margin:2px 0 4px;color:#555}figure.chart svg{max-width:100%;height:auto}
-ul.faults{padding-left:0;list-style:none}.swatch{display:inline-block;width:14px;height:10px;margin-right:6px;border:1px solid #c9a48a}
-.swatch.fault{background:rgba(213,94,0,.13)}.swatch.stage{background:rgba(0,114,178,.08)}.legend-note{color:#555}
-footer{margin-top:32px;color:#777;font-size:12px}
+ul.faults{padding-left:0;list-style:none}.legend-note{color:#555}
 `;
 
 const runLine = (s: RunSummary): string =>
@@ -113,7 +96,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     `<section id="verdict"><h2>Verdict</h2>${verdict}</section>`,
     `<section id="faults"><h2>Fault windows</h2><p class="meta">Shaded on every chart${compare ? ` (times of ${esc(labels[1]!)})` : ''}.</p>${faultList(series[series.length - 1]!.bands)}</section>`,
     ...sections.map((x) => `<section id="${esc(x.id)}"><h2>${esc(x.title)}</h2>${x.html}</section>`),
-    `<section id="charts"><h2>Charts</h2>${overlayNote}${charts.map(figure).join('\n')}</section>`,
+    `<section id="charts"><h2>Charts</h2>${overlayNote}${charts.map((c) => figure(c)).join('\n')}</section>`,
     `<footer>brownout report, written ${esc(new Date().toISOString())}. Self-contained: opens without a network.</footer>`,
     '</body></html>',
     '',

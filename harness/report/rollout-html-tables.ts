@@ -2,9 +2,8 @@
 // canary comparison per metric, the rollback, the decisions. Pure: state in, HTML strings out.
 import type { CanaryComparison, Decision, GateResult, ServerUpgrade } from '../rollout/controller/state.ts';
 import type { Band } from './run-series.ts';
-import { escapeXml } from './junit.ts';
+import { esc } from './html-page.ts';
 
-export const esc = (s: string): string => escapeXml(s);
 
 const secs = (ms: number): string => (ms ? `${(ms / 1000).toFixed(1)} s` : '–');
 const num = (v: number): string => (Number.isInteger(v) ? String(v) : v.toPrecision(3));

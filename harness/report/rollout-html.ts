@@ -7,34 +7,19 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RolloutState, StageState } from '../rollout/controller/state.ts';
 import type { TimelineRecord } from '../timeline/records.ts';
-import { renderChartSvg } from './chart-svg.ts';
+import { BASE_CSS, esc, figure } from './html-page.ts';
 import { reportCharts, type ChartSpec } from './report-charts.ts';
 import { canaryCharts } from './rollout-html-canary.ts';
-import { bandList, comparisonTable, decisionTable, esc, gateTable, upgradeTable } from './rollout-html-tables.ts';
+import { bandList, comparisonTable, decisionTable, gateTable, upgradeTable } from './rollout-html-tables.ts';
 import { rolloutBands, rolloutClock, rolloutRunSeries, timelineChart } from './rollout-html-timeline.ts';
 
-function figure(spec: ChartSpec, small = false): string {
-  const points = spec.lines.reduce((n, l) => n + l.points.filter(([, y]) => y !== null).length, 0);
-  return `<figure class="chart${small ? ' small' : ''}" id="chart-${esc(spec.id)}" data-chart="${esc(spec.id)}" data-lines="${spec.lines.length}" data-points="${points}" data-bands="${spec.bands.length}">`
-    + `<figcaption><h3>${esc(spec.title)}</h3><p>${esc(spec.note)}</p></figcaption>`
-    + (spec.lines.length === 0 ? '<p class="empty">No data recorded for this chart.</p>' : '')
-    + `${renderChartSvg(spec)}</figure>`;
-}
-
-const CSS = `
-body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1040px;padding:0 16px;color:#1b1b1b;background:#fff}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd}h3{font-size:15px;margin:12px 0 4px}
-.meta{color:#555;margin:0}table.verdict{border-collapse:collapse;width:100%;margin:6px 0}
-table.verdict th,table.verdict td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
-table.verdict th{background:#f4f4f4}td.result{font-weight:600}td.evidence{font-size:13px;word-break:break-word}
+const CSS = `${BASE_CSS}h3{font-size:15px;margin:12px 0 4px}table.verdict{margin:6px 0}
+td.result{font-weight:600}td.evidence{font-size:13px;word-break:break-word}
 tr.fail td.result,tr.inconclusive td.result,span.fail,span.inconclusive{color:#b00020}tr.pass td.result,span.pass{color:#006b3c}tr.no-data td.result{color:#666}
 .outcome-succeeded{color:#006b3c}.outcome-rolled-back,.outcome-rollback-failed,.outcome-error{color:#b00020}.outcome-paused,.outcome-progressing,.outcome-rolling-back,.outcome-pending{color:#8a5a00}
-figure.chart{margin:18px 0;break-inside:avoid}figure.chart p{margin:2px 0 4px;color:#555}figure.chart svg{max-width:100%;height:auto}
 figure.chart.small svg{max-width:80%}
-ul.bands{padding-left:0;list-style:none;columns:2}.swatch{display:inline-block;width:14px;height:10px;margin-right:6px;border:1px solid #c9a48a}
-.swatch.fault{background:rgba(213,94,0,.13)}.swatch.stage{background:rgba(0,114,178,.08)}
+ul.bands{padding-left:0;list-style:none;columns:2}
 section.stage{border-left:3px solid #ddd;padding-left:12px;margin-top:20px}section.stage.failed,section.stage.rolled-back{border-left-color:#b00020}section.stage.passed{border-left-color:#006b3c}
-footer{margin-top:32px;color:#777;font-size:12px}
 `;
 
 function stageSection(st: StageState, i: number, records: readonly TimelineRecord[]): string {
