@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { silentProgress } from '../core/progress.ts';
 import { RolloutController } from '../harness/rollout/controller/controller.ts';
+import { readTimeline } from '../harness/timeline/index.ts';
 import { leftovers } from './clusters-shared.ts';
 import { ensureBuilt, type Built } from './support/build.ts';
 import { requireDockerEngine } from './support/docker-engine.ts';
@@ -43,7 +44,20 @@ stages:
     const all = end.stages.flatMap((st) => st.servers);
     assert.deepEqual(all.map((u) => u.step), ['done', 'done', 'done', 'done']);
     assert.ok(all.every((u) => u.lameDuckMs >= 2_500), `every server went through lame duck: ${all.map((u) => `${u.server} ${u.lameDuckMs} ms`).join(', ')}`);
-    assert.ok(end.stages.every((st) => st.gates.every((g) => g.outcome === 'pass' || g.outcome === 'no-data')), JSON.stringify(end.stages.map((st) => st.gates)));
+    // Every gate judged data and passed: a no-data gate would have let the stage through unjudged.
+    const gates = end.stages.flatMap((st) => st.gates.map((g) => `${st.name} ${g.gate}: ${g.outcome} (${g.observed})`));
+    assert.equal(gates.length, 5, gates.join(' | '));
+    assert.deepEqual(gates.filter((g) => !/: pass \(/.test(g)), [], gates.join(' | '));
+    // What the servers themselves say: each one's last /varz sample (the observer's, in the run's
+    // timeline) reports the target's version, read after that server's upgrade ended.
+    const want = built.patched.replace(/^v/, '');
+    const varz = (await readTimeline(path.join(end.runDir, 'timeline.ndjson'))).flatMap((r) => (r.kind === 'varz' ? [r] : []));
+    const versions = all.map((u) => {
+      const last = varz.filter((r) => r.server === u.server).at(-1);
+      const after = last !== undefined && u.endedAt !== undefined && last.t >= Date.parse(u.endedAt);
+      return `${u.server} ${last?.version ?? 'no /varz sample'}${after ? '' : ' (not read after its upgrade)'}`;
+    });
+    assert.deepEqual(versions, all.map((u) => `${u.server} ${want}`));
     assert.deepEqual(await leftovers(end.cluster.runId!, path.join(end.runDir, 'cluster')), []);
   });
 });

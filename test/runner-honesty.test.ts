@@ -73,6 +73,23 @@ describe('npm test runner', function () {
     assert.match(t.notes.join('\n'), /only 3 tests counted, fewer than the floor of 600/);
   });
 
+  it('runner - report-html\'s newest-real-run case fails under CI when there is no real run, and says why when it skips elsewhere', () => {
+    const runs = mkdtempSync(path.join(os.tmpdir(), 'brownout-no-runs-'));
+    const one = (ci: string | undefined) => {
+      const { CI: _ci, ...env } = process.env;
+      const r = runMocha({ files: ['test/report-html.test.ts'], extra: ['--grep', 'newest real run'], ci: false, stdio: 'pipe',
+        env: { ...env, BROWNOUT_RUNS_DIR: runs, ...(ci ? { CI: ci } : {}) } });
+      return { r, line: closingLine(tally({ typecheck: true, ...r })) };
+    };
+    const inCi = one('1');
+    assert.equal(inCi.line, '1 passed, 1 failed', inCi.r.output);
+    assert.match(inCi.r.output, /no real run with a report\.html under .*; CI must check one/);
+    const outside = one(undefined);
+    assert.equal(outside.line, '1 passed, 0 failed, 1 skipped', outside.r.output);
+    assert.deepEqual(outside.r.counts?.skipped.map((s) => s.reason?.replace(runs, 'RUNS')), [
+      'no real run with a report.html under RUNS yet (run npm run chaos, or set BROWNOUT_REPORT_RUN=runs/<id>)']);
+  });
+
   it('runner - npm test collects *.test.ts and never the fixtures', () => {
     const files = testFiles();
     assert.ok(files.includes('test/runner-honesty.test.ts'), 'this file is collected');

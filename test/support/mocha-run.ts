@@ -16,6 +16,7 @@ export interface MochaRunOptions {
   /** Under CI a skip is a failure (--forbid-pending): a missing real part must not pass as a skip. */
   ci: boolean;
   stdio?: StdioOptions;
+  env?: NodeJS.ProcessEnv;
 }
 
 export function mochaArgs(out: string, o: MochaRunOptions): string[] {
@@ -34,7 +35,7 @@ export type MochaRun = Pick<TallyInput, 'mochaStatus' | 'mochaSignal' | 'counts'
  * `output` is mocha's stdout and stderr when stdio is 'pipe' (the fixture test reads it). */
 export function runMocha(o: MochaRunOptions): MochaRun {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'brownout-test-')), 'counts.json');
-  const r = spawnSync('npx', mochaArgs(out, o), { cwd: REPO_ROOT, stdio: o.stdio ?? 'inherit', encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('npx', mochaArgs(out, o), { cwd: REPO_ROOT, env: o.env ?? process.env, stdio: o.stdio ?? 'inherit', encoding: 'utf8', maxBuffer: 64 << 20 });
   return { mochaStatus: r.status, mochaSignal: r.signal, ...readCounts(out), output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
