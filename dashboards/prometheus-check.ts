@@ -87,7 +87,8 @@ export type QueryData = 'none' | 'zeros' | 'data';
 
 /** Pure: a panel whose every value is 0 looks alive in Grafana and still shows nothing. */
 export function classifyValues(values: string[]): QueryData {
-  const numbers = values.map(Number).filter((v) => !Number.isNaN(v));
+  // Prometheus spells infinities `+Inf` / `-Inf`, which Number() reads as NaN.
+  const numbers = values.map((v) => (/^[+-]?Inf$/.test(v) ? (v.startsWith('-') ? -Infinity : Infinity) : Number(v))).filter((v) => !Number.isNaN(v));
   if (numbers.length === 0) return 'none';
   return numbers.some((v) => v !== 0) ? 'data' : 'zeros';
 }

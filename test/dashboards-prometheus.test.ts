@@ -1,16 +1,20 @@
 // Every dashboard panel against a real Prometheus scraping a real run: a 3-region super-cluster of
 // stock servers with the observer, the log-stream probe and /metrics; Debian's prometheus scrapes it
 // every second while the run cuts a region off and heals it, restarts a server (a STATSZ storm on
-// stock) and upgrades another to the patched variant under the rollout metrics' setters. Then each
-// panel's and annotation's query must return data over the run.
+// stock), holds a gateway in its handshake behind a blackhole, makes a real slow consumer, and
+// upgrades another to the patched variant under the rollout metrics' setters. Then each panel's and
+// annotation's query must return data over the run, and not only zeros: the run makes every state a
+// panel counts happen at least once.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { connect } from 'nats';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { parseTopology, startCluster, waitFor, type StartedCluster } from '../clusters/index.ts';
 import { REPO_ROOT } from '../core/layout.ts';
 import { DASHBOARD_FILES } from '../dashboards/generate.ts';
-import { findPrometheus, queriesWithoutData, startPrometheus, type StartedPrometheus } from '../dashboards/prometheus-check.ts';
+import { classifyValues, findPrometheus, queriesWithoutData, startPrometheus, type StartedPrometheus } from '../dashboards/prometheus-check.ts';
 import { dashboardQueries, expandVariables } from '../dashboards/queries.ts';
 import { rolloutMetrics, startMetricsServer, type MetricsServer } from '../harness/metrics/index.ts';
 import { startObserver, type StartedObserver } from '../harness/observe/index.ts';
@@ -22,6 +26,10 @@ const SCENARIO = 'dashboards-check';
 const CUT = 'syd';
 const RESTARTED = 'iad-3';
 const CANARY = 'iad-2';
+/** Restarted while every link into CUT is blackholed: its outbound gateway to CUT hangs in handshake. */
+const HANDSHAKE = 'lhr-2';
+/** Where a raw client that never reads becomes a slow consumer. */
+const SLOW = 'lhr-1';
 /** Grafana's $__rate_interval for a 1 s scrape interval: max(4 × scrape interval, step + scrape interval). */
 const VARS = { rateInterval: '4s', interval: '1s', range: '5m' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,11 +100,37 @@ describe('dashboards prometheus', function () {
     rec({ t: Date.now(), kind: 'fault', id: 'f2', step: 2, fault: 'restart', phase: 'reverted', targets: [RESTARTED] });
     await sleep(3000);
 
-    step(3, 'upgrade canary');
+    step(3, 'handshake');
+    rec({ t: Date.now(), kind: 'fault', id: 'f3', step: 3, fault: 'blackhole', phase: 'applied', targets: [CUT] });
+    const hole = await cluster.links.addToxic({ to: CUT }, { type: 'blackhole', direction: 'both', toxicity: 1 });
+    await cluster.server(HANDSHAKE).restart();
+    await waitFor(`${HANDSHAKE}'s gateway to ${CUT} in handshake behind the blackhole`, 30_000, async () => {
+      const seen = recordsOf(observer!.records(), 'link').some((l) => l.server === HANDSHAKE && l.peer === CUT && l.linkType === 'gateway' && l.state === 'handshake');
+      return seen ? { done: true, value: true } : { done: false, missing: 'no handshake link record yet' };
+    }, 250);
+    await sleep(3000);
+    // Removing the timeout toxic closes the held connections (Toxiproxy's cleanup): stock redials.
+    await hole.remove();
+    rec({ t: Date.now(), kind: 'fault', id: 'f3', step: 3, fault: 'blackhole', phase: 'reverted', targets: [CUT] });
+    await cluster.waitForMesh(60_000);
+
+    step(4, 'slow consumer');
+    const slow = await makeSlowConsumer(cluster, SLOW);
+    try {
+      await waitFor(`${SLOW}'s /varz to count a slow consumer`, 30_000, async () => {
+        const n = recordsOf(observer!.records(), 'varz').filter((v) => v.server === SLOW).at(-1)?.slowConsumers ?? 0;
+        return n > 0 ? { done: true, value: n } : { done: false, missing: `slow_consumers ${n}` };
+      }, 250);
+    } finally {
+      slow.destroy();
+    }
+    await sleep(2000);
+
+    step(5, 'upgrade canary');
     const region = cluster.server(CANARY).region;
     rollout.setStage(SCENARIO, 'canary', 0, 'upgrading');
     rollout.setServerState(CANARY, region, 'lame-duck');
-    rec({ t: Date.now(), kind: 'fault', id: 'f3', step: 3, fault: 'upgrade', phase: 'applied', targets: [CANARY], attributes: { variant: built.patched } });
+    rec({ t: Date.now(), kind: 'fault', id: 'f5', step: 5, fault: 'upgrade', phase: 'applied', targets: [CANARY], attributes: { variant: built.patched } });
     rollout.setServerState(CANARY, region, 'starting');
     await cluster.server(CANARY).replaceVariant(built.patched);
     rollout.setServerState(CANARY, region, 'waiting-mesh');
@@ -143,13 +177,20 @@ describe('dashboards prometheus', function () {
     console.log(`      ${all.length} queries from ${Object.keys(DASHBOARD_FILES).length} dashboards returned data`);
   });
 
-  it('dashboards prometheus - a query for a series the run never had is reported as a panel without data', async () => {
+  it('dashboards prometheus - a query for a series the run never had, or one that is always 0, is reported as a panel without data', async () => {
     const missing = await queriesWithoutData(prom!, [
       { dashboard: 'd', panel: 'p', refId: 'A', expr: '', run: 'brownout_statsz_messages_total{server="nowhere-9"}' },
       { dashboard: 'd', panel: 'nan', refId: 'B', expr: '', run: '(brownout_server_info - 1) / (brownout_server_info - 1)' },
       { dashboard: 'd', panel: 'ok', refId: 'C', expr: '', run: 'brownout_server_info' },
-    ], startMs, endMs);
-    assert.deepEqual(missing.map((m) => m.split(':')[0]), ['d / p A', 'd / nan B']);
+      { dashboard: 'd', panel: 'zero', refId: 'D', expr: '', run: 'brownout_server_info - brownout_server_info' },
+      { dashboard: 'd', panel: 'zero ok', refId: 'E', expr: '', run: 'brownout_server_info * 0' },
+    ], startMs, endMs, new Map([['d / zero ok E', 'a test of the allowance']]));
+    assert.deepEqual(missing.map((m) => m.split(':').slice(0, 2).join(':')), ['d / p A: no data for brownout_statsz_messages_total{server="nowhere-9"}', 'd / nan B: no data for (brownout_server_info - 1) / (brownout_server_info - 1)', 'd / zero D: only zeros for brownout_server_info - brownout_server_info']);
+  });
+
+  it('dashboards prometheus - values are data only when one is a number other than 0', () => {
+    const table: [string[], string][] = [[[], 'none'], [['NaN', 'NaN'], 'none'], [['0', '0', 'NaN'], 'zeros'], [['0', '-0'], 'zeros'], [['0', '0.5'], 'data'], [['-1'], 'data'], [['+Inf'], 'data'], [['0', '-Inf'], 'data']];
+    for (const [values, want] of table) assert.equal(classifyValues(values), want, JSON.stringify(values));
   });
 
   it('dashboards prometheus - the version series shows the canary moving to the patched build', async () => {
@@ -162,3 +203,36 @@ describe('dashboards prometheus', function () {
     console.log(`      ${CANARY}: ${pairs.join(' → ')}`);
   });
 });
+
+/**
+ * A real slow consumer on `name`: a raw client subscribes and never reads while another publishes
+ * more than the server's max_pending (64 MiB by default), so the server cuts it off and counts it.
+ */
+async function makeSlowConsumer(cluster: StartedCluster, name: string): Promise<net.Socket> {
+  const url = new URL(cluster.endpoints().find((e) => e.name === name)!.clientUrl);
+  const raw = net.connect(Number(url.port), url.hostname);
+  raw.on('error', () => { /* the server cuts it off: that is the point */ });
+  try {
+    await waitFor(`a raw client subscribed on ${name}`, 10_000, async () => ({ done: raw.readyState === 'open', value: true, missing: raw.readyState }), 50);
+    const pong = new Promise<void>((resolve) => { let got = ''; raw.on('data', (b: Buffer) => { got += b.toString(); if (got.includes('PONG')) resolve(); }); });
+    raw.write('CONNECT {"verbose":false,"pedantic":false,"name":"dashboards-slow-consumer"}\r\nSUB slow.> 1\r\nPING\r\n');
+    await Promise.race([pong, sleep(10_000).then(() => { throw new Error(`no PONG from ${name} within 10 s`); })]);
+    raw.removeAllListeners('data');
+    raw.pause();
+    const nc = await connect({ servers: url.href, name: 'dashboards-slow-producer' });
+    try {
+      const chunk = new Uint8Array(512 * 1024);
+      for (let i = 0; i < 200; i++) {
+        nc.publish('slow.x', chunk);
+        if (i % 20 === 19) await nc.flush();
+      }
+      await nc.flush();
+    } finally {
+      await nc.close();
+    }
+    return raw;
+  } catch (err) {
+    raw.destroy();
+    throw err;
+  }
+}
