@@ -69,6 +69,7 @@ async function adaptiveSampling(runId: string): Promise<void> {
       return t !== undefined ? { done: true, value: t } : { done: false, missing: `no round after ${before}` };
     }, 100);
     assert.ok(next - before < STEADY - 50, `after a step record the next round came ${next - before} ms after the last: not pulled in from the ${STEADY} ms steady interval`);
+    console.log(`      round gaps ${steady.join(', ')} ms; after the step record ${next - before} ms`);
   } finally {
     await observer.stop();
     await cluster.stop();

@@ -1,10 +1,11 @@
-// Every dashboard panel against a real Prometheus scraping a real run: a 3-region super-cluster of
+// Every dashboard panel against a real Prometheus. The run dashboard against a real run: a 3-region super-cluster of
 // stock servers with the observer, the log-stream probe and /metrics; Debian's prometheus scrapes it
 // every second while the run cuts a region off and heals it, restarts a server (a STATSZ storm on
 // stock), holds a gateway in its handshake behind a blackhole, makes a real slow consumer, and
-// upgrades another to the patched variant under the rollout metrics' setters. Then each panel's and
-// annotation's query must return data over the run, and not only zeros: the run makes every state a
-// panel counts happen at least once.
+// upgrades another to the patched variant. The rollout dashboard against a real rollout (stock to
+// patched on 2×2 local servers: canary with a comparison and a fault in its soak, then global).
+// Each panel's and annotation's query must return data, and not only zeros: the runs make every
+// state a panel counts happen at least once.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -16,7 +17,9 @@ import { REPO_ROOT } from '../core/layout.ts';
 import { DASHBOARD_FILES } from '../dashboards/generate.ts';
 import { classifyValues, findPrometheus, queriesWithoutData, startPrometheus, type StartedPrometheus } from '../dashboards/prometheus-check.ts';
 import { dashboardQueries, expandVariables } from '../dashboards/queries.ts';
-import { rolloutMetrics, startMetricsServer, type MetricsServer } from '../harness/metrics/index.ts';
+import { startMetricsServer, type MetricsServer } from '../harness/metrics/index.ts';
+import { RolloutController } from '../harness/rollout/controller/controller.ts';
+import { silentProgress } from '../core/progress.ts';
 import { startObserver, type StartedObserver } from '../harness/observe/index.ts';
 import { MemoryTimeline, recordsOf, type TimelineRecord } from '../harness/timeline/index.ts';
 import { ensureBuilt } from './support/build.ts';
@@ -33,6 +36,11 @@ const SLOW = 'lhr-1';
 /** Grafana's $__rate_interval for a 1 s scrape interval: max(4 × scrape interval, step + scrape interval). */
 const VARS = { rateInterval: '4s', interval: '1s', range: '5m' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const RUN_DASHBOARD = 'dashboards/json/brownout-run.json';
+const ROLLOUT_DASHBOARD = 'dashboards/json/brownout-rollout.json';
+
+const queries = (file: keyof typeof DASHBOARD_FILES) => dashboardQueries(JSON.parse(readFileSync(path.join(REPO_ROOT, file), 'utf8')))
+  .map((q) => ({ ...q, run: expandVariables(q.expr, VARS) }));
 
 describe('dashboards prometheus', function () {
   let cluster: StartedCluster | undefined;
@@ -68,13 +76,6 @@ describe('dashboards prometheus', function () {
     });
     const rec = (r: TimelineRecord) => observer!.sink.append(r);
     const step = (index: number, name: string) => rec({ t: Date.now(), kind: 'step', scenario: SCENARIO, index, name, phase: 'start' });
-    const rollout = rolloutMetrics(registry);
-    rollout.setRolloutPhase(SCENARIO, 'progressing');
-    rollout.setStage(SCENARIO, 'canary', 0, 'pending');
-    for (const e of cluster.endpoints()) {
-      rollout.setServerRole(e.name, e.region, e.name === CANARY ? 'canary' : 'baseline');
-      rollout.setServerState(e.name, e.region, 'pending');
-    }
 
     step(0, 'baseline');
     await sleep(4000);
@@ -127,24 +128,10 @@ describe('dashboards prometheus', function () {
     await sleep(2000);
 
     step(5, 'upgrade canary');
-    const region = cluster.server(CANARY).region;
-    rollout.setStage(SCENARIO, 'canary', 0, 'upgrading');
-    rollout.setServerState(CANARY, region, 'lame-duck');
     rec({ t: Date.now(), kind: 'fault', id: 'f5', step: 5, fault: 'upgrade', phase: 'applied', targets: [CANARY], attributes: { variant: built.patched } });
-    rollout.setServerState(CANARY, region, 'starting');
     await cluster.server(CANARY).replaceVariant(built.patched);
-    rollout.setServerState(CANARY, region, 'waiting-mesh');
     await cluster.waitForMesh(30_000);
-    rollout.setServerState(CANARY, region, 'done');
-    rollout.setStage(SCENARIO, 'canary', 0, 'soaking');
     await sleep(4000);
-    rollout.setStage(SCENARIO, 'canary', 0, 'judging');
-    rollout.setGate('canary', 'statsz.maxPerServerPerSecond', 'pass');
-    rollout.setGate('canary', 'compare', 'pass');
-    rollout.setComparison('canary', [{ metric: 'statsz.rate', shift: -1, pValue: 0.04 }, { metric: 'rss', shift: 0.5, pValue: 0.6 }], 100);
-    rollout.setStage(SCENARIO, 'canary', 0, 'passed');
-    rollout.setStage(SCENARIO, 'region', 1, 'upgrading');
-    await sleep(3000);
     await observer.stop();
     // Two more scrapes of the final values.
     await sleep(2500);
@@ -160,8 +147,6 @@ describe('dashboards prometheus', function () {
     await cluster?.stop();
   });
 
-  const queries = () => Object.keys(DASHBOARD_FILES).flatMap((f) => dashboardQueries(JSON.parse(readFileSync(path.join(REPO_ROOT, f), 'utf8'))))
-    .map((q) => ({ ...q, run: expandVariables(q.expr, VARS) }));
 
   it('dashboards prometheus - Prometheus scraped the run\'s /metrics every second', () => {
     const seconds = (endMs - startMs) / 1000;
@@ -169,12 +154,12 @@ describe('dashboards prometheus', function () {
     console.log(`      ${scrapes} scrapes over ${seconds.toFixed(0)} s`);
   });
 
-  it('dashboards prometheus - every panel and annotation query returns data over the run', async function () {
+  it('dashboards prometheus - every panel and annotation query of the run dashboard returns data over the run', async function () {
     this.timeout(120_000);
-    const all = queries();
+    const all = queries(RUN_DASHBOARD);
     const missing = await queriesWithoutData(prom!, all, startMs, endMs);
     assert.deepEqual(missing, []);
-    console.log(`      ${all.length} queries from ${Object.keys(DASHBOARD_FILES).length} dashboards returned data`);
+    console.log(`      ${all.length} queries returned data`);
   });
 
   it('dashboards prometheus - a query for a series the run never had, or one that is always 0, is reported as a panel without data', async () => {
@@ -201,6 +186,75 @@ describe('dashboards prometheus', function () {
     assert.equal(pairs[pairs.length - 1], 'v2.10.14+brownout 2.10.14+brownout', pairs.join(' → '));
     assert.ok(pairs.length <= 3 && pairs.slice(1, -1).every((p) => p === 'v2.10.14+brownout 2.10.14'), pairs.join(' → '));
     console.log(`      ${CANARY}: ${pairs.join(' → ')}`);
+  });
+});
+
+
+describe('dashboards prometheus, the rollout dashboard', function () {
+  let metrics: MetricsServer | undefined;
+  let prom: StartedPrometheus | undefined;
+  let startMs = 0;
+  let endMs = 0;
+  let phase = '';
+
+  before(async function () {
+    if (!findPrometheus()) {
+      if (process.env.CI) throw new Error('prometheus is not installed (CI must install Debian\'s prometheus package)');
+      skipBecause(this, 'prometheus is not installed (apt-get install prometheus)');
+    }
+    this.timeout(600_000);
+    const built = await ensureBuilt();
+    this.timeout(300_000);
+    const registry = new Registry();
+    metrics = await startMetricsServer(registry);
+    prom = await startPrometheus(`127.0.0.1:${metrics.port}`);
+    await waitFor(`prometheus to scrape ${metrics.url}`, 20_000, async () => ((await prom!.scrapes()) > 0 ? { done: true, value: true } : { done: false, missing: 'no scrape yet' }), 250);
+    startMs = Date.now();
+    const c = new RolloutController({ progress: silentProgress, registry, statusEverySeconds: 60 });
+    const s = await c.start({ source: 'dashboards-rollout.yaml', playbook: `
+name: dashboards-rollout
+cluster:
+  backend: local
+  topology: { regions: [ { name: iad, servers: 2 }, { name: lhr, servers: 2 } ], ping: { interval: 1s, max: 2 } }
+baseline: ${built.stock}
+target: ${built.patched}
+seed: 3
+stages:
+  - kind: canary
+    server: iad-1
+    upgrade: { lameDuck: { enabled: false } }
+    soakSeconds: 10
+    faults: [ { type: latency, to: lhr, latencyMs: 50, atSeconds: 2, holdSeconds: 4 } ]
+    gates: [ { threshold: recovery.noneStuck }, { compare: { baseline: iad-2, metrics: [statsz.rate, rss, cpu] } } ]
+  - kind: global
+    upgrade: { batchSize: 3, lameDuck: { enabled: false } }
+    soakSeconds: 5
+    gates: [ { threshold: recovery.noneStuck } ]
+` });
+    const end = await c.settled(s.id);
+    phase = `${end.phase}: ${end.message}`;
+    // Two more scrapes of the final values.
+    await sleep(2500);
+    endMs = Date.now();
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await prom?.stop();
+    await metrics?.stop();
+  });
+
+  it('dashboards prometheus - the rollout succeeded, and every query of the rollout dashboard returns data from it', async function () {
+    this.timeout(120_000);
+    assert.match(phase, /^succeeded: /);
+    const all = queries(ROLLOUT_DASHBOARD);
+    const missing = await queriesWithoutData(prom!, all, startMs, endMs);
+    assert.deepEqual(missing, []);
+    console.log(`      ${all.length} queries returned data over a ${((endMs - startMs) / 1000).toFixed(0)} s rollout`);
+  });
+
+  it('dashboards prometheus - every dashboard is checked by one of the two runs', () => {
+    assert.deepEqual(Object.keys(DASHBOARD_FILES).sort(), [ROLLOUT_DASHBOARD, RUN_DASHBOARD].sort());
   });
 });
 

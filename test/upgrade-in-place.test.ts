@@ -42,6 +42,19 @@ function graceFromLog(log: string): number | undefined {
   return a !== undefined && b !== undefined ? b - a : undefined;
 }
 
+describe('upgrade in place, the log reading', () => {
+  it('upgrade - the grace in force is read from the server log\'s own timestamps, the last lame duck first', () => {
+    const line = (ts: string, text: string) => `[1] 2026/12/05 ${ts} [INF] ${text}`;
+    const log = (enter: string, close: string) => [line('01:00:00.000000', 'Starting nats-server'), line(enter, 'Entering lame duck mode, stop accepting new clients'), line(close, 'Closing existing clients')].join('\n');
+    assert.equal(graceFromLog(log('01:00:01.250000', '01:00:06.260000')), 5010);
+    // nats-server's default grace: out of the test's bound, as it should be.
+    assert.equal(graceFromLog(log('01:00:01.000000', '01:00:11.000000')), 10_000);
+    assert.equal(graceFromLog(`${log('01:00:01.000000', '01:00:11.000000')}\n${log('01:01:00.000000', '01:01:05.000000')}`), 5000);
+    assert.equal(graceFromLog(line('01:00:01.000000', 'Entering lame duck mode, stop accepting new clients')), undefined);
+    assert.equal(graceFromLog(''), undefined);
+  });
+});
+
 for (const backend of ['local', 'docker'] as const) {
   describe(`upgrade in place on ${backend}`, function () {
     this.timeout(120_000);
@@ -88,6 +101,7 @@ for (const backend of ['local', 'docker'] as const) {
         const grace = graceFromLog(await s.logs());
         if (backend === 'local') assert.notEqual(grace, undefined, 'the server logged entering lame duck and closing its clients');
         if (grace !== undefined) assert.ok(grace >= 4_500 && grace < 9_000, `the server waited ${grace} ms between entering lame duck and closing its clients`);
+        console.log(`      lame duck ${t.lameDuckMs} ms; grace by the server's log: ${grace === undefined ? 'not in the log' : `${grace} ms`}`);
 
         assert.ok(client.events.some((e) => e.type === 'ldm'), `no ldm status: ${JSON.stringify(client.events)}`);
         const moved = await waitFor('the client reconnected to another server', 15_000, async () => {
