@@ -8,6 +8,7 @@ import { readTimeline } from '../harness/timeline/index.ts';
 import { leftovers } from './clusters-shared.ts';
 import { ensureBuilt, type Built } from './support/build.ts';
 import { requireDockerEngine } from './support/docker-engine.ts';
+import { versionProblems } from './support/upgraded-versions.ts';
 
 describe('rollout (real servers, docker backend)', function () {
   this.timeout(300_000);
@@ -50,14 +51,8 @@ stages:
     assert.deepEqual(gates.filter((g) => !/: pass \(/.test(g)), [], gates.join(' | '));
     // What the servers themselves say: each one's last /varz sample (the observer's, in the run's
     // timeline) reports the target's version, read after that server's upgrade ended.
-    const want = built.patched.replace(/^v/, '');
-    const varz = (await readTimeline(path.join(end.runDir, 'timeline.ndjson'))).flatMap((r) => (r.kind === 'varz' ? [r] : []));
-    const versions = all.map((u) => {
-      const last = varz.filter((r) => r.server === u.server).at(-1);
-      const after = last !== undefined && u.endedAt !== undefined && last.t >= Date.parse(u.endedAt);
-      return `${u.server} ${last?.version ?? 'no /varz sample'}${after ? '' : ' (not read after its upgrade)'}`;
-    });
-    assert.deepEqual(versions, all.map((u) => `${u.server} ${want}`));
+    const timeline = await readTimeline(path.join(end.runDir, 'timeline.ndjson'));
+    assert.deepEqual(versionProblems(timeline, all, built.patched.replace(/^v/, '')), []);
     assert.deepEqual(await leftovers(end.cluster.runId!, path.join(end.runDir, 'cluster')), []);
   });
 });
