@@ -115,7 +115,7 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
   const rows: [string, string, Stats][] = [
     ['cut → gateway down (observer 500 ms)', 'test: before the heal', stats(down)],
     ['heal → gateway up', 'test: < 15 s', stats(up)],
-    ['round gap at the floor (1.7 s), rounds 2–5, 34 servers', 'test: one < 2.95 s', stats(early)],
+    ['round gaps 2–5 at 34 servers: the floor (1.7 s) until 4 quiet rounds stretch the next', 'test: one < 2.95 s', stats(early)],
     ['round gap when steady (3 s)', 'test: ≥ 2.98 s', stats(steady)],
     ['last round → first after a step record', 'test: < 2.95 s', stats(woken)],
     ['lame duck, one client, grace 5 s', 'test: ≥ 4.5 s, < 25 s; grace by the server log 4.5–9 s', stats(duck)],
