@@ -1,8 +1,9 @@
 #!/usr/bin/env tsx
 // npm test: prepare the machine, build the variants, type-check, run unit then integration tests,
 // and close with one line `N passed, N failed[, N skipped]` (CI reads that line, not mocha's). What
-// can make that line lie (a .only, a failed hook, an unreadable counts file, too few tests, a
-// non-zero mocha exit) is counted as failed: test/support/tally.ts, test/runner-honesty.test.ts.
+// could make that line lie (a .only, a failed hook, a skip without a reason or any skip under CI,
+// an unreadable counts file, too few tests, a non-zero mocha exit) is counted as failed:
+// test/support/tally.ts, test/runner-honesty.test.ts.
 import { spawnSync } from 'node:child_process';
 import { checkMachine } from '../harness/machine.ts';
 import { buildAll, renderBuildTable } from '../harness/variants/build-all.ts';
