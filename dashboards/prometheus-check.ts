@@ -1,7 +1,7 @@
 // Checking dashboards without Grafana: start a real Prometheus (Debian's /usr/bin/prometheus) on
 // 127.0.0.1 with its own temporary storage, let it scrape brownout's /metrics every second, and run
-// each dashboard query through its HTTP API. A query that returns nothing over the run is a panel
-// that can never show anything.
+// each dashboard query through its HTTP API. A query that returns nothing over the run, or only
+// zeros, is a panel that can never show anything.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -82,16 +82,34 @@ export async function startPrometheus(target: string, opts: { binary?: string; r
   };
 }
 
-/** One line per query that returns no series, or only NaN, over the range. */
-export async function queriesWithoutData(prom: StartedPrometheus, queries: (DashboardQuery & { run: string })[], startMs: number, endMs: number): Promise<string[]> {
+/** What a query showed over a run: no series (or only NaN), only zeros, or some non-zero value. */
+export type QueryData = 'none' | 'zeros' | 'data';
+
+/** Pure: a panel whose every value is 0 looks alive in Grafana and still shows nothing. */
+export function classifyValues(values: string[]): QueryData {
+  // Prometheus spells infinities `+Inf` / `-Inf`, which Number() reads as NaN.
+  const numbers = values.map((v) => (/^[+-]?Inf$/.test(v) ? (v.startsWith('-') ? -Infinity : Infinity) : Number(v))).filter((v) => !Number.isNaN(v));
+  if (numbers.length === 0) return 'none';
+  return numbers.some((v) => v !== 0) ? 'data' : 'zeros';
+}
+
+/**
+ * One line per query that returns no series, only NaN, or only zeros over the range. A query
+ * whose healthy value is 0 (lost messages on a run that lost none) is named in `zeroOk` with the
+ * reason; anything else must show a non-zero value at least once.
+ */
+export async function queriesWithoutData(prom: StartedPrometheus, queries: (DashboardQuery & { run: string })[], startMs: number, endMs: number,
+  zeroOk: ReadonlyMap<string, string> = new Map()): Promise<string[]> {
   const out: string[] = [];
   for (const q of queries) {
+    const name = `${q.dashboard} / ${q.panel} ${q.refId}`;
     try {
       const series = await prom.queryRange(q.run, startMs, endMs, 1);
-      const values = series.flatMap((s) => s.values.map((v) => Number(v[1]))).filter((v) => !Number.isNaN(v));
-      if (values.length === 0) out.push(`${q.dashboard} / ${q.panel} ${q.refId}: no data for ${q.run}`);
+      const data = classifyValues(series.flatMap((s) => s.values.map((v) => v[1])));
+      if (data === 'none') out.push(`${name}: no data for ${q.run}`);
+      else if (data === 'zeros' && !zeroOk.has(name)) out.push(`${name}: only zeros for ${q.run}`);
     } catch (err) {
-      out.push(`${q.dashboard} / ${q.panel} ${q.refId}: ${(err as Error).message}`);
+      out.push(`${name}: ${(err as Error).message}`);
     }
   }
   return out;

@@ -223,7 +223,15 @@ describe('compose', function () {
       assert.equal(r.error, undefined);
       assert.equal(r.incomplete, false);
       assert.equal(r.attachedTo, 'compose');
-      assert.ok(r.verdict.results.length > 0, 'a verdict with judged thresholds');
+      // The stack runs the patched variant: every gateway redials after each fault, so the verdict
+      // passes, and its detector judged real data (a detector with nothing to judge fails anyway).
+      const judged = r.verdict.results.map((x) => `${x.name} (${x.role}) ${x.status}: ${x.observed}${x.status === 'pass' ? '' : ` ${x.evidence.slice(0, 3).join('; ')}`}`);
+      assert.equal(r.verdict.pass, true, `the patched stack failed: ${judged.join(' | ')}`);
+      assert.equal(r.verdict.incomplete, false);
+      const detector = r.verdict.results.find((x) => x.name === 'recovery.noneStuck');
+      assert.equal(detector?.role, 'detector', judged.join(' | '));
+      assert.equal(detector?.status, 'pass', judged.join(' | '));
+      assert.notEqual(detector?.observedValue, null, `the detector saw links to judge: ${judged.join(' | ')}`);
       const timeline = readFileSync(path.join(r.runDir, 'timeline.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TimelineRecord);
       const names = composeLayout(composeTopology()).servers.map((s) => s.spec.name);
       for (const kind of ['varz', 'link'] as const) {

@@ -121,10 +121,13 @@ describe('observe partition', function () {
     const others = cluster!.endpoints().filter((e) => e.region !== CUT).map((e) => e.name);
     assert.deepEqual([...new Set(into.map((o) => o.server))].sort(), others.sort(), 'every server outside the cut region lost its gateway to it');
     for (const o of into) {
-      assert.ok(o.downAt < cutAt + 2000, `${o.server}→${CUT} went down ${o.downAt - cutAt} ms after the cut`);
+      // Order, not speed: down during the partition, up after the heal, within an upper bound with
+      // margin. How soon the observer sees a cut is a timing (bench/observer-latency.bench.ts): two
+      // busy cores can delay a round by seconds.
+      assert.ok(o.downAt < healedAt, `${o.server}→${CUT} went down ${o.downAt - healedAt} ms after the heal, not during the partition`);
       assert.notEqual(o.recoveryMs, null, `${o.server}→${CUT} never came back`);
       assert.ok(o.upAt! >= healedAt - 1000, `${o.server}→${CUT} up ${healedAt - o.upAt!} ms before the heal`);
-      assert.ok(o.recoveryMs! >= PARTITION_MS - 1500 && o.recoveryMs! < PARTITION_MS + 15_000, `${o.server}→${CUT} recovered in ${o.recoveryMs} ms`);
+      assert.ok(o.upAt! < healedAt + 15_000, `${o.server}→${CUT} up ${o.upAt! - healedAt} ms after the heal`);
     }
     console.log(`      ${into.map((o) => `${o.server}→${o.peer} down ${((o.recoveryMs ?? 0) / 1000).toFixed(1)}s`).join(', ')}`);
   });

@@ -14,6 +14,7 @@ import { recordedRun, recordedTimelineText, type RecordedRun } from '../harness/
 import { CHART_IDS } from '../harness/report/report-charts.ts';
 import { writeComparisonReport } from '../harness/report/write-html-report.ts';
 import { writeRunReports } from '../harness/report/write-run-reports.ts';
+import { isCi } from './support/docker-engine.ts';
 import { launchChromium, watchedPage } from './support/headless-chromium.ts';
 import { skipBecause } from './support/skip.ts';
 
@@ -121,7 +122,12 @@ describe('report.html in headless Chromium', function () {
 
   it('report-html - the newest real run\'s report.html (or BROWNOUT_REPORT_RUN\'s) opens cleanly, screenshot kept', async function () {
     const dir = process.env.BROWNOUT_REPORT_RUN ? path.resolve(process.env.BROWNOUT_REPORT_RUN) : newestRealRun();
-    if (!dir) skipBecause(this, `no real run with a report.html under ${RUNS_DIR} yet (run npm run chaos, or set BROWNOUT_REPORT_RUN=runs/<id>)`);
+    if (!dir) {
+      const why = `no real run with a report.html under ${RUNS_DIR} yet (run npm run chaos, or set BROWNOUT_REPORT_RUN=runs/<id>)`;
+      // In CI the scenario tests before this one leave real runs behind: none means something broke.
+      if (isCi()) throw new Error(`${why}; CI must check one`);
+      skipBecause(this, why);
+    }
     const seen = await open(browser!, path.join(dir, 'report.html'));
     assert.deepEqual(seen.problems, []);
     assert.deepEqual(seen.charts.map((c) => c.id), CHART_IDS);

@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { silentProgress } from '../core/progress.ts';
 import { RolloutController } from '../harness/rollout/controller/controller.ts';
+import { readTimeline } from '../harness/timeline/index.ts';
 import { leftovers } from './clusters-shared.ts';
 import { ensureBuilt, type Built } from './support/build.ts';
 import { requireDockerEngine } from './support/docker-engine.ts';
+import { versionProblems } from './support/upgraded-versions.ts';
 
 describe('rollout (real servers, docker backend)', function () {
   this.timeout(300_000);
@@ -43,7 +45,14 @@ stages:
     const all = end.stages.flatMap((st) => st.servers);
     assert.deepEqual(all.map((u) => u.step), ['done', 'done', 'done', 'done']);
     assert.ok(all.every((u) => u.lameDuckMs >= 2_500), `every server went through lame duck: ${all.map((u) => `${u.server} ${u.lameDuckMs} ms`).join(', ')}`);
-    assert.ok(end.stages.every((st) => st.gates.every((g) => g.outcome === 'pass' || g.outcome === 'no-data')), JSON.stringify(end.stages.map((st) => st.gates)));
+    // Every gate judged data and passed: a no-data gate would have let the stage through unjudged.
+    const gates = end.stages.flatMap((st) => st.gates.map((g) => `${st.name} ${g.gate}: ${g.outcome} (${g.observed})`));
+    assert.equal(gates.length, 5, gates.join(' | '));
+    assert.deepEqual(gates.filter((g) => !/: pass \(/.test(g)), [], gates.join(' | '));
+    // What the servers themselves say: each one's last /varz sample (the observer's, in the run's
+    // timeline) reports the target's version, read after that server's upgrade ended.
+    const timeline = await readTimeline(path.join(end.runDir, 'timeline.ndjson'));
+    assert.deepEqual(versionProblems(timeline, all, built.patched.replace(/^v/, '')), []);
     assert.deepEqual(await leftovers(end.cluster.runId!, path.join(end.runDir, 'cluster')), []);
   });
 });
