@@ -119,7 +119,7 @@ describe('rollout cli', function () {
         assert.equal(said.length, 1);
         assert.match(said[0]!, new RegExp(`started the rollout controller in the background: pid ${api.info.pid}, 127\\.0\\.0\\.1:\\d+, log ${path.join(runs, '.controller.log').replace(/[.]/g, '\\.')}`));
         assert.notEqual(api.info.token, 'stale');
-        assert.deepEqual(await api.list(), []);
+        assert.deepEqual(await api.list(), { rollouts: [], damaged: [] });
         assert.equal(statSync(file).mode & 0o777, 0o600);
         assert.equal(process.env.BROWNOUT_RUNS_DIR, prev);
         // A second client finds it and starts nothing.

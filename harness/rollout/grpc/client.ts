@@ -14,6 +14,7 @@ import { EnvironmentError } from '../../../core/errors.ts';
 import { commandLine, controllerFile, FROM_SOURCE } from '../../../core/layout.ts';
 import type { Progress } from '../../../core/progress.ts';
 import { pidAlive, readControllerFile, type ControllerInfo } from './controller-file.ts';
+import type { DamagedRollout } from '../controller/state.ts';
 import { eventFromProto, rolloutFromProto, type RolloutEventView, type RolloutView } from './convert.ts';
 import type { Rollout__Output } from './generated/brownout/rollout/v1/Rollout.ts';
 import type { RolloutEvent__Output } from './generated/brownout/rollout/v1/RolloutEvent.ts';
@@ -78,9 +79,12 @@ export class RolloutApi {
   resume(id: string, reason: string): Promise<RolloutView> {
     return this.unary('Resume', this.client.Resume, { id, reason });
   }
-  list(activeOnly = false): Promise<RolloutView[]> {
+  /** Newest first, and the rollout.json files the controller could not read (path and why). */
+  list(activeOnly = false): Promise<{ rollouts: RolloutView[]; damaged: DamagedRollout[] }> {
     return new Promise((resolve, reject) => {
-      this.client.ListRollouts({ activeOnly }, this.metadata, (e, r) => (e ? reject(fromServiceError(e, 'ListRollouts')) : resolve(r!.rollouts.map(rolloutFromProto))));
+      this.client.ListRollouts({ activeOnly }, this.metadata, (e, r) => (e ? reject(fromServiceError(e, 'ListRollouts')) : resolve({
+        rollouts: r!.rollouts.map(rolloutFromProto), damaged: r!.damaged.map((d) => ({ id: d.id, path: d.path, error: d.error })),
+      })));
     });
   }
 
@@ -115,6 +119,16 @@ export interface ConnectOptions {
   say?: (line: string) => void;
   /** More flags for the background `rollout serve`, e.g. `--metrics-port 0`. */
   serveArgs?: string[];
+  /** Checks the request the controller is started for; throws (and nothing starts) when it would fail. */
+  beforeStart?: () => void;
+}
+
+/** A controller started in the background exits after this long with no rollout to drive (minutes; BROWNOUT_CONTROLLER_IDLE_MINUTES). */
+export const BACKGROUND_IDLE_MINUTES = 10;
+
+function backgroundIdleMinutes(): string {
+  const v = process.env.BROWNOUT_CONTROLLER_IDLE_MINUTES;
+  return v && v.trim() !== '' ? v : String(BACKGROUND_IDLE_MINUTES);
 }
 
 /** A client of the controller of `file`, started first when asked and none answers. */
@@ -125,9 +139,12 @@ export async function connectController(opts: ConnectOptions): Promise<RolloutAp
   if (!opts.startIfMissing) {
     throw new EnvironmentError(`no rollout controller answers (${file} ${readControllerFile(file) ? 'names one that is gone' : 'does not exist'})`, { hint: `start one: ${commandLine('rollout')} serve` });
   }
+  // A request that would be refused starts nothing: no controller left behind by a typo.
+  opts.beforeStart?.();
   const say = opts.say ?? ((l: string) => process.stderr.write(l + '\n'));
-  const info = await (opts.progress ? opts.progress.step('starting the rollout controller', () => startInBackground(file, opts.serveArgs ?? [])) : startInBackground(file, opts.serveArgs ?? []));
-  say(`started the rollout controller in the background: pid ${info.pid}, ${info.address}, log ${logFileFor(file)} (stop it with kill ${info.pid})`);
+  const args = ['--idle-exit-minutes', backgroundIdleMinutes(), ...(opts.serveArgs ?? [])];
+  const info = await (opts.progress ? opts.progress.step('starting the rollout controller', () => startInBackground(file, args)) : startInBackground(file, args));
+  say(`started the rollout controller in the background: pid ${info.pid}, ${info.address}, log ${logFileFor(file)} (it exits after ${args[1]} min with no rollout to drive; stop it sooner with kill ${info.pid})`);
   return new RolloutApi(info);
 }
 

@@ -5,6 +5,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { EnvironmentError } from '../../../core/errors.ts';
+import { checkRunId } from '../../../core/run-id.ts';
 import type { RolloutService } from '../controller/state.ts';
 import { eventToProto, rolloutToProto } from './convert.ts';
 import type { RolloutEvent as PRolloutEvent } from './generated/brownout/rollout/v1/RolloutEvent.ts';
@@ -53,6 +54,11 @@ function authInterceptor(token: string): grpc.ServerInterceptor {
   });
 }
 
+/** '' (the newest) or a run id; anything else is INVALID_ARGUMENT naming the request's field, before the service sees it. */
+function idOf(id: string, field: string): string {
+  return id === '' ? id : checkRunId(id, field);
+}
+
 function unary<Req, Res>(fn: (req: Req) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     Promise.resolve().then(() => fn(call.request)).then((r) => callback(null, r), (err: unknown) => callback(toStatus(err)));
@@ -67,7 +73,7 @@ function handlers(service: RolloutService, watches: Map<WatchCall, AbortControll
     watches.set(call, ac);
     call.on('cancelled', () => ac.abort());
     try {
-      for await (const e of service.watch(call.request.id, ac.signal)) {
+      for await (const e of service.watch(idOf(call.request.id, 'WatchRolloutRequest.id'), ac.signal)) {
         if (ac.signal.aborted) break;
         if (!call.write(eventToProto(e))) await once(call, 'drain', { signal: ac.signal }).catch(() => undefined);
       }
@@ -81,12 +87,15 @@ function handlers(service: RolloutService, watches: Map<WatchCall, AbortControll
   };
   return {
     StartRollout: unary(async (r) => rolloutToProto(await service.start({ playbook: r.playbook, source: r.source, ...(r.seed === undefined || r.seed === null ? {} : { seed: r.seed }) }))),
-    GetRollout: unary((r) => rolloutToProto(service.get(r.id))),
-    ListRollouts: unary((r) => ({ rollouts: service.list(r.activeOnly).map(rolloutToProto) })),
+    GetRollout: unary((r) => rolloutToProto(service.get(idOf(r.id, 'GetRolloutRequest.id')))),
+    ListRollouts: unary((r) => {
+      const l = service.list(r.activeOnly);
+      return { rollouts: l.rollouts.map(rolloutToProto), damaged: l.damaged };
+    }),
     WatchRollout: (call) => void watch(call),
-    Promote: unary(async (r) => rolloutToProto(await service.promote(r.id, r.reason))),
-    Abort: unary(async (r) => rolloutToProto(await service.abort(r.id, r.reason))),
-    Resume: unary(async (r) => rolloutToProto(await service.resume(r.id, r.reason))),
+    Promote: unary(async (r) => rolloutToProto(await service.promote(idOf(r.id, 'PromoteRequest.id'), r.reason))),
+    Abort: unary(async (r) => rolloutToProto(await service.abort(idOf(r.id, 'AbortRequest.id'), r.reason))),
+    Resume: unary(async (r) => rolloutToProto(await service.resume(idOf(r.id, 'ResumeRequest.id'), r.reason))),
   };
 }
 
