@@ -142,9 +142,12 @@ export async function connectController(opts: ConnectOptions): Promise<RolloutAp
   // A request that would be refused starts nothing: no controller left behind by a typo.
   opts.beforeStart?.();
   const say = opts.say ?? ((l: string) => process.stderr.write(l + '\n'));
-  const args = ['--idle-exit-minutes', backgroundIdleMinutes(), ...(opts.serveArgs ?? [])];
+  const extra = opts.serveArgs ?? [];
+  const asked = extra.lastIndexOf('--idle-exit-minutes');
+  const idle = asked >= 0 && extra[asked + 1] !== undefined ? extra[asked + 1]! : backgroundIdleMinutes();
+  const args = ['--idle-exit-minutes', idle, ...extra];
   const info = await (opts.progress ? opts.progress.step('starting the rollout controller', () => startInBackground(file, args)) : startInBackground(file, args));
-  say(`started the rollout controller in the background: pid ${info.pid}, ${info.address}, log ${logFileFor(file)} (it exits after ${args[1]} min with no rollout to drive; stop it sooner with kill ${info.pid})`);
+  say(`started the rollout controller in the background: pid ${info.pid}, ${info.address}, log ${logFileFor(file)} (it exits after ${idle} min with no rollout to drive; stop it sooner with kill ${info.pid})`);
   return new RolloutApi(info);
 }
 
