@@ -130,12 +130,18 @@ function idleExit(controller: RolloutController, minutes: number, onIdle: () => 
   return { stop: () => clearInterval(timer) };
 }
 
-/** An AbortSignal for SIGINT/SIGTERM while serving. */
+/**
+ * An AbortSignal for SIGINT/SIGTERM. The handlers stay until release(): a second signal while the
+ * controller finishes a rollout's teardown is noted, not the default exit that would cut it short.
+ */
 function untilSignal(): { signal: AbortSignal; release: () => void } {
   const ac = new AbortController();
-  const stop = () => ac.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stop = (sig: NodeJS.Signals) => {
+    if (ac.signal.aborted) process.stderr.write(`${sig}: still stopping (finishing what is under way); SIGKILL to force\n`);
+    ac.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   return { signal: ac.signal, release: () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); } };
 }
 
