@@ -101,7 +101,13 @@ describe('rollout teardown (real servers, local backend)', function () {
         return undefined;
       }
     };
-    const clusterOf = (s: RolloutState) => JSON.parse(readFileSync(path.join(runs, '.clusters', `${s.cluster.runId}.json`), 'utf8')) as ClusterState;
+    const clusterOf = (s: RolloutState): ClusterState | undefined => {
+      try {
+        return JSON.parse(readFileSync(path.join(runs, '.clusters', `${s.cluster.runId}.json`), 'utf8')) as ClusterState;
+      } catch {
+        return undefined;
+      }
+    };
 
     const first = serve();
     await until('the first controller answers', () => readControllerFile(file)?.pid === first.pid, 30_000);
@@ -110,12 +116,12 @@ describe('rollout teardown (real servers, local backend)', function () {
     const started = await runScript('harness/cli/main.ts', ['rollout', 'start', pb, '--detach'], env, 60_000);
     assert.equal(started.status, 0, started.stdout + started.stderr);
     const soaking = await until('the canary soaks', () => { const s = state(); return s?.stages[0]?.soakStartedAt && s.cluster.runId ? s : undefined; }, 120_000);
-    assert.equal(clusterOf(soaking).ownerPid, first.pid, 'the booting controller owns its cluster');
+    assert.equal(clusterOf(soaking)?.ownerPid, first.pid, 'the booting controller owns its cluster');
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
 
     const second = serve();
-    await until(() => `the resuming controller (pid ${second.pid}) owns the cluster (owner: ${clusterOf(soaking).ownerPid})`, () => clusterOf(soaking).ownerPid === second.pid, 60_000);
+    await until(() => `the resuming controller (pid ${second.pid}) owns the cluster (owner: ${clusterOf(soaking)?.ownerPid ?? 'no cluster state file'}; rollout ${state()?.phase})`, () => clusterOf(soaking)?.ownerPid === second.pid, 60_000);
     // The teardown has begun (the final phase is decided, not yet shown): stop the controller now.
     const ending = await until(() => `the rollout reaches its teardown (${state()?.phase}; ${second.out.join('').slice(-400)})`, () => { const s = state(); return s?.ending ? s : undefined; }, 120_000, 20);
     assert.equal(ending.phase, 'progressing', 'the final phase is shown only after the teardown');
