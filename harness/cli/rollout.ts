@@ -1,4 +1,5 @@
 // npm run rollout -- serve [--host H --port N --metrics-port N|0|off --idle-exit-minutes N]   the controller, in the foreground
+//                         [--tls-cert F --tls-key F --tls-ca F | --insecure]                  TLS (required off loopback)
 // npm run rollout -- start <playbook> [--seed N] [--detach]             validate here, start, watch to the end
 // npm run rollout -- status [id] [--json] | list [--active] | watch [id]
 // npm run rollout -- promote|abort|resume [id] [--reason TEXT]
@@ -20,6 +21,7 @@ import { RolloutStore } from '../rollout/controller/store.ts';
 import { connectController, findController, type RolloutApi } from '../rollout/grpc/client.ts';
 import { removeControllerFile, writeControllerFile } from '../rollout/grpc/controller-file.ts';
 import type { RolloutView } from '../rollout/grpc/convert.ts';
+import { serveSecurity } from '../rollout/grpc/serve-security.ts';
 import { serveRollouts } from '../rollout/grpc/server.ts';
 import { loadPlaybook } from '../rollout/playbook.ts';
 import { parseSeed } from './chaos.ts';
@@ -67,14 +69,33 @@ export interface ServeArgs {
   metricsPort?: MetricsPort;
   /** Stop after this long with no rollout to drive (minutes; 0 or absent: never). */
   idleExitMinutes?: number;
+  /** Serve TLS: certificate (chain) and key, PEM files; `tlsCa` is the CA clients trust (recorded in the controller file). */
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  /** Serve plain text off loopback anyway, with a warning. */
+  insecure?: boolean;
   controllerFile?: string;
   write?: Write;
   /** Stops serving when it aborts; SIGINT/SIGTERM by default. */
   signal?: AbortSignal;
 }
 
+/** Every problem with the TLS flags and the host, before anything is served (exit 2). */
+function checkServeFlags(a: ServeArgs): { tls?: { cert: string; key: string } } {
+  const problems: string[] = [];
+  if ((a.tlsCert === undefined) !== (a.tlsKey === undefined)) problems.push(`${a.tlsCert === undefined ? '--tls-cert' : '--tls-key'}: required with ${a.tlsCert === undefined ? '--tls-key' : '--tls-cert'} (a PEM certificate and its key)`);
+  if (a.tlsCa !== undefined && a.tlsCert === undefined) problems.push('--tls-ca: only with --tls-cert and --tls-key (the CA clients trust for that certificate)');
+  for (const [flag, f] of [['--tls-cert', a.tlsCert], ['--tls-key', a.tlsKey], ['--tls-ca', a.tlsCa]] as const) if (f !== undefined && !existsSync(f)) problems.push(`${flag}: ${f} does not exist`);
+  const tls = a.tlsCert !== undefined && a.tlsKey !== undefined;
+  problems.push(...serveSecurity({ host: a.host ?? '127.0.0.1', tls, insecure: a.insecure === true }).problems);
+  if (problems.length) throw new BadInputError(`rollout serve: ${problems.length} problem(s) with the flags`, { problems });
+  return tls ? { tls: { cert: path.resolve(a.tlsCert!), key: path.resolve(a.tlsKey!) } } : {};
+}
+
 export async function rolloutServe(a: ServeArgs): Promise<number> {
   const write = a.write ?? stdout;
+  const { tls } = checkServeFlags(a);
   const file = a.controllerFile ?? controllerFile();
   const running = await findController(file);
   if (running) throw new EnvironmentError(`a rollout controller already runs: pid ${running.pid} on ${running.address} (${file})`, { hint: `stop it first (kill ${running.pid}), or use that one` });
@@ -91,10 +112,13 @@ export async function rolloutServe(a: ServeArgs): Promise<number> {
     stop.abort();
   });
   try {
-    const served = await serveRollouts(controller, { host: a.host, port: a.port });
+    const served = await serveRollouts(controller, { host: a.host, port: a.port, ...(tls ? { tls } : {}), insecure: a.insecure === true, warn: write });
     try {
-      writeControllerFile(file, { address: served.address, port: served.port, token: served.token, pid: process.pid, startedAt: new Date().toISOString() });
-      write(`rollout controller: grpc ${served.address} (pid ${process.pid}); token in ${file} (mode 0600)`);
+      writeControllerFile(file, {
+        address: served.address, port: served.port, token: served.token, pid: process.pid, startedAt: new Date().toISOString(),
+        ...(tls ? { tls: a.tlsCa === undefined ? {} : { ca: path.resolve(a.tlsCa) } } : {}),
+      });
+      write(`rollout controller: grpc${tls ? ' over TLS' : ''} ${served.address} (pid ${process.pid}); token in ${file} (mode 0600)`);
       const recovered = await controller.recover();
       if (recovered.length) write(`recovered ${recovered.length} rollout(s) a previous controller left running: ${recovered.join(', ')}`);
       write(`serving until SIGINT or SIGTERM${a.idleExitMinutes ? ` or ${a.idleExitMinutes} min with no rollout to drive` : ''}`);
@@ -267,14 +291,19 @@ export async function rolloutDecide(a: DecideArgs): Promise<RolloutView> {
 export function command(): Command {
   const root = new Command('rollout').description('Staged rollouts of a nats-server variant, driven by the rollout controller over gRPC');
   root.command('serve')
-    .description('Run the rollout controller in the foreground (gRPC on 127.0.0.1, token in runs/.controller.json) until SIGINT/SIGTERM')
+    .description('Run the rollout controller in the foreground (gRPC on 127.0.0.1, token in runs/.controller.json; TLS required off loopback) until SIGINT/SIGTERM')
     .option('--host <host>', 'interface to serve on', '127.0.0.1')
     .option('--port <n>', 'gRPC port; 0 picks a free one', '0')
     .addOption(metricsPortOption())
+    .option('--tls-cert <file>', 'serve TLS with this PEM certificate (chain); required with --host off loopback')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option('--tls-ca <file>', 'the CA that signed --tls-cert; recorded in runs/.controller.json for clients to trust')
+    .option('--insecure', 'serve plain text on a non-loopback --host anyway (the token crosses the network unencrypted)')
     .option('--idle-exit-minutes <n>', 'stop after this long with no rollout to drive; 0 never (a controller a client starts in the background: 10, or BROWNOUT_CONTROLLER_IDLE_MINUTES)', '0')
-    .action(async (o: { host: string; port: string; metricsPort: string; idleExitMinutes: string }) => {
+    .action(async (o: { host: string; port: string; metricsPort: string; idleExitMinutes: string; tlsCert?: string; tlsKey?: string; tlsCa?: string; insecure?: boolean }) => {
       process.exitCode = await rolloutServe({
         host: o.host, port: parsePort(o.port), metricsPort: parseMetricsPort(o.metricsPort), idleExitMinutes: parseMinutes(o.idleExitMinutes),
+        tlsCert: o.tlsCert, tlsKey: o.tlsKey, tlsCa: o.tlsCa, insecure: o.insecure,
       });
     });
   root.command('start')

@@ -30,10 +30,21 @@ const START_WAIT_MS = 20_000;
 type HealthClient = grpc.Client & { check(req: { service: string }, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: { status: string }) => void): void };
 let healthCtor: (new (address: string, creds: grpc.ChannelCredentials) => HealthClient) | undefined;
 
+/** How to dial the controller `info` names: TLS trusting its CA file when it serves TLS, else plain text (loopback). */
+export function channelCredentials(info: Pick<ControllerInfo, 'tls'>): grpc.ChannelCredentials {
+  if (!info.tls) return grpc.credentials.createInsecure();
+  if (info.tls.ca === undefined) return grpc.credentials.createSsl();
+  try {
+    return grpc.credentials.createSsl(readFileSync(info.tls.ca));
+  } catch (err) {
+    throw new EnvironmentError(`cannot read the controller's CA file ${info.tls.ca}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err, hint: 'the controller file names it (rollout serve --tls-ca)' });
+  }
+}
+
 /** True when a controller at `address` says Rollouts is SERVING within the deadline. */
-export async function controllerAnswers(address: string, deadlineMs = HEALTH_DEADLINE_MS): Promise<boolean> {
+export async function controllerAnswers(address: string, deadlineMs = HEALTH_DEADLINE_MS, creds: grpc.ChannelCredentials = grpc.credentials.createInsecure()): Promise<boolean> {
   healthCtor ??= (grpc.loadPackageDefinition(protoLoader.loadSync(healthProtoPath, { enums: String })) as any).grpc.health.v1.Health;
-  const client = new healthCtor!(address, grpc.credentials.createInsecure());
+  const client = new healthCtor!(address, creds);
   try {
     return await new Promise<boolean>((resolve) => client.check({ service: ROLLOUTS_SERVICE }, { deadline: Date.now() + deadlineMs }, (e, r) => resolve(!e && r?.status === 'SERVING')));
   } finally {
@@ -45,7 +56,7 @@ export async function controllerAnswers(address: string, deadlineMs = HEALTH_DEA
 export async function findController(file = controllerFile()): Promise<ControllerInfo | undefined> {
   const info = readControllerFile(file);
   if (!info || !pidAlive(info.pid)) return undefined;
-  return (await controllerAnswers(info.address)) ? info : undefined;
+  return (await controllerAnswers(info.address, HEALTH_DEADLINE_MS, channelCredentials(info))) ? info : undefined;
 }
 
 /** The Rollouts API with the token on every call. */
@@ -53,7 +64,7 @@ export class RolloutApi {
   readonly client: RolloutsClient;
   readonly metadata: grpc.Metadata;
   constructor(readonly info: ControllerInfo) {
-    this.client = new (loadRolloutProto().brownout.rollout.v1.Rollouts)(info.address, grpc.credentials.createInsecure());
+    this.client = new (loadRolloutProto().brownout.rollout.v1.Rollouts)(info.address, channelCredentials(info));
     this.metadata = new grpc.Metadata();
     this.metadata.set('authorization', `Bearer ${info.token}`);
   }
@@ -177,7 +188,7 @@ async function startInBackground(file: string, serveArgs: string[]): Promise<Con
   const deadline = Date.now() + START_WAIT_MS;
   while (Date.now() < deadline) {
     const info = readControllerFile(file);
-    if (info && info.pid === child.pid && (await controllerAnswers(info.address))) return info;
+    if (info && info.pid === child.pid && (await controllerAnswers(info.address, HEALTH_DEADLINE_MS, channelCredentials(info)))) return info;
     if (exited !== undefined) break;
     await new Promise((r) => setTimeout(r, 200));
   }
