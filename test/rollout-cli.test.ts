@@ -137,6 +137,15 @@ describe('rollout cli', function () {
   });
 
   describe('a client starts nothing it does not need (issue 18: a stray controller held the metrics port)', () => {
+    afterEach(async () => {
+      // Had one been started anyway (the defect), it must not outlive the test holding a port.
+      const stray = readControllerFile(path.join(runs, '.controller.json'));
+      if (stray && pidAlive(stray.pid)) {
+        process.kill(stray.pid, 'SIGTERM');
+        await until('the stray controller exits', () => !pidAlive(stray.pid));
+      }
+    });
+
     it('rollout cli - promote, abort or resume of a rollout nobody has, a bad id, or a start the controller would refuse exit 2 or 3 and start no controller', () => {
       for (const args of [['promote', 'nosuch'], ['abort'], ['resume', '20261125T100000Z-rollout-none'], ['promote', '../../x']]) {
         const r = rollout(...args);
