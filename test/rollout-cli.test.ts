@@ -119,7 +119,7 @@ describe('rollout cli', function () {
         assert.equal(said.length, 1);
         assert.match(said[0]!, new RegExp(`started the rollout controller in the background: pid ${api.info.pid}, 127\\.0\\.0\\.1:\\d+, log ${path.join(runs, '.controller.log').replace(/[.]/g, '\\.')}`));
         assert.notEqual(api.info.token, 'stale');
-        assert.deepEqual(await api.list(), []);
+        assert.deepEqual(await api.list(), { rollouts: [], damaged: [] });
         assert.equal(statSync(file).mode & 0o777, 0o600);
         assert.equal(process.env.BROWNOUT_RUNS_DIR, prev);
         // A second client finds it and starts nothing.
@@ -133,6 +133,49 @@ describe('rollout cli', function () {
       }
       assert.equal(existsSync(file), false);
       assert.match(readFileSync(path.join(runs, '.controller.log'), 'utf8'), /rollout controller: grpc 127\.0\.0\.1:\d+/);
+    });
+  });
+
+  describe('a client starts nothing it does not need (issue 18: a stray controller held the metrics port)', () => {
+    afterEach(async () => {
+      // Had one been started anyway (the defect), it must not outlive the test holding a port.
+      const stray = readControllerFile(path.join(runs, '.controller.json'));
+      if (stray && pidAlive(stray.pid)) {
+        process.kill(stray.pid, 'SIGTERM');
+        await until('the stray controller exits', () => !pidAlive(stray.pid));
+      }
+    });
+
+    it('rollout cli - promote, abort or resume of a rollout nobody has, a bad id, or a start the controller would refuse exit 2 or 3 and start no controller', () => {
+      for (const args of [['promote', 'nosuch'], ['abort'], ['resume', '20261125T100000Z-rollout-none'], ['promote', '../../x']]) {
+        const r = rollout(...args);
+        assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.doesNotMatch(r.stderr, /started the rollout controller/);
+      }
+      // Valid, but for a variant nobody built: the controller would refuse it (exit 3), so nothing is started for it.
+      const pb = path.join(runs, 'unbuilt.yaml');
+      writeFileSync(pb, readFileSync(STORY, 'utf8').replace(/^target: .*$/m, 'target: v2.10.14+never-built'));
+      const r = rollout('start', pb);
+      assert.equal(r.status, 3, r.stderr);
+      assert.match(r.stderr, /v2\.10\.14\+never-built not built/);
+      assert.equal(existsSync(path.join(runs, '.controller.json')), false, 'no controller started');
+      assert.equal(existsSync(path.join(runs, '.controller.log')), false, 'no controller started');
+    });
+
+    it('rollout cli - a controller started in the background with no rollout to drive exits by itself after --idle-exit-minutes', async () => {
+      const file = path.join(runs, '.controller.json');
+      const said: string[] = [];
+      const api = await connectController({ startIfMissing: true, file, say: (l) => said.push(l), serveArgs: ['--metrics-port', '0', '--idle-exit-minutes', '0.05'] });
+      api.close();
+      assert.match(said[0]!, /it exits after 0\.05 min with no rollout to drive/);
+      const pid = api.info.pid;
+      try {
+        await until('the idle background controller exits by itself', () => !pidAlive(pid), 30_000);
+      } finally {
+        if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+      }
+      assert.equal(existsSync(file), false, 'it removed its discovery file');
+      assert.match(readFileSync(path.join(runs, '.controller.log'), 'utf8'), /no rollout to drive for 0\.05 min: stopping/);
     });
   });
 

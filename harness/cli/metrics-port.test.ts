@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { Counter, Registry } from 'prom-client';
 import { BadInputError, EnvironmentError } from '../../core/errors.ts';
-import { DEFAULT_METRICS_PORT, parseMetricsPort, serveMetrics } from './metrics-port.ts';
+import { DEFAULT_METRICS_PORT, metricsPortOption, parseMetricsPort, serveMetrics } from './metrics-port.ts';
 
 describe('metrics port', () => {
-  const table: [string | undefined, number | 'off' | 'bad'][] = [
-    [undefined, 'off'], ['off', 'off'], ['0', 0], [String(DEFAULT_METRICS_PORT), 9477], ['65535', 65535],
+  const table: [string | undefined, number | 'off' | 'default' | 'bad'][] = [
+    [undefined, 'off'], ['off', 'off'], ['default', 'default'], ['0', 0], [String(DEFAULT_METRICS_PORT), 9477], ['65535', 65535],
     ['65536', 'bad'], ['-1', 'bad'], ['http', 'bad'], ['', 'bad'], ['1.5', 'bad'],
   ];
   for (const [raw, want] of table) {
@@ -30,5 +30,30 @@ describe('metrics port', () => {
     }
     assert.equal(await serveMetrics('off', registry, (l) => said.push(l)), undefined);
     assert.equal(said.length, 1, 'off says nothing');
+  });
+
+  it('metrics - at the default port, a port taken by another command falls back to a free one and says which; an explicit one stays exit 3', async () => {
+    const registry = new Registry();
+    const first = (await serveMetrics(0, registry, () => {}))!;
+    const said: string[] = [];
+    try {
+      // `first` plays the command already holding the default port.
+      const second = (await serveMetrics('default', registry, (l) => said.push(l), first.port))!;
+      try {
+        assert.notEqual(second.port, first.port);
+        assert.deepEqual(said, [`metrics: ${second.url} (127.0.0.1:${first.port} is taken by another process, so a free port; --metrics-port <port> to choose one)`]);
+        assert.equal((await fetch(second.url)).status, 200);
+      } finally {
+        await second.stop();
+      }
+      await assert.rejects(serveMetrics(first.port, registry, () => {}), (e: unknown) => e instanceof EnvironmentError && /already in use/.test(e.message));
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it('metrics - the option\'s default is the default port, not a number the user gave', () => {
+    assert.equal(metricsPortOption().defaultValue, 'default');
+    assert.equal(parseMetricsPort(metricsPortOption().defaultValue as string), 'default');
   });
 });

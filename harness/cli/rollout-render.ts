@@ -5,7 +5,7 @@ import Table from 'cli-table3';
 import { EXIT } from '../../core/errors.ts';
 import { commandLine } from '../../core/layout.ts';
 import type { RolloutEventView, RolloutView } from '../rollout/grpc/convert.ts';
-import type { GateResult, RolloutPhase, ServerUpgrade } from '../rollout/controller/state.ts';
+import type { DamagedRollout, GateResult, RolloutPhase, ServerUpgrade } from '../rollout/controller/state.ts';
 
 const table = (head: string[]) => new Table({ style: { head: [], border: [] }, head });
 
@@ -111,6 +111,12 @@ export function renderRollout(r: RolloutView): string {
 }
 
 /** `list`: one row per rollout, newest first. */
+/** One line per rollout.json the controller could not read, after the table: the file and why. */
+export function renderDamaged(ds: DamagedRollout[]): string[] {
+  if (!ds.length) return [];
+  return [`${ds.length} damaged rollout file(s), skipped (move each aside to be rid of it):`, ...ds.map((d) => `  DAMAGED ${d.id}: ${d.path}: ${d.error}`)];
+}
+
 export function renderList(rs: RolloutView[]): string {
   if (!rs.length) return 'no rollouts yet';
   const t = table(['id', 'playbook', 'phase', 'stage', 'updated', 'message']);

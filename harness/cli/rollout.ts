@@ -1,25 +1,32 @@
-// npm run rollout -- serve [--host H --port N --metrics-port N|0|off]   the controller, in the foreground
+// npm run rollout -- serve [--host H --port N --metrics-port N|0|off --idle-exit-minutes N]   the controller, in the foreground
+//                         [--tls-cert F --tls-key F --tls-ca F | --insecure]                  TLS (required off loopback)
 // npm run rollout -- start <playbook> [--seed N] [--detach]             validate here, start, watch to the end
 // npm run rollout -- status [id] [--json] | list [--active] | watch [id]
 // npm run rollout -- promote|abort|resume [id] [--reason TEXT]
 // Every command but serve talks to the controller over gRPC (runs/.controller.json says where);
-// start, promote, abort and resume start one in the background when none answers. Exit codes:
+// start, promote, abort and resume start one in the background when none answers and the request
+// passes the checks the controller would make (so a refused one leaves nothing running); that one
+// exits after 10 min with no rollout to drive. Exit codes:
 // 0 succeeded, 1 rolled back / rollback failed / paused, 2 bad input, 3 environment, 4 harness.
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
 import { Registry } from 'prom-client';
 import { BadInputError, EXIT, EnvironmentError } from '../../core/errors.ts';
 import { commandLine, controllerFile } from '../../core/layout.ts';
+import { checkRunId } from '../../core/run-id.ts';
 import { createProgress } from '../../core/progress.ts';
-import { RolloutController } from '../rollout/controller/controller.ts';
+import { checkDecision, checkStart, RolloutController } from '../rollout/controller/controller.ts';
+import { RolloutStore } from '../rollout/controller/store.ts';
 import { connectController, findController, type RolloutApi } from '../rollout/grpc/client.ts';
 import { removeControllerFile, writeControllerFile } from '../rollout/grpc/controller-file.ts';
 import type { RolloutView } from '../rollout/grpc/convert.ts';
+import { serveSecurity } from '../rollout/grpc/serve-security.ts';
 import { serveRollouts } from '../rollout/grpc/server.ts';
 import { loadPlaybook } from '../rollout/playbook.ts';
 import { parseSeed } from './chaos.ts';
 import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
-import { eventLine, exitCodeForPhase, pausedHint, renderList, renderRollout, rolloutHeader } from './rollout-render.ts';
+import { eventLine, exitCodeForPhase, pausedHint, renderDamaged, renderList, renderRollout, rolloutHeader } from './rollout-render.ts';
 
 type Write = (line: string) => void;
 const stdout: Write = (l) => process.stdout.write(l + '\n');
@@ -33,17 +40,25 @@ export interface ClientArgs {
   serveArgs?: string[];
 }
 
-async function connect(a: ClientArgs, startIfMissing: boolean): Promise<RolloutApi> {
-  return connectController({ startIfMissing, file: a.controllerFile, serveArgs: a.serveArgs, progress: createProgress('rollout') });
+/** `start`: when no controller answers, check the request with `start` and, if it passes, start one in the background. */
+async function connect(a: ClientArgs, start: false | (() => void)): Promise<RolloutApi> {
+  return connectController({
+    startIfMissing: start !== false, ...(start ? { beforeStart: start } : {}), file: a.controllerFile, serveArgs: a.serveArgs, progress: createProgress('rollout'),
+  });
 }
 
-async function using<T>(a: ClientArgs, startIfMissing: boolean, fn: (api: RolloutApi) => Promise<T>): Promise<T> {
-  const api = await connect(a, startIfMissing);
+async function using<T>(a: ClientArgs, start: false | (() => void), fn: (api: RolloutApi) => Promise<T>): Promise<T> {
+  const api = await connect(a, start);
   try {
     return await fn(api);
   } finally {
     api.close();
   }
+}
+
+/** A rollout id argument: '' (the newest) or a run id; anything else is exit 2 before anything is contacted. */
+function idArg(id: string | undefined): string {
+  return id ? checkRunId(id, '[id]') : '';
 }
 
 // ---- serve ----
@@ -52,55 +67,105 @@ export interface ServeArgs {
   host?: string;
   port?: number;
   metricsPort?: MetricsPort;
-  /** The metrics port was the default, not asked for: in use, it is skipped with a warning. */
-  metricsPortDefault?: boolean;
+  /** Stop after this long with no rollout to drive (minutes; 0 or absent: never). */
+  idleExitMinutes?: number;
+  /** Serve TLS: certificate (chain) and key, PEM files; `tlsCa` is the CA clients trust (recorded in the controller file). */
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  /** Serve plain text off loopback anyway, with a warning. */
+  insecure?: boolean;
   controllerFile?: string;
   write?: Write;
   /** Stops serving when it aborts; SIGINT/SIGTERM by default. */
   signal?: AbortSignal;
 }
 
+/** Every problem with the TLS flags and the host, before anything is served (exit 2). */
+function checkServeFlags(a: ServeArgs): { tls?: { cert: string; key: string } } {
+  const problems: string[] = [];
+  if ((a.tlsCert === undefined) !== (a.tlsKey === undefined)) problems.push(`${a.tlsCert === undefined ? '--tls-cert' : '--tls-key'}: required with ${a.tlsCert === undefined ? '--tls-key' : '--tls-cert'} (a PEM certificate and its key)`);
+  if (a.tlsCa !== undefined && a.tlsCert === undefined) problems.push('--tls-ca: only with --tls-cert and --tls-key (the CA clients trust for that certificate)');
+  for (const [flag, f] of [['--tls-cert', a.tlsCert], ['--tls-key', a.tlsKey], ['--tls-ca', a.tlsCa]] as const) if (f !== undefined && !existsSync(f)) problems.push(`${flag}: ${f} does not exist`);
+  const tls = a.tlsCert !== undefined && a.tlsKey !== undefined;
+  problems.push(...serveSecurity({ host: a.host ?? '127.0.0.1', tls, insecure: a.insecure === true }).problems);
+  if (problems.length) throw new BadInputError(`rollout serve: ${problems.length} problem(s) with the flags`, { problems });
+  return tls ? { tls: { cert: path.resolve(a.tlsCert!), key: path.resolve(a.tlsKey!) } } : {};
+}
+
 export async function rolloutServe(a: ServeArgs): Promise<number> {
   const write = a.write ?? stdout;
+  const { tls } = checkServeFlags(a);
   const file = a.controllerFile ?? controllerFile();
   const running = await findController(file);
   if (running) throw new EnvironmentError(`a rollout controller already runs: pid ${running.pid} on ${running.address} (${file})`, { hint: `stop it first (kill ${running.pid}), or use that one` });
+  const stop = new AbortController();
   const { signal, release } = a.signal ? { signal: a.signal, release: () => {} } : untilSignal();
+  const onStop = () => stop.abort();
+  signal.addEventListener('abort', onStop, { once: true });
+  if (signal.aborted) stop.abort();
   const registry = new Registry();
-  const metrics = await serveMetrics(a.metricsPort ?? 'off', registry, write).catch((err: unknown) => {
-    if (!a.metricsPortDefault || !(err instanceof EnvironmentError)) throw err;
-    write(`metrics: not served (${err.message}); pass --metrics-port 0 for a free port`);
-    return undefined;
+  const metrics = await serveMetrics(a.metricsPort ?? 'off', registry, write);
+  const controller = new RolloutController({ progress: createProgress('rollout'), registry, runsDir: path.dirname(file) });
+  const idle = idleExit(controller, a.idleExitMinutes ?? 0, () => {
+    write(`no rollout to drive for ${a.idleExitMinutes} min: stopping (--idle-exit-minutes)`);
+    stop.abort();
   });
-  const controller = new RolloutController({ progress: createProgress('rollout'), registry });
   try {
-    const served = await serveRollouts(controller, { host: a.host, port: a.port });
+    const served = await serveRollouts(controller, { host: a.host, port: a.port, ...(tls ? { tls } : {}), insecure: a.insecure === true, warn: write });
     try {
-      writeControllerFile(file, { address: served.address, port: served.port, token: served.token, pid: process.pid, startedAt: new Date().toISOString() });
-      write(`rollout controller: grpc ${served.address} (pid ${process.pid}); token in ${file} (mode 0600)`);
+      writeControllerFile(file, {
+        address: served.address, port: served.port, token: served.token, pid: process.pid, startedAt: new Date().toISOString(),
+        ...(tls ? { tls: a.tlsCa === undefined ? {} : { ca: path.resolve(a.tlsCa) } } : {}),
+      });
+      write(`rollout controller: grpc${tls ? ' over TLS' : ''} ${served.address} (pid ${process.pid}); token in ${file} (mode 0600)`);
       const recovered = await controller.recover();
       if (recovered.length) write(`recovered ${recovered.length} rollout(s) a previous controller left running: ${recovered.join(', ')}`);
-      write('serving until SIGINT or SIGTERM');
-      if (!signal.aborted) await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
+      write(`serving until SIGINT or SIGTERM${a.idleExitMinutes ? ` or ${a.idleExitMinutes} min with no rollout to drive` : ''}`);
+      if (!stop.signal.aborted) await new Promise((r) => stop.signal.addEventListener('abort', r, { once: true }));
       write('stopping: the rollouts keep their state in runs/<id>/rollout.json; the next controller goes on with them');
     } finally {
       await served.close();
       removeControllerFile(file);
     }
   } finally {
-    release();
+    idle.stop();
+    signal.removeEventListener('abort', onStop);
     await controller.close();
+    release();
     await metrics?.stop();
   }
   return EXIT.pass;
 }
 
-/** An AbortSignal for SIGINT/SIGTERM while serving. */
+/** Calls `onIdle` once the controller has driven no rollout for `minutes` (0: never). */
+function idleExit(controller: RolloutController, minutes: number, onIdle: () => void): { stop: () => void } {
+  if (!(minutes > 0)) return { stop: () => {} };
+  const idleMs = minutes * 60_000;
+  let since = Date.now();
+  const timer = setInterval(() => {
+    if (controller.driving > 0) since = Date.now();
+    else if (Date.now() - since >= idleMs) {
+      clearInterval(timer);
+      onIdle();
+    }
+  }, Math.min(10_000, Math.max(100, idleMs / 20)));
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * An AbortSignal for SIGINT/SIGTERM. The handlers stay until release(): a second signal while the
+ * controller finishes a rollout's teardown is noted, not the default exit that would cut it short.
+ */
 function untilSignal(): { signal: AbortSignal; release: () => void } {
   const ac = new AbortController();
-  const stop = () => ac.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stop = (sig: NodeJS.Signals) => {
+    if (ac.signal.aborted) process.stderr.write(`${sig}: still stopping (finishing what is under way); SIGKILL to force\n`);
+    ac.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   return { signal: ac.signal, release: () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); } };
 }
 
@@ -118,7 +183,7 @@ export async function rolloutStart(a: StartArgs): Promise<number> {
   // Every problem of the file, named by its path, before anything is contacted or started.
   const pb = loadPlaybook(a.playbook);
   const text = readFileSync(a.playbook, 'utf8');
-  return using(a, true, async (api) => {
+  return using(a, () => void checkStart({ playbook: text, source: a.playbook }), async (api) => {
     const r = await api.start({ playbook: text, source: a.playbook, ...(a.seed === undefined ? {} : { seed: a.seed }) });
     write(`started rollout ${r.id}: playbook ${pb.name}, ${r.baseline} → ${r.target}, ${r.stages.length} stage(s); run dir ${r.runDir}`);
     if (a.detach) {
@@ -135,7 +200,8 @@ export interface WatchArgs extends ClientArgs {
 }
 
 export async function rolloutWatch(a: WatchArgs): Promise<number> {
-  return using(a, false, (api) => follow(api, a.id ?? '', a.write ?? stdout, a.signal));
+  const id = idArg(a.id);
+  return using(a, false, (api) => follow(api, id, a.write ?? stdout, a.signal));
 }
 
 /** Print every event until the rollout ends or pauses; the exit code its phase stands for. */
@@ -180,8 +246,9 @@ export interface StatusArgs extends ClientArgs {
 
 export async function rolloutStatus(a: StatusArgs): Promise<RolloutView> {
   const write = a.write ?? stdout;
+  const id = idArg(a.id);
   return using(a, false, async (api) => {
-    const r = await api.get(a.id ?? '');
+    const r = await api.get(id);
     if (a.json) {
       // The whole state when the run dir is on this machine (the controller serves 127.0.0.1); else what the API carries.
       const file = `${r.runDir}/rollout.json`;
@@ -193,9 +260,11 @@ export async function rolloutStatus(a: StatusArgs): Promise<RolloutView> {
 
 export async function rolloutList(a: ClientArgs & { active?: boolean }): Promise<RolloutView[]> {
   return using(a, false, async (api) => {
-    const rs = await api.list(a.active ?? false);
-    (a.write ?? stdout)(renderList(rs));
-    return rs;
+    const { rollouts, damaged } = await api.list(a.active ?? false);
+    const write = a.write ?? stdout;
+    write(renderList(rollouts));
+    for (const l of renderDamaged(damaged)) write(l);
+    return rollouts;
   });
 }
 
@@ -206,9 +275,12 @@ export interface DecideArgs extends ClientArgs {
 }
 
 export async function rolloutDecide(a: DecideArgs): Promise<RolloutView> {
-  return using(a, true, async (api) => {
+  const id = idArg(a.id);
+  const file = a.controllerFile ?? controllerFile();
+  // Checked on the rollout's own file before a controller is started for it.
+  return using(a, () => void checkDecision(new RolloutStore(path.dirname(file)), a.action, id), async (api) => {
     const reason = a.reason ?? `${a.action} from the command line`;
-    const r = await api[a.action](a.id ?? '', reason);
+    const r = await api[a.action](id, reason);
     (a.write ?? stdout)(`${a.action}: ${rolloutHeader(r).join('\n')}`);
     return r;
   });
@@ -219,13 +291,19 @@ export async function rolloutDecide(a: DecideArgs): Promise<RolloutView> {
 export function command(): Command {
   const root = new Command('rollout').description('Staged rollouts of a nats-server variant, driven by the rollout controller over gRPC');
   root.command('serve')
-    .description('Run the rollout controller in the foreground (gRPC on 127.0.0.1, token in runs/.controller.json) until SIGINT/SIGTERM')
+    .description('Run the rollout controller in the foreground (gRPC on 127.0.0.1, token in runs/.controller.json; TLS required off loopback) until SIGINT/SIGTERM')
     .option('--host <host>', 'interface to serve on', '127.0.0.1')
     .option('--port <n>', 'gRPC port; 0 picks a free one', '0')
     .addOption(metricsPortOption())
-    .action(async (o: { host: string; port: string; metricsPort: string }, cmd: Command) => {
+    .option('--tls-cert <file>', 'serve TLS with this PEM certificate (chain); required with --host off loopback')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option('--tls-ca <file>', 'the CA that signed --tls-cert; recorded in runs/.controller.json for clients to trust')
+    .option('--insecure', 'serve plain text on a non-loopback --host anyway (the token crosses the network unencrypted)')
+    .option('--idle-exit-minutes <n>', 'stop after this long with no rollout to drive; 0 never (a controller a client starts in the background: 10, or BROWNOUT_CONTROLLER_IDLE_MINUTES)', '0')
+    .action(async (o: { host: string; port: string; metricsPort: string; idleExitMinutes: string; tlsCert?: string; tlsKey?: string; tlsCa?: string; insecure?: boolean }) => {
       process.exitCode = await rolloutServe({
-        host: o.host, port: parsePort(o.port), metricsPort: parseMetricsPort(o.metricsPort), metricsPortDefault: cmd.getOptionValueSource('metricsPort') === 'default',
+        host: o.host, port: parsePort(o.port), metricsPort: parseMetricsPort(o.metricsPort), idleExitMinutes: parseMinutes(o.idleExitMinutes),
+        tlsCert: o.tlsCert, tlsKey: o.tlsKey, tlsCa: o.tlsCa, insecure: o.insecure,
       });
     });
   root.command('start')
@@ -268,6 +346,12 @@ export function command(): Command {
   // main.ts overrides commander's exits on the root only; a subcommand's unknown option must reach its catch too (exit 2).
   for (const c of root.commands) c.exitOverride();
   return root;
+}
+
+function parseMinutes(raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0) throw new BadInputError(`--idle-exit-minutes ${raw} is not a duration`, { problems: [`--idle-exit-minutes: "${raw}"; allowed: minutes ≥ 0 (decimals allowed; 0 never)`] });
+  return n;
 }
 
 function parsePort(raw: string): number {

@@ -8,12 +8,13 @@ import { COMPOSE_ATTACH_ID, findAttachable, lameDuckOf, readState, serversOf } f
 import { pidAlive } from '../../../clusters/pids.ts';
 import { BadInputError, EnvironmentError } from '../../../core/errors.ts';
 import { natsServerBinary } from '../../../core/layout.ts';
+import { checkRunId } from '../../../core/run-id.ts';
 import { silentProgress, type Progress } from '../../../core/progress.ts';
 import { parsePlaybookText, validatePlaybook, type Playbook, type ServerRef } from '../playbook.ts';
 import { RolloutDriver } from './drive.ts';
 import { planRollout } from './plan-rollout.ts';
 import {
-  ENDED_PHASES, RolloutPreconditionError, type Decision, type RolloutEvent, type RolloutEventBody, type RolloutService, type RolloutState,
+  DECISION_PHASES, ENDED_PHASES, RolloutNotFoundError, RolloutPreconditionError, type Decision, type RolloutList, type RolloutEvent, type RolloutEventBody, type RolloutService, type RolloutState,
 } from './state.ts';
 import { RolloutStore } from './store.ts';
 
@@ -48,20 +49,22 @@ export class RolloutController implements RolloutService {
     this.store = new RolloutStore(opts.runsDir);
   }
 
-  /** Pick up rollouts whose controller died mid-way and go on with them; returns their ids. */
+  /** Rollouts being driven now (progressing, paused waiting for a human, rolling back, ending). */
+  get driving(): number {
+    return this.#drivers.size;
+  }
+
+  /** Pick up rollouts whose controller died mid-way and go on with them; returns their ids. Damaged files are named and left alone. */
   async recover(): Promise<string[]> {
     const picked: string[] = [];
-    for (const id of this.store.ids()) {
-      let s: RolloutState;
-      try {
-        s = this.store.load(id);
-      } catch {
-        continue;
-      }
+    const { states, damaged } = this.store.scan();
+    for (const d of damaged) this.progress.info(`rollout ${d.id}: ${d.path} is damaged (${d.error}); not resumed, listed as damaged`);
+    for (const s of states) {
+      const id = s.id;
       if (!(ACTIVE as readonly string[]).includes(s.phase) || s.phase === 'error') continue;
       if (this.#drivers.has(id)) continue;
       if (s.controllerPid !== undefined && s.controllerPid !== process.pid && pidAlive(s.controllerPid)) continue;
-      this.progress.info(`resuming rollout ${id} (${s.phase}, stage ${s.currentStage + 1}/${s.stages.length} ${s.stages[s.currentStage]?.name} ${s.stages[s.currentStage]?.phase})`);
+      this.progress.info(`resuming rollout ${id} (${s.ending ? `ending ${s.ending.phase}: finishing its teardown` : `${s.phase}, stage ${s.currentStage + 1}/${s.stages.length} ${s.stages[s.currentStage]?.name} ${s.stages[s.currentStage]?.phase}`})`);
       this.launch(s);
       picked.push(id);
     }
@@ -69,10 +72,7 @@ export class RolloutController implements RolloutService {
   }
 
   async start(req: { playbook: string; source: string; seed?: number }): Promise<RolloutState> {
-    const source = req.source || 'playbook';
-    const pb = validatePlaybook(parsePlaybookText(req.playbook, source), source);
-    const { servers, attachTo } = clusterServers(pb, source);
-    requireBuilt([pb.baseline, pb.target]);
+    const { pb, source, servers, attachTo } = checkStart(req);
     const seed = req.seed ?? pb.seed ?? 1;
     const { id, runDir } = this.store.create(pb.name);
     const state = planRollout({ id, runDir, playbook: pb, source, seed, servers, ...(attachTo ? { attachTo } : {}) });
@@ -88,8 +88,11 @@ export class RolloutController implements RolloutService {
     return structuredClone(live ? live.driver.state : this.store.load(key));
   }
 
-  list(activeOnly: boolean): RolloutState[] {
-    return this.store.ids().reverse().map((id) => this.get(id)).filter((s) => !activeOnly || (ACTIVE as readonly string[]).includes(s.phase));
+  list(activeOnly: boolean): RolloutList {
+    const { states, damaged } = this.store.scan();
+    const rollouts = states.reverse().map((s) => structuredClone(this.#drivers.get(s.id)?.driver.state ?? s))
+      .filter((s) => !activeOnly || (ACTIVE as readonly string[]).includes(s.phase));
+    return { rollouts, damaged: damaged.reverse() };
   }
 
   async *watch(id: string, signal: AbortSignal): AsyncIterable<RolloutEvent> {
@@ -124,12 +127,12 @@ export class RolloutController implements RolloutService {
   }
 
   async promote(id: string, reason: string): Promise<RolloutState> {
-    return this.decide(id, 'promote', reason, ['paused']);
+    return this.decide(id, 'promote', reason, DECISION_PHASES.promote);
   }
 
   /** A paused rollout rolls back at once; a progressing one after the batch in flight, or straight from its soak. */
   async abort(id: string, reason: string): Promise<RolloutState> {
-    return this.decide(id, 'abort', reason, ['paused', 'progressing']);
+    return this.decide(id, 'abort', reason, DECISION_PHASES.abort);
   }
 
   async resume(id: string, reason: string): Promise<RolloutState> {
@@ -141,7 +144,7 @@ export class RolloutController implements RolloutService {
       this.launch(s);
       return this.get(key);
     }
-    return this.decide(key, 'resume', reason, ['paused']);
+    return this.decide(key, 'resume', reason, DECISION_PHASES.resume.filter((p) => p !== 'error'));
   }
 
   /** Stop driving rollouts; their state stays in rollout.json and their clusters keep running, for the next controller. */
@@ -204,11 +207,38 @@ export class RolloutController implements RolloutService {
 
   /** '' is the newest rollout. */
   private resolve(id: string): string {
-    if (id) return id;
+    if (id) return checkRunId(id, 'id');
     const newest = this.store.ids().at(-1);
-    if (!newest) return '(none)';
+    if (!newest) throw new RolloutNotFoundError('no rollouts yet', { problems: ['id: none to choose from; start one with rollout start <playbook>'] });
     return newest;
   }
+}
+
+/**
+ * What a decision on rollout `id` ('' the newest) would be refused for, checked on the rollout.json
+ * in `store` when no controller runs: a client starts one only for a decision it can take.
+ */
+export function checkDecision(store: RolloutStore, action: Decision['action'], id: string): RolloutState {
+  const key = id ? checkRunId(id, 'id') : store.ids().at(-1);
+  if (!key) throw new RolloutNotFoundError('no rollouts yet', { problems: ['id: none to choose from; start one with rollout start <playbook>'] });
+  const s = store.load(key);
+  const allowed = DECISION_PHASES[action];
+  if (!allowed.includes(s.phase)) {
+    throw new RolloutPreconditionError(`rollout ${key} is ${s.phase}; ${action} needs a ${allowed.join(' or ')} rollout`, { problems: [`phase: ${allowed.join(' or ')} (it is ${s.phase})`] });
+  }
+  return s;
+}
+
+/**
+ * Everything StartRollout checks before it starts anything: the playbook, the cluster it attaches to,
+ * the variants built. A client calls it too before it starts a controller for the rollout.
+ */
+export function checkStart(req: { playbook: string; source: string }): { pb: Playbook; source: string; servers: ServerRef[]; attachTo?: string } {
+  const source = req.source || 'playbook';
+  const pb = validatePlaybook(parsePlaybookText(req.playbook, source), source);
+  const { servers, attachTo } = clusterServers(pb, source);
+  requireBuilt([pb.baseline, pb.target]);
+  return { pb, source, servers, ...(attachTo ? { attachTo } : {}) };
 }
 
 /** The servers a playbook's rollout will move, known before anything boots. */

@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Registry } from 'prom-client';
 import { attachCluster, readState, reapRun, startCluster, type ClusterServer, type StartedCluster } from '../../../clusters/index.ts';
+import { holdExitUntil } from '../../../clusters/signals.ts';
+import { claimCluster } from './claim-cluster.ts';
 import { createRng } from '../../../chaos/rng.ts';
 import type { TypedFault } from '../../../chaos/faults/registry.ts';
 import { HarnessError } from '../../../core/errors.ts';
@@ -92,13 +94,19 @@ export class RolloutDriver {
     try {
       this.state.controllerPid = process.pid;
       this.save();
-      await this.ensureCluster();
-      await this.startObserving();
-      while (!ENDED_PHASES.includes(this.state.phase)) {
-        this.checkShutdown();
-        await this.step();
+      if (!this.state.ending) {
+        await this.ensureCluster();
+        await this.startObserving();
+        while (!ENDED_PHASES.includes(this.state.phase) && !this.state.ending) {
+          this.checkShutdown();
+          await this.step();
+        }
+      } else {
+        // A controller stopped during the teardown: finish it; the cluster may be half gone already.
+        this.#prior = await this.readPrior();
       }
-      await this.finish();
+      // The teardown is not cut short by a shutdown (SIGTERM): nothing of an ended rollout may stay behind.
+      if (this.state.ending) await holdExitUntil(this.finish());
     } catch (err) {
       if (err instanceof ShutdownSignal || this.#shutdown.signal.aborted) {
         this.deps.progress.info(`rollout ${this.id}: controller stopping; state kept in ${path.join(this.state.runDir, 'rollout.json')}`);
@@ -149,7 +157,7 @@ export class RolloutDriver {
           this.save();
           return;
         }
-        return void this.setPhase('succeeded', `every stage passed; every server runs ${s.target}`);
+        return this.end('succeeded', `every stage passed; every server runs ${s.target}`);
       case 'failed':
         return void this.setPhase('rolling-back', s.message);
       case 'paused':
@@ -166,14 +174,19 @@ export class RolloutDriver {
     const pb = s.playbook;
     if (s.cluster.runId && readState(s.cluster.runId)) {
       this.deps.progress.info(`rollout ${s.id}: attaching to cluster ${s.cluster.runId}`);
+      // Its own cluster, left by a controller that stopped: this one owns it now (before attaching, so
+      // the attached view keeps writing this owner). A cluster from `cluster up` stays its starter's.
+      if (s.cluster.owned) claimCluster(s.cluster.runId);
       this.#cluster = await attachCluster(s.cluster.runId, { meshDeadlineMs: 0, resuming: true });
       await this.startServersLeftDown();
     } else if (s.cluster.owned && pb.cluster.kind === 'topology') {
       if (s.cluster.runId) throw new HarnessError(`cluster ${s.cluster.runId} of this rollout is gone (no state file); it cannot be resumed`);
       this.deps.progress.info(`rollout ${s.id}: booting ${pb.cluster.topology.regions.map((r) => `${r.name}×${r.servers}`).join(' ')} on ${pb.cluster.backend} (${s.baseline})`);
       const cluster = await startCluster(pb.cluster.topology, { backend: pb.cluster.backend, runId: s.id, runDir: s.runDir, progress: this.deps.progress, meshDeadlineMs: 60_000 });
-      // Left running on purpose until the rollout ends, so a restarted controller finds it.
+      // Left running on purpose until the rollout ends, so a restarted controller finds it; owned by
+      // this controller meanwhile, so the reaper and `clean` leave it alone while it lives.
       cluster.detach();
+      claimCluster(cluster.runId);
       this.#cluster = cluster;
       s.cluster = { runId: cluster.runId, owned: true, backend: cluster.backend };
       this.save();
@@ -214,9 +227,15 @@ export class RolloutDriver {
     return this.#cluster;
   }
 
+  /** What earlier controllers of this rollout observed. */
+  private async readPrior(): Promise<TimelineRecord[]> {
+    const file = path.join(this.state.runDir, 'timeline.ndjson');
+    return existsSync(file) ? readTimeline(file, { lenient: true }) : [];
+  }
+
   private async startObserving(): Promise<void> {
     const file = path.join(this.state.runDir, 'timeline.ndjson');
-    this.#prior = existsSync(file) ? await readTimeline(file, { lenient: true }) : [];
+    this.#prior = await this.readPrior();
     this.#timeline = new TimelineWriter(file);
     // The STATSZ subscription sits on a server of the last stage, upgraded last.
     const last = this.state.stages.at(-1)?.servers.at(-1)?.server;
@@ -513,9 +532,9 @@ export class RolloutDriver {
     const failed = rb.gates.filter((g) => g.outcome === 'fail');
     for (const g of rb.gates) this.deps.emit({ gate: g });
     if (failed.length) {
-      this.setPhase('rollback-failed', `ROLLBACK FAILED: ${failed.map((g) => `${g.gate}: ${g.observed}`).join('; ')}. ${s.message}`);
+      this.end('rollback-failed', `ROLLBACK FAILED: ${failed.map((g) => `${g.gate}: ${g.observed}`).join('; ')}. ${s.message}`);
     } else {
-      this.setPhase('rolled-back', `rolled back: every server runs ${s.baseline}, fully meshed. ${s.message}`);
+      this.end('rolled-back', `rolled back: every server runs ${s.baseline}, fully meshed. ${s.message}`);
     }
   }
 
@@ -544,19 +563,34 @@ export class RolloutDriver {
 
   // ---- the end -------------------------------------------------------------------------------
 
+  /** The rollout is over: recorded as ending, so the teardown (finish) runs, and is finished by the next controller if this one stops. */
+  private end(phase: RolloutState['phase'], message: string): void {
+    this.state.ending = { phase, message };
+    this.save();
+  }
+
+  /**
+   * Reports with the final phase, then an owned cluster stopped, and only then the final phase in
+   * rollout.json and to watchers: a client that sees it sees nothing of the rollout left running.
+   * Each part is safe to do again (a controller stopped mid-way resumes here).
+   */
   private async finish(): Promise<void> {
-    await this.writeReports();
     const s = this.state;
-    if (s.cluster.owned && s.cluster.runId && this.#cluster) {
-      await saveServerLogs(this.#cluster, s.runDir).catch(() => undefined);
+    const end = s.ending!;
+    writeRolloutReports({ ...s, phase: end.phase, message: end.message, ending: undefined }, this.records());
+    if (s.cluster.owned && s.cluster.runId) {
+      if (this.#cluster) await saveServerLogs(this.#cluster, s.runDir).catch(() => undefined);
       await this.stopObserving();
       const st = readState(s.cluster.runId);
       if (st) {
         this.deps.progress.info(`rollout ${s.id}: stopping cluster ${s.cluster.runId}`);
-        await reapRun(st);
+        const r = await reapRun(st);
+        if (r.failed.length) this.deps.progress.info(`rollout ${s.id}: could not remove ${r.failed.join('; ')} (npm run clean retries)`);
       }
       this.#cluster = undefined;
     }
+    s.ending = undefined;
+    this.setPhase(end.phase, end.message);
     this.deps.progress.info(`rollout ${s.id}: ${s.phase.toUpperCase()}: ${s.message}`);
   }
 

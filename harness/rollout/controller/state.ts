@@ -3,7 +3,7 @@
 // messages (proto/brownout/rollout/v1/rollout.proto) and the value sets are the proto's enums in
 // kebab case (the same ones the rollout metrics use).
 import type { GateOutcome, RolloutPhase, ServerUpgradeState, StagePhase } from '../../metrics/rollout-metrics.ts';
-import { BadInputError } from '../../../core/errors.ts';
+import { BadInputError, EnvironmentError } from '../../../core/errors.ts';
 import type { Playbook, StageKind } from '../playbook.ts';
 
 export type { GateOutcome, RolloutPhase, StagePhase };
@@ -127,6 +127,27 @@ export interface RolloutState {
   decisions: Decision[];
   /** Pid of the controller process that runs it now. */
   controllerPid?: number;
+  /**
+   * The phase the rollout ends in, decided but not yet shown: reports are written and an owned
+   * cluster stopped first, so a client that sees the final phase sees a rollout with nothing left
+   * running. A controller restarted meanwhile finishes the teardown and then sets it.
+   */
+  ending?: { phase: RolloutPhase; message: string };
+}
+
+/** A runs/<id>/rollout.json that cannot be read as a rollout: listed as such, never resumed. */
+export interface DamagedRollout {
+  id: string;
+  /** The file. */
+  path: string;
+  /** Why it is not a rollout (the parse error or the schema's first problems). */
+  error: string;
+}
+
+/** What ListRollouts answers: the rollouts, newest first, and the files that are not. */
+export interface RolloutList {
+  rollouts: RolloutState[];
+  damaged: DamagedRollout[];
 }
 
 /** What a watcher sees, in order; `seq` grows by one per event of a rollout. */
@@ -140,11 +161,25 @@ export type RolloutEventBody =
 
 export type RolloutEvent = { rolloutId: string; seq: number; time: string } & RolloutEventBody;
 
+/** The phases in which each decision can be taken (resume of an `error` rollout relaunches it). */
+export const DECISION_PHASES: Record<Decision['action'], readonly RolloutPhase[]> = {
+  promote: ['paused'], abort: ['paused', 'progressing'], resume: ['paused', 'error'],
+};
+
 /** Phases after which nothing more happens to a rollout. */
 export const ENDED_PHASES: readonly RolloutPhase[] = ['succeeded', 'rolled-back', 'rollback-failed'];
 
 /** No rollout with that id (gRPC NOT_FOUND; exit 2). */
 export class RolloutNotFoundError extends BadInputError {}
+/** A rollout.json that is not one (torn, edited, another format): exit 3, naming the file. */
+export class DamagedRolloutError extends EnvironmentError {
+  /** What is wrong with it, each `path: what`. */
+  readonly problems: string[];
+  constructor(message: string, options: { cause?: unknown; hint?: string; problems?: string[] } = {}) {
+    super(message, options);
+    this.problems = options.problems ?? [];
+  }
+}
 /** The call does not fit the rollout's phase, e.g. Promote when it is not paused (gRPC FAILED_PRECONDITION; exit 2). */
 export class RolloutPreconditionError extends BadInputError {}
 
@@ -158,7 +193,8 @@ export interface RolloutService {
   start(req: { playbook: string; source: string; seed?: number }): Promise<RolloutState>;
   /** '' is the newest. */
   get(id: string): RolloutState;
-  list(activeOnly: boolean): RolloutState[];
+  /** Newest first; damaged files beside them, never in the way of the others. */
+  list(activeOnly: boolean): RolloutList;
   /** A snapshot event first, then every event until the rollout ends or `signal` aborts. */
   watch(id: string, signal: AbortSignal): AsyncIterable<RolloutEvent>;
   promote(id: string, reason: string): Promise<RolloutState>;

@@ -1,10 +1,15 @@
-// Where rollouts live: runs/<id>/rollout.json, written whole and atomically (a temporary file, then
-// rename), so a controller killed mid-write leaves the previous state, never half of one.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// Where rollouts live: runs/<id>/rollout.json, written whole, atomically and durably (a temp file of
+// this writer's own, fsynced, renamed, the folder fsynced: core/atomic-file.ts), so a controller
+// killed mid-write or a power cut leaves the previous state, never half of one. A reader checks the
+// file against the schema (state-schema.ts); one that fails is damaged, named with its path.
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../../../core/atomic-file.ts';
 import { HarnessError } from '../../../core/errors.ts';
 import { RUNS_DIR } from '../../../core/layout.ts';
-import { ROLLOUT_FORMAT, RolloutNotFoundError, type RolloutState } from './state.ts';
+import { checkRunId, runIdProblem } from '../../../core/run-id.ts';
+import { parseRolloutState } from './state-schema.ts';
+import { DamagedRolloutError, RolloutNotFoundError, type DamagedRollout, type RolloutState } from './state.ts';
 
 export const ROLLOUT_FILE = 'rollout.json';
 
@@ -16,8 +21,13 @@ export function newRolloutId(name: string, now = new Date()): string {
 export class RolloutStore {
   constructor(readonly runsDir: string = RUNS_DIR) {}
 
-  dirOf(id: string): string {
-    return path.join(this.runsDir, id);
+  /** The folder of rollout `id`; an id that could leave runs/ is bad input naming `where`. */
+  dirOf(id: string, where = 'id'): string {
+    return path.join(this.runsDir, checkRunId(id, where));
+  }
+
+  fileOf(id: string, where = 'id'): string {
+    return path.join(this.dirOf(id, where), ROLLOUT_FILE);
   }
 
   /** A fresh run folder for a new rollout (a suffix when two start in the same second). */
@@ -25,7 +35,7 @@ export class RolloutStore {
     const base = newRolloutId(name);
     for (let i = 1; i < 100; i++) {
       const id = i === 1 ? base : `${base}-${i}`;
-      const runDir = this.dirOf(id);
+      const runDir = this.dirOf(id, 'playbook name');
       if (existsSync(runDir)) continue;
       mkdirSync(runDir, { recursive: true });
       return { id, runDir };
@@ -34,24 +44,51 @@ export class RolloutStore {
   }
 
   save(state: RolloutState): void {
-    const file = path.join(state.runDir, ROLLOUT_FILE);
-    mkdirSync(state.runDir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n');
-    renameSync(tmp, file);
+    writeFileAtomic(path.join(state.runDir, ROLLOUT_FILE), JSON.stringify(state, null, 2) + '\n');
   }
 
+  /** The rollout's state; RolloutNotFoundError when there is none, DamagedRolloutError (exit 3, naming the file) when it is not one. */
   load(id: string): RolloutState {
-    const file = path.join(this.dirOf(id), ROLLOUT_FILE);
-    if (!existsSync(file)) throw new RolloutNotFoundError(`no rollout "${id}"`, { problems: [`id: one of ${this.ids().slice(-10).join(', ') || '(none)'}`] });
-    const state = JSON.parse(readFileSync(file, 'utf8')) as RolloutState;
-    if (state.format !== ROLLOUT_FORMAT) throw new HarnessError(`${file}: format ${String(state.format)}, expected ${ROLLOUT_FORMAT}`);
-    return state;
+    const file = this.fileOf(id);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new RolloutNotFoundError(`no rollout "${id}"`, { problems: [`id: one of ${this.ids().slice(-10).join(', ') || '(none)'}`] });
+      }
+      throw new DamagedRolloutError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    }
+    const r = parseRolloutState(text);
+    if (!r.ok) throw damaged(file, r.problems);
+    if (r.state.id !== id) throw damaged(file, [`id: "${r.state.id}", but the file is in runs/${id}/`]);
+    return r.state;
   }
 
-  /** Rollout ids, oldest first (ids start with their creation time). */
+  /** Rollout ids (folders holding a rollout.json, named like a run id), oldest first: ids start with their creation time. */
   ids(): string[] {
     if (!existsSync(this.runsDir)) return [];
-    return readdirSync(this.runsDir).filter((d) => existsSync(path.join(this.runsDir, d, ROLLOUT_FILE))).sort();
+    return readdirSync(this.runsDir).filter((d) => runIdProblem(d) === undefined && existsSync(path.join(this.runsDir, d, ROLLOUT_FILE))).sort();
   }
+
+  /** Every rollout, oldest first, and every rollout.json that is not one, with its path and why. */
+  scan(): { states: RolloutState[]; damaged: DamagedRollout[] } {
+    const states: RolloutState[] = [];
+    const bad: DamagedRollout[] = [];
+    for (const id of this.ids()) {
+      try {
+        states.push(this.load(id));
+      } catch (err) {
+        if (!(err instanceof DamagedRolloutError)) throw err;
+        bad.push({ id, path: this.fileOf(id), error: err.problems.join('; ') || err.message });
+      }
+    }
+    return { states, damaged: bad };
+  }
+}
+
+function damaged(file: string, problems: string[]): DamagedRolloutError {
+  return new DamagedRolloutError(`${file} is damaged: ${problems[0]}`, {
+    problems, hint: 'the other rollouts are not affected; move the file aside (or remove its run folder) to be rid of it',
+  });
 }

@@ -14,6 +14,7 @@ import { EnvironmentError } from '../../../core/errors.ts';
 import { commandLine, controllerFile, FROM_SOURCE } from '../../../core/layout.ts';
 import type { Progress } from '../../../core/progress.ts';
 import { pidAlive, readControllerFile, type ControllerInfo } from './controller-file.ts';
+import type { DamagedRollout } from '../controller/state.ts';
 import { eventFromProto, rolloutFromProto, type RolloutEventView, type RolloutView } from './convert.ts';
 import type { Rollout__Output } from './generated/brownout/rollout/v1/Rollout.ts';
 import type { RolloutEvent__Output } from './generated/brownout/rollout/v1/RolloutEvent.ts';
@@ -29,10 +30,21 @@ const START_WAIT_MS = 20_000;
 type HealthClient = grpc.Client & { check(req: { service: string }, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: { status: string }) => void): void };
 let healthCtor: (new (address: string, creds: grpc.ChannelCredentials) => HealthClient) | undefined;
 
+/** How to dial the controller `info` names: TLS trusting its CA file when it serves TLS, else plain text (loopback). */
+export function channelCredentials(info: Pick<ControllerInfo, 'tls'>): grpc.ChannelCredentials {
+  if (!info.tls) return grpc.credentials.createInsecure();
+  if (info.tls.ca === undefined) return grpc.credentials.createSsl();
+  try {
+    return grpc.credentials.createSsl(readFileSync(info.tls.ca));
+  } catch (err) {
+    throw new EnvironmentError(`cannot read the controller's CA file ${info.tls.ca}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err, hint: 'the controller file names it (rollout serve --tls-ca)' });
+  }
+}
+
 /** True when a controller at `address` says Rollouts is SERVING within the deadline. */
-export async function controllerAnswers(address: string, deadlineMs = HEALTH_DEADLINE_MS): Promise<boolean> {
+export async function controllerAnswers(address: string, deadlineMs = HEALTH_DEADLINE_MS, creds: grpc.ChannelCredentials = grpc.credentials.createInsecure()): Promise<boolean> {
   healthCtor ??= (grpc.loadPackageDefinition(protoLoader.loadSync(healthProtoPath, { enums: String })) as any).grpc.health.v1.Health;
-  const client = new healthCtor!(address, grpc.credentials.createInsecure());
+  const client = new healthCtor!(address, creds);
   try {
     return await new Promise<boolean>((resolve) => client.check({ service: ROLLOUTS_SERVICE }, { deadline: Date.now() + deadlineMs }, (e, r) => resolve(!e && r?.status === 'SERVING')));
   } finally {
@@ -44,7 +56,7 @@ export async function controllerAnswers(address: string, deadlineMs = HEALTH_DEA
 export async function findController(file = controllerFile()): Promise<ControllerInfo | undefined> {
   const info = readControllerFile(file);
   if (!info || !pidAlive(info.pid)) return undefined;
-  return (await controllerAnswers(info.address)) ? info : undefined;
+  return (await controllerAnswers(info.address, HEALTH_DEADLINE_MS, channelCredentials(info))) ? info : undefined;
 }
 
 /** The Rollouts API with the token on every call. */
@@ -52,7 +64,7 @@ export class RolloutApi {
   readonly client: RolloutsClient;
   readonly metadata: grpc.Metadata;
   constructor(readonly info: ControllerInfo) {
-    this.client = new (loadRolloutProto().brownout.rollout.v1.Rollouts)(info.address, grpc.credentials.createInsecure());
+    this.client = new (loadRolloutProto().brownout.rollout.v1.Rollouts)(info.address, channelCredentials(info));
     this.metadata = new grpc.Metadata();
     this.metadata.set('authorization', `Bearer ${info.token}`);
   }
@@ -78,9 +90,12 @@ export class RolloutApi {
   resume(id: string, reason: string): Promise<RolloutView> {
     return this.unary('Resume', this.client.Resume, { id, reason });
   }
-  list(activeOnly = false): Promise<RolloutView[]> {
+  /** Newest first, and the rollout.json files the controller could not read (path and why). */
+  list(activeOnly = false): Promise<{ rollouts: RolloutView[]; damaged: DamagedRollout[] }> {
     return new Promise((resolve, reject) => {
-      this.client.ListRollouts({ activeOnly }, this.metadata, (e, r) => (e ? reject(fromServiceError(e, 'ListRollouts')) : resolve(r!.rollouts.map(rolloutFromProto))));
+      this.client.ListRollouts({ activeOnly }, this.metadata, (e, r) => (e ? reject(fromServiceError(e, 'ListRollouts')) : resolve({
+        rollouts: r!.rollouts.map(rolloutFromProto), damaged: r!.damaged.map((d) => ({ id: d.id, path: d.path, error: d.error })),
+      })));
     });
   }
 
@@ -115,6 +130,16 @@ export interface ConnectOptions {
   say?: (line: string) => void;
   /** More flags for the background `rollout serve`, e.g. `--metrics-port 0`. */
   serveArgs?: string[];
+  /** Checks the request the controller is started for; throws (and nothing starts) when it would fail. */
+  beforeStart?: () => void;
+}
+
+/** A controller started in the background exits after this long with no rollout to drive (minutes; BROWNOUT_CONTROLLER_IDLE_MINUTES). */
+export const BACKGROUND_IDLE_MINUTES = 10;
+
+function backgroundIdleMinutes(): string {
+  const v = process.env.BROWNOUT_CONTROLLER_IDLE_MINUTES;
+  return v && v.trim() !== '' ? v : String(BACKGROUND_IDLE_MINUTES);
 }
 
 /** A client of the controller of `file`, started first when asked and none answers. */
@@ -125,9 +150,15 @@ export async function connectController(opts: ConnectOptions): Promise<RolloutAp
   if (!opts.startIfMissing) {
     throw new EnvironmentError(`no rollout controller answers (${file} ${readControllerFile(file) ? 'names one that is gone' : 'does not exist'})`, { hint: `start one: ${commandLine('rollout')} serve` });
   }
+  // A request that would be refused starts nothing: no controller left behind by a typo.
+  opts.beforeStart?.();
   const say = opts.say ?? ((l: string) => process.stderr.write(l + '\n'));
-  const info = await (opts.progress ? opts.progress.step('starting the rollout controller', () => startInBackground(file, opts.serveArgs ?? [])) : startInBackground(file, opts.serveArgs ?? []));
-  say(`started the rollout controller in the background: pid ${info.pid}, ${info.address}, log ${logFileFor(file)} (stop it with kill ${info.pid})`);
+  const extra = opts.serveArgs ?? [];
+  const asked = extra.lastIndexOf('--idle-exit-minutes');
+  const idle = asked >= 0 && extra[asked + 1] !== undefined ? extra[asked + 1]! : backgroundIdleMinutes();
+  const args = ['--idle-exit-minutes', idle, ...extra];
+  const info = await (opts.progress ? opts.progress.step('starting the rollout controller', () => startInBackground(file, args)) : startInBackground(file, args));
+  say(`started the rollout controller in the background: pid ${info.pid}, ${info.address}, log ${logFileFor(file)} (it exits after ${idle} min with no rollout to drive; stop it sooner with kill ${info.pid})`);
   return new RolloutApi(info);
 }
 
@@ -157,7 +188,7 @@ async function startInBackground(file: string, serveArgs: string[]): Promise<Con
   const deadline = Date.now() + START_WAIT_MS;
   while (Date.now() < deadline) {
     const info = readControllerFile(file);
-    if (info && info.pid === child.pid && (await controllerAnswers(info.address))) return info;
+    if (info && info.pid === child.pid && (await controllerAnswers(info.address, HEALTH_DEADLINE_MS, channelCredentials(info)))) return info;
     if (exited !== undefined) break;
     await new Promise((r) => setTimeout(r, 200));
   }

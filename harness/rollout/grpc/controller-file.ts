@@ -1,8 +1,9 @@
 // runs/.controller.json: how a CLI finds the rollout controller serving on this machine. Written by
 // the serving process (mode 0600: it holds the token), removed on a clean shutdown; a file whose pid
 // is dead is stale.
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { z } from 'zod';
+import { writeFileAtomic } from '../../../core/atomic-file.ts';
 import { BadInputError } from '../../../core/errors.ts';
 
 export interface ControllerInfo {
@@ -13,15 +14,18 @@ export interface ControllerInfo {
   pid: number;
   /** RFC 3339. */
   startedAt: string;
+  /** Served over TLS: dial with TLS, trusting the CA in `ca` (a PEM file; the system's CAs when absent). */
+  tls?: { ca?: string };
 }
 
-/** Write atomically with mode 0600 (a rename, so a reader never sees half a file or a wider mode). */
+const infoSchema = z.object({
+  address: z.string(), port: z.number().int(), token: z.string(), pid: z.number().int(), startedAt: z.unknown().optional(),
+  tls: z.object({ ca: z.string().optional() }).optional(),
+});
+
+/** Write atomically and durably with mode 0600 (a temp file of our own, renamed: never half a file or a wider mode). */
 export function writeControllerFile(file: string, info: ControllerInfo): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(info, null, 2) + '\n', 0o600);
 }
 
 /** The file's content; undefined when there is none. A file that is not ours to read is bad input naming it. */
@@ -33,15 +37,17 @@ export function readControllerFile(file: string): ControllerInfo | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new BadInputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
+  let json: unknown;
   try {
-    const v = JSON.parse(text) as Partial<ControllerInfo>;
-    if (typeof v.address === 'string' && typeof v.token === 'string' && typeof v.pid === 'number' && typeof v.port === 'number') {
-      return { address: v.address, port: v.port, token: v.token, pid: v.pid, startedAt: String(v.startedAt ?? '') };
-    }
+    json = JSON.parse(text);
   } catch {
     // A torn or foreign file counts as none; the next serve rewrites it.
+    return undefined;
   }
-  return undefined;
+  const v = infoSchema.safeParse(json);
+  if (!v.success) return undefined;
+  const { address, port, token, pid, startedAt, tls } = v.data;
+  return { address, port, token, pid, startedAt: String(startedAt ?? ''), ...(tls ? { tls: tls.ca === undefined ? {} : { ca: tls.ca } } : {}) };
 }
 
 /** Remove the file if it still names `pid` (a newer controller may have replaced it). */

@@ -4,7 +4,7 @@ import { BadInputError } from '../../../core/errors.ts';
 import { parsePlaybookText } from '../playbook.ts';
 import {
   ENDED_PHASES, ROLLOUT_FORMAT, RolloutNotFoundError, RolloutPreconditionError,
-  type RolloutEvent, type RolloutEventBody, type RolloutService, type RolloutState,
+  type DamagedRollout, type RolloutEvent, type RolloutEventBody, type RolloutList, type RolloutService, type RolloutState,
 } from '../controller/state.ts';
 
 const T0 = '2026-11-25T10:00:00.000Z';
@@ -49,6 +49,8 @@ export function sampleRollout(id = 'r-20261125-100000-story', over: Partial<Roll
 export class FakeRolloutService implements RolloutService {
   readonly rollouts = new Map<string, RolloutState>();
   readonly watchAborted: string[] = [];
+  /** Files ListRollouts reports as damaged. */
+  readonly damaged: DamagedRollout[] = [];
   /** What StartRollout was called with. */
   readonly started: { playbook: string; source: string; seed?: number }[] = [];
   private seq = new Map<string, number>();
@@ -72,8 +74,8 @@ export class FakeRolloutService implements RolloutService {
     return s;
   }
 
-  list(activeOnly: boolean): RolloutState[] {
-    return [...this.rollouts.values()].reverse().filter((s) => !activeOnly || !ENDED_PHASES.includes(s.phase));
+  list(activeOnly: boolean): RolloutList {
+    return { rollouts: [...this.rollouts.values()].reverse().filter((s) => !activeOnly || !ENDED_PHASES.includes(s.phase)), damaged: [...this.damaged] };
   }
 
   /** Send one event to every watcher of its rollout (and update the phase for phase events). */

@@ -153,9 +153,9 @@ describe('rollout grpc server', () => {
   });
 
   it('rollout grpc server - ListRollouts passes activeOnly and keeps the order', async () => {
-    assert.deepEqual((await api.list()).map((r) => r.id), ['r-running', 'r-paused']);
+    assert.deepEqual((await api.list()).rollouts.map((r) => r.id), ['r-running', 'r-paused']);
     fake.get('r-paused').phase = 'succeeded';
-    assert.deepEqual((await api.list(true)).map((r) => r.id), ['r-running']);
+    assert.deepEqual((await api.list(true)).rollouts.map((r) => r.id), ['r-running']);
   });
 
   it('rollout grpc server - WatchRollout streams the snapshot, then each event, and ends with the rollout', async () => {

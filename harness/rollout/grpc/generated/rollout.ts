@@ -3,6 +3,7 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { AbortRequest as _brownout_rollout_v1_AbortRequest, AbortRequest__Output as _brownout_rollout_v1_AbortRequest__Output } from './brownout/rollout/v1/AbortRequest.ts';
 import type { CanaryComparison as _brownout_rollout_v1_CanaryComparison, CanaryComparison__Output as _brownout_rollout_v1_CanaryComparison__Output } from './brownout/rollout/v1/CanaryComparison.ts';
+import type { DamagedRollout as _brownout_rollout_v1_DamagedRollout, DamagedRollout__Output as _brownout_rollout_v1_DamagedRollout__Output } from './brownout/rollout/v1/DamagedRollout.ts';
 import type { GateResult as _brownout_rollout_v1_GateResult, GateResult__Output as _brownout_rollout_v1_GateResult__Output } from './brownout/rollout/v1/GateResult.ts';
 import type { GetRolloutRequest as _brownout_rollout_v1_GetRolloutRequest, GetRolloutRequest__Output as _brownout_rollout_v1_GetRolloutRequest__Output } from './brownout/rollout/v1/GetRolloutRequest.ts';
 import type { ListRolloutsRequest as _brownout_rollout_v1_ListRolloutsRequest, ListRolloutsRequest__Output as _brownout_rollout_v1_ListRolloutsRequest__Output } from './brownout/rollout/v1/ListRolloutsRequest.ts';
@@ -33,6 +34,7 @@ export interface ProtoGrpcType {
         AbortRequest: MessageTypeDefinition<_brownout_rollout_v1_AbortRequest, _brownout_rollout_v1_AbortRequest__Output>
         CanaryComparison: MessageTypeDefinition<_brownout_rollout_v1_CanaryComparison, _brownout_rollout_v1_CanaryComparison__Output>
         CanaryOutcome: EnumTypeDefinition
+        DamagedRollout: MessageTypeDefinition<_brownout_rollout_v1_DamagedRollout, _brownout_rollout_v1_DamagedRollout__Output>
         GateOutcome: EnumTypeDefinition
         GateResult: MessageTypeDefinition<_brownout_rollout_v1_GateResult, _brownout_rollout_v1_GateResult__Output>
         GetRolloutRequest: MessageTypeDefinition<_brownout_rollout_v1_GetRolloutRequest, _brownout_rollout_v1_GetRolloutRequest__Output>
