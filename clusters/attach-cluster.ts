@@ -11,7 +11,7 @@ import { attachCompose, COMPOSE_ATTACH_ID, composeAttachTarget, isComposeAttach 
 import { LocalBackend } from './local-backend.ts';
 import { pidAlive, unrecordedOurs, type ProcessIdentity } from './pids.ts';
 import { runProcesses } from './reaper.ts';
-import { listStates, readState, type ClusterState, type LocalServerState } from './state-file.ts';
+import { listStates, readState, scanStates, type ClusterState, type LocalServerState } from './state-file.ts';
 
 export interface AttachOptions {
   /** Deadline for the full mesh before attaching (default 15 s); 0 skips the check. */
@@ -34,7 +34,7 @@ export function findAttachable(id: string): AttachTarget {
 
 function findState(id: string): ClusterState {
   if (id !== 'latest') checkRunId(id, '--attach');
-  const states = listStates();
+  const states = id === 'latest' ? listStates() : scanStates().states;
   const detached = states.filter((s) => s.detached);
   const state = id === 'latest' ? detached.at(-1) : readState(id);
   const known = detached.map((s) => s.runId);

@@ -7,7 +7,7 @@ import ora from 'ora';
 import { mib } from '../../core/units.ts';
 import { silentProgress } from '../../core/progress.ts';
 import {
-  listStates, readState, reapRun, snapshotMesh, startCluster, topologyFromFlags,
+  listStates, readState, reapRun, scanStates, snapshotMesh, startCluster, topologyFromFlags,
   type BackendChoice, type ClusterState, type MeshReport, type ProcessIdentity, type Topology, type TopologyFlags,
 } from '../../clusters/index.ts';
 import { statesDir } from '../../clusters/state-file.ts';
@@ -70,7 +70,8 @@ async function bootDetached(topology: Topology, a: UpArgs, write: Write): Promis
  */
 export function pickRun(runId?: string, opts: { forRemoval?: boolean; write?: Write } = {}): ClusterState {
   if (runId !== undefined) checkRunId(runId, '--run');
-  const states = listStates();
+  // A named run is read alone (a damaged file of another run does not block it); the newest needs every file.
+  const states = runId ? scanStates().states : listStates();
   const inUse = opts.forRemoval ? states.filter((x) => ownerStatus(x) === 'alive') : [];
   const s = runId ? readState(runId) : states.filter((x) => !inUse.includes(x)).at(-1);
   if (!s) {
@@ -105,7 +106,9 @@ export async function clusterStatus(a: { run?: string }, write: Write = stdout):
 }
 
 export async function clusterDown(a: { run?: string; all?: boolean }, write: Write = stdout): Promise<string[]> {
-  const runs = a.all ? listStates() : [pickRun(a.run, { forRemoval: true, write })];
+  const scan = a.all ? scanStates() : undefined;
+  for (const bad of scan?.bad ?? []) write(`kept ${bad.message}`);
+  const runs = scan ? scan.states : [pickRun(a.run, { forRemoval: true, write })];
   const removed: string[] = [];
   for (const s of runs) {
     const d = reapDecision(s, ownerStatus(s), true);
@@ -128,6 +131,7 @@ export async function clusterDown(a: { run?: string; all?: boolean }, write: Wri
     const left = await waitGone(s, ours, downDeadlineMs(ours.length));
     if (left.length > 0) throw new HarnessError(`run ${s.runId}: ${left.length} process(es) still alive ${downDeadlineMs(ours.length)}ms after down: ${left.join(', ')}`);
   }
+  if (scan?.bad[0]) throw scan.bad[0];
   return removed;
 }
 
