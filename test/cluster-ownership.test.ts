@@ -4,11 +4,13 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { processIdentity, sameProcess, type ProcessIdentity } from '../core/process-identity.ts';
+import { REPO_ROOT } from '../core/layout.ts';
 import { runScript } from './support/run-script.ts';
 import { ensureBuilt } from './support/build.ts';
 
@@ -43,6 +45,22 @@ async function tailOf(file: string): Promise<{ child: ChildProcess; id: ProcessI
     if (Date.now() > until) throw new Error(`tail -f ${file} not running after 5000ms`);
     await sleep(20);
   }
+}
+
+/** True when something accepts connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    sock.setTimeout(2000, () => { sock.destroy(); resolve(false); });
+    sock.once('connect', () => { sock.destroy(); resolve(true); });
+    sock.once('error', () => resolve(false));
+  });
+}
+
+/** Every port a local cluster's state file names (servers' listeners and proxies, Toxiproxy's API). */
+function portsOf(stateFile: string): number[] {
+  const s = JSON.parse(readFileSync(stateFile, 'utf8')) as { local: { toxiproxy: { apiUrl: string }; servers: Record<string, { ports: Record<string, number> }> } };
+  return [Number(new URL(s.local.toxiproxy.apiUrl).port), ...Object.values(s.local.servers).flatMap((x) => Object.values(x.ports))];
 }
 
 const recorded = (stateFile: string): ProcessIdentity[] => {
@@ -121,6 +139,50 @@ describe('cluster ownership', function () {
     assert.equal(down.status, 0, down.stdout + down.stderr);
     assert.ok(sameProcess(tail.id), `cluster down signalled the tail -f on the run's log:\n${down.stdout}`);
     assert.ok(!existsSync(path.join(runs, '.clusters', `${runId}.json`)));
+  });
+
+  it('ownership - crash: a chaos run SIGKILLed with a fault applied leaves nothing of its own after clean; another owner\'s live cluster and a tail on its log are untouched', async () => {
+    const other = await ownerWithCluster(env);
+    children.push(other.child);
+    const otherState = path.join(runs, '.clusters', `${other.runId}.json`);
+    const otherProcs = recorded(otherState);
+    const tail = await tailOf(path.join(other.runDir, 'logs', 'lhr-1.log'));
+    children.push(tail.child);
+
+    // The harness process itself (the tsx CLI would run it in a child of its own and outlive nothing).
+    const chaos = spawn(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', 'chaos', 'partition', '--backend', 'local', '--regions', 'iad,lhr,syd', '--servers', '1', '--seed', '3', '--metrics-port', 'off'], { cwd: REPO_ROOT, env, stdio: 'ignore' });
+    children.push(chaos);
+    // Killed once its timeline says the partition is applied: a booted cluster with a fault on it.
+    let runId: string | undefined;
+    const until = Date.now() + 150_000;
+    while (!runId) {
+      if (chaos.exitCode !== null) throw new Error(`chaos exited with ${chaos.exitCode} before its fault was applied`);
+      if (Date.now() > until) throw new Error('no fault applied in a chaos timeline after 150000ms');
+      runId = readdirSync(runs).find((d) => d !== other.runId && existsSync(path.join(runs, d, 'timeline.ndjson'))
+        && /"kind":"fault"[^\n]*"phase":"applied"/.test(readFileSync(path.join(runs, d, 'timeline.ndjson'), 'utf8')));
+      await sleep(200);
+    }
+    const stateFile = path.join(runs, '.clusters', `${runId}.json`);
+    const procs = recorded(stateFile);
+    const ports = portsOf(stateFile);
+    chaos.kill('SIGKILL');
+    await once(chaos, 'exit');
+    assert.equal(procs.filter(sameProcess).length, 4, 'the killed run left its toxiproxy and three servers running');
+
+    const c = clean(env);
+    assert.equal(c.status, 0, c.stdout + c.stderr);
+    assert.match(c.stdout, new RegExp(`removed ${runId}: process`));
+    assert.deepEqual(procs.filter(sameProcess), [], 'no process of the killed run is left');
+    assert.ok(!existsSync(stateFile), 'its state file is gone');
+    const open = (await Promise.all(ports.map(async (p) => ((await listening(p)) ? p : undefined)))).filter((p) => p !== undefined);
+    assert.deepEqual(open, [], 'none of its ports answers');
+
+    assert.match(c.stdout, new RegExp(`skipped ${other.runId} \\(owner pid ${other.child.pid} is still running`));
+    assert.deepEqual(otherProcs.filter((p) => !sameProcess(p)), [], "the other owner's cluster still runs");
+    assert.ok(existsSync(otherState));
+    assert.ok(sameProcess(tail.id), 'the tail -f on its log still runs');
+    other.child.kill('SIGKILL');
+    await once(other.child, 'exit');
   });
 
   it('ownership - a bad run id is exit 2 and a bad state file exit 3 naming the file; clean keeps it and says so', () => {
