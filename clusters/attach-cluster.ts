@@ -63,14 +63,15 @@ export async function attachCluster(id: string, opts: AttachOptions = {}): Promi
 
 function attachLocal(state: ClusterState, resuming: boolean): Backend {
   if (!state.local) throw new HarnessError(`state file of ${state.runId} has no local part`);
-  const conf = (name: string) => `${state.runDir.endsWith('/') ? state.runDir : `${state.runDir}/`}conf/${name}.conf`;
+  const dir = state.runDir.endsWith('/') ? state.runDir : `${state.runDir}/`;
+  const conf = (name: string) => `${dir}conf/${name}.conf`;
   // Each process as recorded, if it still is that process; a file from before identities were
   // recorded (pid only) or a server started after the last save is found as ours by binary and config.
   const servers = Object.fromEntries(Object.entries(state.local.servers).map(([n, s]): [string, LocalServerState] => {
     const found = live(s, conf(n)) ?? (resuming ? serverProcess(state.runDir, conf(n)) : undefined);
-    return [n, { ...s, pid: found?.pid ?? null, ...(found ? { identity: found } : { identity: undefined }) }];
+    return [n, { ...s, pid: found?.pid ?? null, identity: found }];
   }));
-  const tp = live(state.local.toxiproxy, `${state.runDir.endsWith('/') ? state.runDir : `${state.runDir}/`}toxiproxy.json`);
+  const tp = live(state.local.toxiproxy, `${dir}toxiproxy.json`);
   const dead = Object.entries(servers).filter(([, s]) => !resuming && s.pid === null).map(([n]) => n);
   if (!tp) dead.push('toxiproxy');
   if (dead.length) {

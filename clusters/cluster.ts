@@ -193,18 +193,17 @@ export class Cluster implements StartedCluster {
         else self.acting.delete(name);
       }
     };
-    const after = (p: () => Promise<void>) => acting(p);
     return {
       name, region,
       get variant() { return impl.endpoint(name).variant; },
       endpoint: () => impl.endpoint(name),
       serverId: async () => (await monitorGet<Varz>(impl.endpoint(name).monitorUrl, 'varz')).server_id,
-      start: () => { self.alive(); return after(() => impl.startServer(name, impl.endpoint(name).variant)); },
-      stop: () => { self.alive(); return after(() => impl.stopServer(name, 'SIGTERM')); },
-      kill: () => { self.alive(); return after(() => impl.stopServer(name, 'SIGKILL')); },
+      start: () => { self.alive(); return acting(() => impl.startServer(name, impl.endpoint(name).variant)); },
+      stop: () => { self.alive(); return acting(() => impl.stopServer(name, 'SIGTERM')); },
+      kill: () => { self.alive(); return acting(() => impl.stopServer(name, 'SIGKILL')); },
       restart: () => {
         self.alive();
-        return after(async () => {
+        return acting(async () => {
           await impl.stopServer(name, 'SIGTERM');
           await impl.startServer(name, impl.endpoint(name).variant);
         });
@@ -213,7 +212,7 @@ export class Cluster implements StartedCluster {
       resume: () => { self.alive(); return impl.resume(name); },
       replaceVariant: (variant: string) => {
         self.alive();
-        return after(async () => {
+        return acting(async () => {
           await impl.stopServer(name, 'SIGTERM');
           await impl.startServer(name, variant);
         });
