@@ -3,13 +3,15 @@
 // (`compose`, a reserved id: clusters/compose-attach.ts). Faults work on it as on one we booted; stop() only
 // lets go of it: the servers keep running until `cluster down`, `npm run clean` or `docker-compose down`.
 import { BadInputError, EnvironmentError, HarnessError } from '../core/errors.ts';
+import { sameProcess } from '../core/process-identity.ts';
+import { checkRunId } from '../core/run-id.ts';
 import type { Backend } from './backend.ts';
 import { Cluster, type StartedCluster } from './cluster.ts';
 import { attachCompose, COMPOSE_ATTACH_ID, composeAttachTarget, isComposeAttach } from './compose-attach.ts';
 import { LocalBackend } from './local-backend.ts';
-import { pidAlive, pidMatches } from './pids.ts';
+import { pidAlive, unrecordedOurs, type ProcessIdentity } from './pids.ts';
 import { runProcesses } from './reaper.ts';
-import { listStates, readState, type ClusterState } from './state-file.ts';
+import { listStates, readState, scanStates, type ClusterState, type LocalServerState } from './state-file.ts';
 
 export interface AttachOptions {
   /** Deadline for the full mesh before attaching (default 15 s); 0 skips the check. */
@@ -31,7 +33,8 @@ export function findAttachable(id: string): AttachTarget {
 }
 
 function findState(id: string): ClusterState {
-  const states = listStates();
+  if (id !== 'latest') checkRunId(id, '--attach');
+  const states = id === 'latest' ? listStates() : scanStates().states;
   const detached = states.filter((s) => s.detached);
   const state = id === 'latest' ? detached.at(-1) : readState(id);
   const known = detached.map((s) => s.runId);
@@ -52,7 +55,7 @@ export async function attachCluster(id: string, opts: AttachOptions = {}): Promi
   const state = findState(id);
   const backend = state.backend === 'docker' ? await attachDocker(state, opts.resuming === true) : attachLocal(state, opts.resuming === true);
   const cluster = new Cluster(state.runId, state.topology, state.runDir, state.secrets, backend, {
-    owned: false, createdAt: state.createdAt, ownerPid: state.ownerPid, detached: true,
+    owned: false, createdAt: state.createdAt, ownerPid: state.ownerPid, ...(state.owner ? { owner: state.owner } : {}), detached: true,
   });
   if (opts.meshDeadlineMs !== 0) await cluster.waitForMesh(opts.meshDeadlineMs ?? 15_000);
   return cluster;
@@ -60,24 +63,38 @@ export async function attachCluster(id: string, opts: AttachOptions = {}): Promi
 
 function attachLocal(state: ClusterState, resuming: boolean): Backend {
   if (!state.local) throw new HarnessError(`state file of ${state.runId} has no local part`);
-  if (resuming) {
-    const servers = Object.fromEntries(Object.entries(state.local.servers).map(([n, s]) => [n, { ...s, pid: s.pid !== null && pidAlive(s.pid) ? s.pid : serverProcess(state.runDir, n) }]));
-    state = { ...state, local: { ...state.local, servers } };
-  }
-  const dead = Object.entries(state.local!.servers).filter(([, s]) => !resuming && (s.pid === null || !pidAlive(s.pid))).map(([n]) => n);
-  if (!pidAlive(state.local!.toxiproxy.pid)) dead.push('toxiproxy');
+  const dir = state.runDir.endsWith('/') ? state.runDir : `${state.runDir}/`;
+  const conf = (name: string) => `${dir}conf/${name}.conf`;
+  // Each process as recorded, if it still is that process; a file from before identities were
+  // recorded (pid only) or a server started after the last save is found as ours by binary and config.
+  const servers = Object.fromEntries(Object.entries(state.local.servers).map(([n, s]): [string, LocalServerState] => {
+    const found = live(s, conf(n)) ?? (resuming ? serverProcess(state.runDir, conf(n)) : undefined);
+    return [n, { ...s, pid: found?.pid ?? null, identity: found }];
+  }));
+  const tp = live(state.local.toxiproxy, `${dir}toxiproxy.json`);
+  const dead = Object.entries(servers).filter(([, s]) => !resuming && s.pid === null).map(([n]) => n);
+  if (!tp) dead.push('toxiproxy');
   if (dead.length) {
     throw new EnvironmentError(`cluster ${state.runId} is not whole: ${dead.join(', ')} not running`, {
       hint: `npm run cluster -- down --run ${state.runId}, then up again`,
     });
   }
-  return LocalBackend.attach(state.topology, state.runDir, state.secrets, state.local!);
+  return LocalBackend.attach(state.topology, state.runDir, state.secrets, { ...state.local, toxiproxy: { ...state.local.toxiproxy, identity: tp! }, servers });
 }
 
-/** The live nats-server of `name` in a local cluster, found by its config file on the command line; null when none runs. */
-function serverProcess(runDir: string, name: string): number | null {
-  const conf = `${runDir.endsWith('/') ? runDir : `${runDir}/`}conf/${name}.conf`;
-  return runProcesses(runDir).find((pid) => pidMatches(pid, conf)) ?? null;
+/** The recorded process if it still runs as recorded; for a pid-only record, the pid if it is ours by binary and `marker`. */
+function live(s: { pid: number | null; identity?: ProcessIdentity | undefined }, marker: string): ProcessIdentity | undefined {
+  if (s.identity) return sameProcess(s.identity) ? s.identity : undefined;
+  return s.pid === null || !pidAlive(s.pid) ? undefined : unrecordedOurs(s.pid, marker);
+}
+
+/** The live nats-server of one server of a local cluster, found by its config file on the command line. */
+function serverProcess(runDir: string, conf: string): ProcessIdentity | undefined {
+  for (const pid of runProcesses(runDir)) {
+    const id = unrecordedOurs(pid, conf);
+    if (id) return id;
+  }
+  return undefined;
 }
 
 async function attachDocker(state: ClusterState, resuming: boolean): Promise<Backend> {

@@ -8,7 +8,8 @@ import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
 import type { ClusterSecrets } from './render-config.ts';
 import { upgradeServer, type UpgradeOptions, type UpgradeTiming } from './lame-duck-upgrade.ts';
 import { registerLive, unregisterLive } from './signals.ts';
-import { removeState, writeState, type BackendName, type ClusterState } from './state-file.ts';
+import { selfIdentity, type ProcessIdentity } from '../core/process-identity.ts';
+import { removeState, updateState, type BackendName, type ClusterState } from './state-file.ts';
 import { serversOf, type Topology } from './topology.ts';
 import type { ClusterView, ServerEndpoint, SystemUser } from './view.ts';
 
@@ -65,7 +66,10 @@ export interface StartedCluster extends ClusterView, AsyncDisposable {
   readonly owned: boolean;
   /** Remove every process, container, network and proxy this run made (owned clusters only). */
   stop(): Promise<void>;
-  /** Leave the cluster running after this process exits (`cluster up`); the state file stays. */
+  /**
+   * Keep the cluster after this process exits (`cluster up`; a rollout, for its resume); the state
+   * file stays. While this process lives it still owns the cluster: no reaper touches it.
+   */
   detach(): void;
 }
 
@@ -74,6 +78,8 @@ export interface ClusterOwnership {
   owned: boolean;
   createdAt: string;
   ownerPid: number;
+  /** The owner process; set for clusters booted here (this process). */
+  owner?: ProcessIdentity;
   detached: boolean;
   /** false: no state file (the compose stack is found by its compose labels, not by ours). */
   persist?: boolean;
@@ -88,6 +94,11 @@ export class Cluster implements StartedCluster {
   private stopped = false;
   private readonly ownership: ClusterOwnership;
   private readonly live = { stop: () => this.stop(), teardownSync: () => this.impl.teardownSync() };
+  /**
+   * Servers this object is acting on right now (a count per server): a save writes only their part
+   * of the state file, so a chaos run attached to a cluster and its owner never undo each other.
+   */
+  private readonly acting = new Map<string, number>();
 
   constructor(
     readonly runId: string,
@@ -95,7 +106,7 @@ export class Cluster implements StartedCluster {
     readonly runDir: string,
     private readonly secrets: ClusterSecrets,
     private readonly impl: Backend,
-    ownership: ClusterOwnership = { owned: true, createdAt: new Date().toISOString(), ownerPid: process.pid, detached: false },
+    ownership: ClusterOwnership = { owned: true, createdAt: new Date().toISOString(), ownerPid: process.pid, owner: selfIdentity(), detached: false },
   ) {
     this.ownership = { ...ownership };
     this.owned = ownership.owned;
@@ -107,7 +118,8 @@ export class Cluster implements StartedCluster {
     impl.onStateChange = () => this.save();
     // An attached cluster is not ours to tear down, not even on Ctrl-C.
     if (this.owned) registerLive(this.live);
-    this.save();
+    // The owner that booted it writes its whole view once; an attached one has nothing new to say yet.
+    if (this.owned) this.save(serversOf(topology).map((s) => s.name));
   }
 
   get backend(): BackendName {
@@ -161,51 +173,83 @@ export class Cluster implements StartedCluster {
 
   detach(): void {
     this.ownership.detached = true;
-    this.save();
+    if (!this.stopped && this.ownership.persist !== false) updateState(this.runId, (cur) => ({ ...cur, detached: true }));
     unregisterLive(this.live);
   }
 
   private handle(name: string, region: string): ClusterServer {
     const impl = this.impl;
-    const after = async (p: Promise<void>) => { await p; this.save(); };
     const self = this;
+    // Marks the server as acted on for the whole operation, so saves from inside it (a backend's
+    // onStateChange, an upgrade's steps) and the one at its end write this server's part.
+    const acting = async <T>(fn: () => Promise<T>): Promise<T> => {
+      self.acting.set(name, (self.acting.get(name) ?? 0) + 1);
+      try {
+        return await fn();
+      } finally {
+        self.save();
+        const n = (self.acting.get(name) ?? 1) - 1;
+        if (n > 0) self.acting.set(name, n);
+        else self.acting.delete(name);
+      }
+    };
     return {
       name, region,
       get variant() { return impl.endpoint(name).variant; },
       endpoint: () => impl.endpoint(name),
       serverId: async () => (await monitorGet<Varz>(impl.endpoint(name).monitorUrl, 'varz')).server_id,
-      start: () => { self.alive(); return after(impl.startServer(name, impl.endpoint(name).variant)); },
-      stop: () => { self.alive(); return after(impl.stopServer(name, 'SIGTERM')); },
-      kill: () => { self.alive(); return after(impl.stopServer(name, 'SIGKILL')); },
-      restart: async () => {
+      start: () => { self.alive(); return acting(() => impl.startServer(name, impl.endpoint(name).variant)); },
+      stop: () => { self.alive(); return acting(() => impl.stopServer(name, 'SIGTERM')); },
+      kill: () => { self.alive(); return acting(() => impl.stopServer(name, 'SIGKILL')); },
+      restart: () => {
         self.alive();
-        await impl.stopServer(name, 'SIGTERM');
-        await after(impl.startServer(name, impl.endpoint(name).variant));
+        return acting(async () => {
+          await impl.stopServer(name, 'SIGTERM');
+          await impl.startServer(name, impl.endpoint(name).variant);
+        });
       },
       pause: () => { self.alive(); return impl.pause(name); },
       resume: () => { self.alive(); return impl.resume(name); },
-      replaceVariant: async (variant: string) => {
+      replaceVariant: (variant: string) => {
         self.alive();
-        await impl.stopServer(name, 'SIGTERM');
-        await after(impl.startServer(name, variant));
+        return acting(async () => {
+          await impl.stopServer(name, 'SIGTERM');
+          await impl.startServer(name, variant);
+        });
       },
       upgrade: (variant: string, opts?: UpgradeOptions) => {
         self.alive();
-        return upgradeServer({ backend: impl, topology: self.topology, save: () => self.save() }, name, variant, opts);
+        return acting(() => upgradeServer({ backend: impl, topology: self.topology, save: () => self.save() }, name, variant, opts));
       },
       isRunning: () => { self.alive(); return impl.isRunning(name); },
       logs: () => impl.logs(name),
     };
   }
 
-  private save(): void {
-    const { createdAt, ownerPid, detached } = this.ownership;
-    const state: ClusterState = {
-      runId: this.runId, backend: this.impl.kind, runDir: this.runDir, createdAt,
-      ownerPid, detached, topology: this.topology, secrets: this.secrets,
-      endpoints: this.endpoints(), ...this.impl.stateFields(),
-    };
-    if (!this.stopped && this.ownership.persist !== false) writeState(state);
+  /**
+   * Write this object's view of `servers` (default: the ones it is acting on) into the state file,
+   * leaving every other server, and the owner fields, as the file has them. The first save of the
+   * cluster's owner writes everything it booted.
+   */
+  private save(servers: readonly string[] = [...this.acting.keys()]): void {
+    if (this.stopped || this.ownership.persist === false || servers.length === 0) return;
+    const mine = new Set(servers);
+    const view = this.impl.stateFields();
+    const endpoints = this.endpoints();
+    updateState(this.runId, (cur) => {
+      const next: ClusterState = {
+        ...cur,
+        endpoints: [...cur.endpoints.filter((e) => !mine.has(e.name)), ...endpoints.filter((e) => mine.has(e.name))]
+          .sort((a, b) => endpoints.findIndex((e) => e.name === a.name) - endpoints.findIndex((e) => e.name === b.name)),
+      };
+      if (view.local) {
+        const servers = { ...(cur.local?.servers ?? {}) };
+        for (const n of mine) if (view.local.servers[n]) servers[n] = view.local.servers[n]!;
+        next.local = { toxiproxy: cur.local?.toxiproxy ?? view.local.toxiproxy, servers };
+      }
+      if (view.docker) next.docker = cur.docker ?? view.docker;
+      return next;
+    });
   }
 
   private alive(): void {

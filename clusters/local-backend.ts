@@ -11,7 +11,8 @@ import type { Backend, Progress } from './backend.ts';
 import { freePort } from './free-port.ts';
 import type { ProxyRef } from './links.ts';
 import { monitorGet } from '../core/nats-monitoring.ts';
-import { pidAlive, signal, terminate } from './pids.ts';
+import { sameProcess, type ProcessIdentity } from '../core/process-identity.ts';
+import { recordSpawned, signalOurs, terminate } from './pids.ts';
 import { renderConfig, type ClusterSecrets } from './render-config.ts';
 import type { ClusterState, LocalServerState } from './state-file.ts';
 import { ToxiproxyClient } from './toxiproxy-client.ts';
@@ -30,7 +31,7 @@ export class LocalBackend implements Backend {
     private readonly runDir: string,
     private readonly secrets: ClusterSecrets,
     private readonly servers: Map<string, LocalServerState & { spec: ServerSpec }>,
-    private readonly toxiproxy: { pid: number; apiUrl: string },
+    private readonly toxiproxy: { pid: number; apiUrl: string; identity?: ProcessIdentity | undefined },
     readonly proxies: ProxyRef[],
   ) {}
 
@@ -56,15 +57,15 @@ export class LocalBackend implements Backend {
     writeFileSync(tpConfig, JSON.stringify(proxyConfigs, null, 2));
     const apiPort = await freePort();
     progress.info(`starting toxiproxy on ${HOST}:${apiPort} with ${proxyConfigs.length} proxies`);
-    const tpPid = spawnDetached(toxiproxyBinary(), ['-host', HOST, '-port', String(apiPort), '-config', tpConfig], path.join(runDir, 'logs', 'toxiproxy.log'));
+    const tp = spawnDetached(toxiproxyBinary(), ['-host', HOST, '-port', String(apiPort), '-config', tpConfig], path.join(runDir, 'logs', 'toxiproxy.log'));
     const client = new ToxiproxyClient(`http://${HOST}:${apiPort}`);
     const proxies: ProxyRef[] = [...servers.values()].map((s) => ({
       name: `gw-${s.spec.name}`, from: null, to: s.spec.name, toRegion: s.spec.region, listen: `${HOST}:${s.ports.proxy}`, client,
     }));
-    const backend = new LocalBackend(topology, runDir, secrets, servers, { pid: tpPid, apiUrl: client.apiUrl }, proxies);
+    const backend = new LocalBackend(topology, runDir, secrets, servers, { pid: tp.pid, apiUrl: client.apiUrl, identity: tp.identity }, proxies);
     try {
       await waitFor(`toxiproxy API at ${client.apiUrl} with ${proxies.length} proxies`, 10_000, async () => {
-        if (!pidAlive(tpPid)) throw new HarnessError(`toxiproxy exited: ${tail(path.join(runDir, 'logs', 'toxiproxy.log'))}`);
+        if (!tp.identity || !sameProcess(tp.identity)) throw new HarnessError(`toxiproxy exited: ${tail(path.join(runDir, 'logs', 'toxiproxy.log'))}`);
         const n = Object.keys(await client.proxies()).length;
         return n === proxies.length ? { done: true, value: n } : { done: false, missing: `${n}/${proxies.length} proxies` };
       }, 100);
@@ -86,7 +87,7 @@ export class LocalBackend implements Backend {
     const servers = new Map(serversOf(topology).map((spec): [string, LocalServerState & { spec: ServerSpec }] => {
       const s = state.servers[spec.name];
       if (!s) throw new HarnessError(`state file has no server ${spec.name}`);
-      return [spec.name, { spec, pid: s.pid, variant: s.variant, ports: s.ports }];
+      return [spec.name, { spec, pid: s.pid, identity: s.identity, variant: s.variant, ports: s.ports }];
     }));
     const proxies: ProxyRef[] = [...servers.values()].map((s) => ({
       name: `gw-${s.spec.name}`, from: null, to: s.spec.name, toRegion: s.spec.region, listen: `${HOST}:${s.ports.proxy}`, client,
@@ -104,14 +105,15 @@ export class LocalBackend implements Backend {
 
   async startServer(name: string, variant: string): Promise<void> {
     const s = this.get(name);
-    if (s.pid !== null && pidAlive(s.pid)) throw new HarnessError(`${name} is already running (pid ${s.pid})`);
+    if (s.identity && sameProcess(s.identity)) throw new HarnessError(`${name} is already running (pid ${s.pid})`);
     const bin = natsServerBinary(variant);
     requireBinary(bin, `npm run build:nats (variant ${variant})`);
     s.variant = variant;
     const conf = this.confPath(name);
     const log = path.join(this.runDir, 'logs', `${name}.log`);
-    const pid = spawnDetached(bin, ['-c', conf], log);
+    const { pid, identity } = spawnDetached(bin, ['-c', conf], log);
     s.pid = pid;
+    s.identity = identity;
     // Recorded before the wait, so a harness killed now leaves the new pid, not the old one, behind.
     this.onStateChange?.();
     const monitor = this.endpoint(name).monitorUrl;
@@ -119,7 +121,7 @@ export class LocalBackend implements Backend {
     // than one request's timeout to answer: each timeout doubles the next one (healthzTimeoutMs).
     let timeouts = 0;
     await waitFor(`${name} (pid ${pid}) monitor at ${monitor}`, monitorDeadlineMs(this.servers.size), async () => {
-      if (!pidAlive(pid)) throw new HarnessError(`${name} exited at start: ${tail(log)}`);
+      if (!identity || !sameProcess(identity)) throw new HarnessError(`${name} exited at start: ${tail(log)}`);
       // /healthz, not /varz: the cheapest answer, and it does not grow with the number of routes.
       try {
         await monitorGet(monitor, 'healthz', healthzTimeoutMs(timeouts));
@@ -133,39 +135,39 @@ export class LocalBackend implements Backend {
 
   async stopServer(name: string, how: 'SIGTERM' | 'SIGKILL'): Promise<void> {
     const s = this.get(name);
-    if (s.pid === null) return;
-    await terminate(s.pid, 5000, how);
+    if (s.identity) await terminate(s.identity, 5000, how);
     s.pid = null;
+    s.identity = undefined;
   }
 
   async isRunning(name: string): Promise<boolean> {
     const s = this.get(name);
-    if (s.pid === null || !pidAlive(s.pid)) return false; // a paused one fails the monitor check below
+    if (!s.identity || !sameProcess(s.identity)) return false; // a paused one fails the monitor check below
     return monitorGet(this.endpoint(name).monitorUrl, 'varz', 2000).then(() => true, () => false);
   }
 
   async enterLameDuck(name: string): Promise<void> {
-    signal(this.runningPid(name), 'SIGUSR2');
+    signalOurs(this.running(name), 'SIGUSR2');
   }
 
   async waitForExit(name: string, deadlineMs: number): Promise<boolean> {
     const s = this.get(name);
     const until = Date.now() + deadlineMs;
-    while (s.pid !== null && pidAlive(s.pid)) {
+    while (s.identity && sameProcess(s.identity)) {
       if (Date.now() >= until) return false;
       await sleep(100);
     }
     s.pid = null;
+    s.identity = undefined;
     return true;
   }
 
   async pause(name: string): Promise<void> {
-    const pid = this.runningPid(name);
-    signal(pid, 'SIGSTOP');
+    signalOurs(this.running(name), 'SIGSTOP');
   }
 
   async resume(name: string): Promise<void> {
-    signal(this.runningPid(name), 'SIGCONT');
+    signalOurs(this.running(name), 'SIGCONT');
   }
 
   async logs(name: string): Promise<string> {
@@ -175,21 +177,23 @@ export class LocalBackend implements Backend {
   }
 
   stateFields() {
-    const servers = Object.fromEntries([...this.servers].map(([n, { pid, variant, ports }]) => [n, { pid, variant, ports }]));
-    return { local: { toxiproxy: this.toxiproxy, servers } };
+    const servers = Object.fromEntries([...this.servers].map(([n, { pid, identity, variant, ports }]) => [n, { pid, ...(identity ? { identity } : {}), variant, ports }]));
+    const { pid, apiUrl, identity } = this.toxiproxy;
+    return { local: { toxiproxy: { pid, apiUrl, ...(identity ? { identity } : {}) }, servers } };
   }
 
   async teardown(): Promise<void> {
     await Promise.all([...this.servers.values()].map(async (s) => {
-      if (s.pid !== null) await terminate(s.pid, 3000);
+      if (s.identity) await terminate(s.identity, 3000);
       s.pid = null;
+      s.identity = undefined;
     }));
-    await terminate(this.toxiproxy.pid, 3000);
+    if (this.toxiproxy.identity) await terminate(this.toxiproxy.identity, 3000);
   }
 
   teardownSync(): void {
-    for (const s of this.servers.values()) if (s.pid !== null) signal(s.pid, 'SIGKILL');
-    signal(this.toxiproxy.pid, 'SIGKILL');
+    for (const s of this.servers.values()) if (s.identity) signalOurs(s.identity, 'SIGKILL');
+    if (this.toxiproxy.identity) signalOurs(this.toxiproxy.identity, 'SIGKILL');
   }
 
   private writeConfig(name: string): void {
@@ -220,10 +224,10 @@ export class LocalBackend implements Backend {
     return s;
   }
 
-  private runningPid(name: string): number {
+  private running(name: string): ProcessIdentity {
     const s = this.get(name);
-    if (s.pid === null || !pidAlive(s.pid)) throw new HarnessError(`${name} is not running`);
-    return s.pid;
+    if (!s.identity || !sameProcess(s.identity)) throw new HarnessError(`${name} is not running`);
+    return s.identity;
   }
 }
 
@@ -246,15 +250,18 @@ export function interleaveRegions(specs: readonly ServerSpec[]): ServerSpec[] {
   return [...specs].sort((a, b) => a.index - b.index);
 }
 
-/** Own process group, output to a log file: survives the harness when left running on purpose. */
-function spawnDetached(bin: string, args: string[], logFile: string): number {
+/**
+ * Own process group, output to a log file: survives the harness when left running on purpose.
+ * Its identity is read at once, so nothing but this very process is ever signalled as it.
+ */
+function spawnDetached(bin: string, args: string[], logFile: string): { pid: number; identity: ProcessIdentity | undefined } {
   const fd = openSync(logFile, 'a');
   try {
     const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd] });
-    child.on('error', () => {}); // surfaces as pidAlive() false in the start wait
+    child.on('error', () => {}); // surfaces as no identity (or a dead one) in the start wait
     child.unref();
     if (child.pid === undefined) throw new HarnessError(`could not start ${bin}`);
-    return child.pid;
+    return { pid: child.pid, identity: recordSpawned(child.pid, bin) };
   } finally {
     closeSync(fd);
   }

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { BadInputError, EnvironmentError } from '../core/errors.ts';
 import { RUNS_DIR } from '../core/layout.ts';
+import { selfIdentity } from '../core/process-identity.ts';
 import { silentProgress } from '../core/progress.ts';
+import { checkRunId } from '../core/run-id.ts';
 import type { Backend, Progress } from './backend.ts';
 import { Cluster, type StartedCluster } from './cluster.ts';
 import { dockerAvailable } from './docker-resources.ts';
@@ -51,16 +53,19 @@ export async function resolveBackend(choice: BackendChoice, progress: Progress =
 
 export async function startCluster(topology: Topology, opts: StartOptions = {}): Promise<StartedCluster> {
   const progress = opts.progress ?? silentProgress;
+  if (opts.runId !== undefined) checkRunId(opts.runId, 'runId');
   const backendName = await resolveBackend(opts.backend ?? 'auto', progress);
   const reaped = await reapLeftovers();
   for (const r of reaped.removed) progress.info(`reaped leftover run ${r}`);
   for (const r of reaped.failed) progress.info(`warning: could not remove leftover ${r}`);
-  const runId = opts.runId ?? newRunId();
+  for (const r of reaped.unreadable) progress.info(`warning: ${r}`);
+  const runId = opts.runId === undefined ? newRunId() : checkRunId(opts.runId, 'runId');
   const runDir = path.resolve(opts.runDir ?? path.join(RUNS_DIR, runId), 'cluster');
   const secrets = generateSecrets();
   // Written before anything starts, so a harness killed mid-boot still leaves a trail for the reaper.
+  const owner = selfIdentity();
   writeState({
-    runId, backend: backendName, runDir, createdAt: new Date().toISOString(), ownerPid: process.pid, detached: false,
+    runId, backend: backendName, runDir, createdAt: new Date().toISOString(), ownerPid: owner.pid, owner, detached: false,
     topology, secrets, endpoints: [],
   });
   let backend: Backend;

@@ -1,7 +1,8 @@
 #!/usr/bin/env tsx
-// npm run clean: remove what earlier runs left — processes (found by their run directory), containers,
-// networks and volumes (by run label), state files — including clusters left up on purpose.
-// Runs whose harness is still alive are skipped: they belong to someone working right now.
+// npm run clean: remove what earlier runs left — processes (as recorded, or our own binaries naming the
+// run folder), containers, networks and volumes (by run label), state files — including clusters left
+// up on purpose. A cluster whose owner process still runs is skipped, detached or not (a rollout
+// controller keeps its cluster detached for its resume): someone is working on it right now.
 import { Command } from 'commander';
 import { reapLeftovers } from '../clusters/index.ts';
 import { runMain } from './lib/run-main.ts';
@@ -11,8 +12,10 @@ export async function clean(write: (l: string) => void = (l) => process.stdout.w
   for (const line of r.removed) write(`removed ${line}`);
   for (const line of r.skipped) write(`skipped ${line}`);
   for (const line of r.failed) write(`could not remove ${line}`);
-  if (r.removed.length === 0 && r.failed.length === 0) write('nothing to clean');
+  for (const line of r.unreadable) write(`kept ${line}`);
+  if (r.removed.length === 0 && r.failed.length === 0 && r.unreadable.length === 0) write('nothing to clean');
   if (r.failed.length > 0) process.exitCode = 4;
+  else if (r.unreadable.length > 0) process.exitCode = 3;
 }
 
 const program = new Command('clean')

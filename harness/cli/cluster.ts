@@ -7,22 +7,17 @@ import ora from 'ora';
 import { mib } from '../../core/units.ts';
 import { silentProgress } from '../../core/progress.ts';
 import {
-  listStates, readState, reapRun, snapshotMesh, startCluster, topologyFromFlags,
-  type BackendChoice, type ClusterState, type MeshReport, type Topology, type TopologyFlags,
+  listStates, readState, reapRun, scanStates, snapshotMesh, startCluster, topologyFromFlags,
+  type BackendChoice, type ClusterState, type MeshReport, type ProcessIdentity, type Topology, type TopologyFlags,
 } from '../../clusters/index.ts';
 import { statesDir } from '../../clusters/state-file.ts';
 import { Registry } from 'prom-client';
 import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
 import { BadInputError, HarnessError } from '../../core/errors.ts';
+import { checkRunId } from '../../core/run-id.ts';
+import { sameProcess } from '../../core/process-identity.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readFileSync } from 'node:fs';
-import { pidAlive, pidMatches, terminate } from '../../clusters/pids.ts';
-import { runProcesses } from '../../clusters/index.ts';
-
-/** A process that is exiting (or a kernel thread) shows an empty command line. */
-function pidCmdlineEmpty(pid: number): boolean {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').length === 0; } catch { return false; }
-}
+import { ourRunProcesses, ownerStatus, reapDecision, terminate } from '../../clusters/index.ts';
 
 type Write = (line: string) => void;
 const stdout: Write = (l) => process.stdout.write(l + '\n');
@@ -37,6 +32,7 @@ export interface UpArgs extends TopologyFlags {
 
 /** Boot, wait for the full mesh, detach: the cluster outlives this process. */
 export async function clusterUp(a: UpArgs, write: Write = stdout): Promise<ClusterState> {
+  if (a.runId !== undefined) checkRunId(a.runId, '--run-id');
   const topology = topologyFromFlags(a);
   const metrics = await serveMetrics(a.metricsPort ?? 'off', new Registry(), write);
   try {
@@ -67,16 +63,24 @@ async function bootDetached(topology: Topology, a: UpArgs, write: Write): Promis
   }
 }
 
-/** The run to act on: the given one, else the newest. */
-export function pickRun(runId?: string): ClusterState {
-  const states = listStates();
-  const s = runId ? readState(runId) : states.at(-1);
+/**
+ * The run to act on: the given one, else the newest. For removal (`down`), the newest whose owner
+ * is gone (or is this process): a cluster another live harness owns is in use; what was passed over
+ * is said in the error, or written.
+ */
+export function pickRun(runId?: string, opts: { forRemoval?: boolean; write?: Write } = {}): ClusterState {
+  if (runId !== undefined) checkRunId(runId, '--run');
+  // A named run is read alone (a damaged file of another run does not block it); the newest needs every file.
+  const states = runId ? scanStates().states : listStates();
+  const inUse = opts.forRemoval ? states.filter((x) => ownerStatus(x) === 'alive') : [];
+  const s = runId ? readState(runId) : states.filter((x) => !inUse.includes(x)).at(-1);
   if (!s) {
-    const known = states.map((x) => x.runId);
-    throw new BadInputError(runId ? `no cluster run "${runId}"` : 'no cluster is running', {
-      problems: known.length ? [`run: one of ${known.join(', ')}`] : [], hint: 'start one with npm run cluster -- up',
+    const known = states.map((x) => `${x.runId}${inUse.includes(x) ? ` (in use by pid ${x.owner?.pid ?? x.ownerPid})` : ''}`);
+    throw new BadInputError(runId ? `no cluster run "${runId}"` : inUse.length ? 'every cluster is in use by a running harness' : 'no cluster is running', {
+      problems: known.length ? [`run: one of ${known.join(', ')}`] : [], hint: inUse.length ? 'stop its owner first (or wait for it to end)' : 'start one with npm run cluster -- up',
     });
   }
+  if (opts.forRemoval && !runId) for (const x of inUse) opts.write?.(`skipped ${x.runId}: owner pid ${x.owner?.pid ?? x.ownerPid} is still running`);
   return s;
 }
 
@@ -102,49 +106,53 @@ export async function clusterStatus(a: { run?: string }, write: Write = stdout):
 }
 
 export async function clusterDown(a: { run?: string; all?: boolean }, write: Write = stdout): Promise<string[]> {
-  const runs = a.all ? listStates() : [pickRun(a.run)];
+  const scan = a.all ? scanStates() : undefined;
+  for (const bad of scan?.bad ?? []) write(`kept ${bad.message}`);
+  const runs = scan ? scan.states : [pickRun(a.run, { forRemoval: true, write })];
   const removed: string[] = [];
   for (const s of runs) {
-    const pids = recordedPids(s);
+    const d = reapDecision(s, ownerStatus(s), true);
+    if (!d.reap && d.why) {
+      // Touch only what is ours: a cluster whose owner still runs is in use.
+      if (a.all) {
+        write(`skipped ${s.runId}: ${d.why}`);
+        continue;
+      }
+      throw new BadInputError(`cluster ${s.runId} is in use: ${d.why}`, {
+        problems: [`--run: a cluster whose owner is gone; ${s.runId} is owned by pid ${s.owner?.pid ?? s.ownerPid}`],
+        hint: 'stop its owner first (abort the rollout, or end the run), then down it',
+      });
+    }
+    const ours = ourRunProcesses(s);
     const gone = await reapRun(s);
     write(`run ${s.runId} (${s.backend}): removed ${gone.removed.length ? gone.removed.join(', ') : 'nothing (already gone)'}`);
     for (const f of gone.failed) write(`  could not remove ${f}`);
     removed.push(...gone.removed);
-    const left = await waitGone(s.runDir, pids, downDeadlineMs(pids.length));
-    if (left.length > 0) throw new HarnessError(`run ${s.runId}: ${left.length} process(es) still alive ${downDeadlineMs(pids.length)}ms after down: ${left.join(', ')}`);
+    const left = await waitGone(s, ours, downDeadlineMs(ours.length));
+    if (left.length > 0) throw new HarnessError(`run ${s.runId}: ${left.length} process(es) still alive ${downDeadlineMs(ours.length)}ms after down: ${left.join(', ')}`);
   }
+  if (scan?.bad[0]) throw scan.bad[0];
   return removed;
-}
-
-/** Every pid the state file recorded (servers and Toxiproxy of the local backend). */
-function recordedPids(s: ClusterState): number[] {
-  if (!s.local) return [];
-  return [s.local.toxiproxy.pid, ...Object.values(s.local.servers).map((x) => x.pid)].filter((p): p is number => p !== null);
 }
 
 /** 10 s, plus 100 ms per process: a SIGTERMed nats-server closes its routes before it exits. */
 const downDeadlineMs = (processes: number): number => 10_000 + 100 * processes;
 
 /**
- * `down` returns only when nothing of the run is alive: no process mentions its directory (one
- * started while the first sweep ran is terminated too) and no recorded pid is alive. Recorded pids
- * matter because a process in its exit may no longer show its command line. Returns what is left.
+ * `down` returns only when nothing of the run is alive: none of the processes we found before (by
+ * identity) and none started meanwhile (one started while the first sweep ran is terminated too).
+ * Returns what is left.
  */
-async function waitGone(runDir: string, pids: number[], deadlineMs: number): Promise<string[]> {
+async function waitGone(s: ClusterState, before: ProcessIdentity[], deadlineMs: number): Promise<string[]> {
   const until = Date.now() + deadlineMs;
   for (;;) {
-    const stragglers = runProcesses(runDir);
+    const stragglers = ourRunProcesses({ runDir: s.runDir });
     await Promise.all(stragglers.map((p) => terminate(p, 2000).catch(() => undefined)));
-    const left = [...new Set([...runProcesses(runDir), ...pids.filter((p) => pidAlive(p) && pidMatchesAny(p, runDir))])];
+    const left = [...new Set([...ourRunProcesses({ runDir: s.runDir }), ...before.filter(sameProcess)].map((p) => p.pid))];
     if (left.length === 0) return [];
     if (Date.now() >= until) return left.map((p) => `pid ${p}`);
     await sleep(100);
   }
-}
-
-/** A recorded pid that now runs something else (pid reuse) is not ours: only count it if it is ours or unreadable mid-exit. */
-function pidMatchesAny(pid: number, runDir: string): boolean {
-  return pidMatches(pid, runDir) || pidCmdlineEmpty(pid);
 }
 
 function renderEndpoints(s: ClusterState): string {
@@ -174,8 +182,8 @@ export function command(): Command {
     .action(async (o: { run?: string }) => { await clusterStatus(o); });
   cmd.command('down')
     .description('remove every process, container, network and proxy of a run')
-    .option('--run <id>', 'run to remove (default: the newest)')
-    .option('--all', 'every recorded run')
+    .option('--run <id>', 'run to remove (default: the newest whose owner is gone)')
+    .option('--all', 'every recorded run whose owner is gone')
     .action(async (o: { run?: string; all?: boolean }) => { await clusterDown(o); });
   return cmd;
 }

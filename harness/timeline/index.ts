@@ -9,8 +9,8 @@ export type {
   LinkRecord, StatszRecord, StatszBurstRecord, StatszCheckRecord, VarzRecord, ServerRecord,
   ProbeRecord, ProbeStallRecord, StepRecord, FaultRecord, ObserverRecord, RunRecord, NoteRecord,
 } from './records.ts';
-export { TimelineWriter, MemoryTimeline, teeSink, runTimelinePath } from './writer.ts';
-export type { TimelineSink, TimelineListener } from './writer.ts';
+export { TimelineWriter, MemoryTimeline, teeSink, runTimelinePath, cutTornTail, describeTornTail } from './writer.ts';
+export type { TimelineSink, TimelineListener, TornTail } from './writer.ts';
 export { parseTimeline, readTimeline } from './reader.ts';
 export type { ParsedTimeline } from './reader.ts';
 export { formatRecord, formatters } from './format.ts';

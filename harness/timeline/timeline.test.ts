@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, appendFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -57,9 +57,55 @@ describe('timeline', () => {
       assert.throws(() => w.append(samples[0]!), /closed/);
       assert.equal(seen.length, samples.length);
       assert.deepEqual(await readTimeline(file), samples);
-      appendFileSync(file, '{"t":');
-      await assert.rejects(readTimeline(file), (e: unknown) => e instanceof BadInputError && e.problems.length === 1);
-      assert.equal((await readTimeline(file, { lenient: true })).length, samples.length);
+      const bad = path.join(path.dirname(file), 'bad.ndjson');
+      appendFileSync(bad, '{"t":1}\n');
+      await assert.rejects(readTimeline(bad), (e: unknown) => e instanceof BadInputError && e.problems.length === 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('timeline - a torn last line is dropped and reported; every whole record is kept', async () => {
+    const text = `${samples.map((s) => JSON.stringify(s)).join('\n')}\n{"t":1,"kind":"no`;
+    const parsed = parseTimeline(text);
+    assert.deepEqual(parsed.problems, []);
+    assert.deepEqual(parsed.records, samples);
+    assert.match(parsed.dropped ?? '', new RegExp(`^line ${samples.length + 1}: dropped a torn last line \\(17 bytes`));
+    // A torn line in the middle is damage, not a crash's tail: still a problem.
+    assert.match(parseTimeline(`{"t":1,"kind":"no\n${JSON.stringify(samples[0])}\n`).problems[0] ?? '', /^line 1: not JSON/);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'brownout-timeline-'));
+    try {
+      const file = path.join(dir, 'timeline.ndjson');
+      writeFileSync(file, text);
+      const told: string[] = [];
+      assert.deepEqual(await readTimeline(file, { onDropped: (d) => told.push(d) }), samples);
+      assert.match(told.join(), /dropped a torn last line/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('timeline - a writer reopening a torn timeline cuts the torn line, says so, and loses none of its own records', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'brownout-timeline-'));
+    try {
+      const file = path.join(dir, 'timeline.ndjson');
+      writeFileSync(file, `${JSON.stringify(samples[0])}\n{"t":1,"kind":"no`);
+      const w = new TimelineWriter(file);
+      w.append(samples[1]!);
+      await w.close();
+      const { records, problems, dropped } = parseTimeline(readFileSync(file, 'utf8'));
+      assert.deepEqual(problems, []);
+      assert.equal(w.dropped?.bytes, 17);
+      assert.equal(dropped, undefined);
+      assert.deepEqual(records.map((r) => r.kind), ['link', 'note', 'statsz']);
+      assert.match(records[1]!.kind === 'note' ? records[1]!.text : '', /dropped a torn last line at byte \d+ \(17 bytes/);
+      // A last record that lost only its newline is whole: terminated and kept, nothing dropped.
+      writeFileSync(file, JSON.stringify(samples[0]));
+      const w2 = new TimelineWriter(file);
+      assert.equal(w2.dropped, undefined);
+      w2.append(samples[1]!);
+      await w2.close();
+      assert.deepEqual(await readTimeline(file), [samples[0], samples[1]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,8 @@
 // Appends timeline records to a run's `timeline.ndjson`, one JSON object per line, and hands each
 // record to in-process listeners (metrics, summaries) so nobody has to re-read the file mid-run.
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+// A writer that reopens a timeline a crashed writer left with a torn last line cuts that line off
+// first (else its first record would be glued onto it and lost too) and says what it dropped.
+import { closeSync, createWriteStream, fstatSync, ftruncateSync, fsyncSync, mkdirSync, openSync, readSync, writeSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { HarnessError } from '../../core/errors.ts';
 import { RUNS_DIR } from '../../core/layout.ts';
@@ -26,11 +28,19 @@ export class TimelineWriter implements TimelineSink {
   #error: Error | undefined;
   #count = 0;
 
+  /** What this writer cut off the file when it opened it (a torn last line), else undefined. */
+  readonly dropped: TornTail | undefined;
+
   constructor(file: string) {
     this.file = file;
     mkdirSync(path.dirname(file), { recursive: true });
+    this.dropped = cutTornTail(file);
     this.#stream = createWriteStream(file, { flags: 'a' });
     this.#stream.on('error', (err) => { this.#error = err; });
+    // Said in the timeline itself, so whoever reads it later knows a record was lost there.
+    if (this.dropped) {
+      this.#stream.write(`${JSON.stringify({ t: Date.now(), kind: 'note', level: 'warn', source: 'timeline', text: describeTornTail(this.dropped) } satisfies TimelineRecord)}\n`);
+    }
   }
 
   /** Records appended so far by this writer. */
@@ -59,6 +69,72 @@ export class TimelineWriter implements TimelineSink {
       this.#stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
     });
     if (this.#error) throw new HarnessError(`timeline ${this.file} failed: ${this.#error.message}`, { cause: this.#error });
+  }
+}
+
+/** The unterminated end of a timeline: where it starts and what it held. */
+export interface TornTail {
+  offset: number;
+  bytes: number;
+  /** The start of the dropped text, for the report. */
+  text: string;
+}
+
+export function describeTornTail(t: TornTail): string {
+  return `dropped a torn last line at byte ${t.offset} (${t.bytes} bytes, left by a writer that stopped mid-record): ${JSON.stringify(t.text)}`;
+}
+
+/** Truncate `file` after its last newline when it does not end in one; returns what was cut. */
+export function cutTornTail(file: string): TornTail | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r+');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new HarnessError(`timeline ${file} cannot be opened: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return undefined;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] === 0x0a) return undefined;
+    // Read backwards in chunks for the last newline; a torn record is one line, so this stays short.
+    let end = size;
+    let offset = 0;
+    const chunk = Buffer.alloc(64 * 1024);
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const n = readSync(fd, chunk, 0, end - start, start);
+      const i = chunk.subarray(0, n).lastIndexOf(0x0a);
+      if (i >= 0) {
+        offset = start + i + 1;
+        break;
+      }
+      end = start;
+    }
+    const tail = Buffer.alloc(size - offset);
+    readSync(fd, tail, 0, tail.length, offset);
+    if (isWholeJson(tail.toString('utf8'))) {
+      // A whole record that lost only its newline: terminate it, keep it.
+      writeSync(fd, '\n', size);
+      fsyncSync(fd);
+      return undefined;
+    }
+    ftruncateSync(fd, offset);
+    fsyncSync(fd);
+    return { offset, bytes: size - offset, text: tail.subarray(0, 120).toString('utf8') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isWholeJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 
