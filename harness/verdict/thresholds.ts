@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BadInputError } from '../../core/errors.ts';
+import { formatPath, showValue, valueAt, type PathPart } from '../../core/problem-path.ts';
 import { THRESHOLD_KEYS, THRESHOLD_REGISTRY, type ThresholdKey, type Thresholds } from './registry.ts';
 
 export { THRESHOLD_KEYS, type ThresholdKey, type Thresholds } from './registry.ts';
@@ -27,24 +28,16 @@ export function thresholdValue(t: Thresholds, key: ThresholdKey): unknown {
   return (t as Record<string, Record<string, unknown> | undefined>)[g]?.[f];
 }
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v = input;
-  for (const p of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined;
-  return v;
-}
-
-const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
-
 function problemsOf(error: z.ZodError, input: unknown): string[] {
   return error.issues.flatMap((issue) => {
-    const path = issue.path.map(String).join('.');
+    const path = formatPath(issue.path as PathPart[]);
     if (issue.code === 'unrecognized_keys') {
       const allowed = path === '' ? GROUPS : groupKeys(path);
-      return issue.keys.map((k) => `${path === '' ? '' : `${path}.`}${k}: unknown key; allowed: ${allowed.join(', ')}`);
+      return issue.keys.map((k) => `${formatPath([...(issue.path as PathPart[]), k])}: unknown key; allowed: ${allowed.join(', ')}`);
     }
     const allowed = (THRESHOLD_REGISTRY as Record<string, { allowed: string }>)[path]?.allowed
       ?? (GROUPS.includes(path) ? `an object with keys ${groupKeys(path).join(', ')}` : undefined);
-    const got = `got ${show(valueAt(input, issue.path))}`;
+    const got = `got ${showValue(valueAt(input, issue.path))}`;
     const what = issue.code === 'invalid_type' ? `expected ${issue.expected}, ${got}` : `${issue.message.replace(/^Invalid input: /, '')}, ${got}`;
     return [`${path || '(top level)'}: ${what}${allowed ? `; allowed: ${allowed}` : ''}`];
   });
