@@ -1,11 +1,12 @@
 // planRun(): validate everything a user wrote against the topology it will run on, collect every
 // problem (one path format: `steps[2].fault.to`, `thresholds.statsz.maxPerServerPerSecond`) and
 // throw them together, or return a typed RunPlan. No process, container or socket is touched.
-import { durationMs, isComposeAttach, refusedFaults, serversOf, type Topology } from '../../clusters/index.ts';
+import { durationMs, isComposeAttach, refusedFaults, serversOf, type BackendChoice, type Topology } from '../../clusters/index.ts';
 import { randomSeed } from '../../chaos/rng.ts';
 import { formatPath, parseScenario, scenarioSeconds, type Scenario, type ScenarioInput } from '../../chaos/scenario.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
 import { BadInputError } from '../../core/errors.ts';
+import { showValue } from '../../core/problem-path.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import { faultProblems } from './fault-problems.ts';
 import { planThresholds } from './plan-thresholds.ts';
@@ -14,8 +15,21 @@ import { CHECK_KEYS, type ThresholdKey } from '../verdict/registry.ts';
 import { thresholdValue, type Thresholds } from '../verdict/thresholds.ts';
 import type { PlanInput, PlannedStep, RunPlan } from './run-plan-types.ts';
 
+/** What `backend` may be; `auto` picks docker when an engine answers. */
+export const BACKEND_CHOICES = ['auto', 'local', 'docker'] as const satisfies readonly BackendChoice[];
+
+/** The problem with a backend choice, or undefined; `where` names it (`--backend`, `backend`). */
+export function backendProblem(backend: unknown, where = 'backend'): string | undefined {
+  return backend === undefined || (BACKEND_CHOICES as readonly unknown[]).includes(backend)
+    ? undefined
+    : `${where}: ${showValue(backend)} is not a backend; allowed: ${BACKEND_CHOICES.join(', ')}`;
+}
+
 export function planRun(input: PlanInput): RunPlan {
   const problems: string[] = [];
+  // Found here with everything else, not when the cluster boots: after builds and a run folder.
+  const badBackend = backendProblem(input.backend);
+  if (badBackend) problems.push(badBackend);
   const { data, source } = scenarioData(input, problems);
   const variant = input.attached?.topology.variant ?? input.variant ?? patchedName(DEFAULT_NATS_TAG);
   const parsed = data === undefined ? undefined : parseScenario(withTopology(data, input, problems), variant);

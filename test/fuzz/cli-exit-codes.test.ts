@@ -1,0 +1,36 @@
+// What a user sees when a flag is bad: exit 2, every problem at once, no stack, nothing built, no
+// run folder. Each case spawns the CLI as a user would (a second or two each).
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { RUNS_DIR } from '../../core/layout.ts';
+import { runScript } from '../support/run-script.ts';
+
+const cli = (...args: string[]) => runScript('harness/cli/main.ts', args, process.env, 60_000);
+const runFolders = () => new Set(existsSync(RUNS_DIR) ? readdirSync(RUNS_DIR) : []);
+
+describe('cli exit codes', function () {
+  this.timeout(120_000);
+
+  it('cli exit codes - chaos and gate with --backend bogus: exit 2 before any build or run folder, every flag problem listed', () => {
+    const before = runFolders();
+    for (const args of [['chaos', 'partition', '--backend', 'bogus', '--seed', '', '--attach', '../../../x'], ['gate', '--backend', 'bogus', '--seed', '', '--attach', '../../../x', '--scenario', 'partition']]) {
+      const r = cli(...args);
+      assert.equal(r.status, 2, `${args.join(' ')}\n${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /^bad input: .*nothing started$/m);
+      assert.match(r.stderr, /^ {2}- --backend: "bogus" is not a backend; allowed: auto, local, docker$/m);
+      assert.match(r.stderr, /^ {2}- --seed: "" is not a whole number; allowed: 0\.\.4294967295$/m);
+      assert.match(r.stderr, /^ {2}- --attach: "\.\.\/\.\.\/\.\.\/x" is not a run id/m);
+      assert.doesNotMatch(r.stdout + r.stderr, /\[build\]|boot |    at /, 'nothing built or booted, no stack');
+    }
+    const made = [...runFolders()].filter((d) => !before.has(d));
+    assert.deepEqual(made, [], 'no run folder was created');
+  });
+
+  it('cli exit codes - chaos --backend bogus alone (every other input good): exit 2, no run folder', () => {
+    const before = runFolders();
+    const r = cli('chaos', 'partition', '--backend', 'bogus', '--metrics-port', 'off');
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^ {2}- --backend: "bogus" is not a backend; allowed: auto, local, docker$/m);
+    assert.deepEqual([...runFolders()].filter((d) => !before.has(d)), [], 'no run folder was created');
+  });
+});
