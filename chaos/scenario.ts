@@ -93,7 +93,7 @@ export function parseScenario(input: unknown, variant: string): ScenarioParse {
 function parseFault(spec: Step['fault'], at: PropertyKey[], problems: string[]): TypedFault | undefined {
   if (!spec) return undefined;
   const { type, ...attributes } = spec;
-  if (!(type in FAULTS)) {
+  if (!Object.hasOwn(FAULTS, type)) {
     problems.push(problemAt([...at, 'type'], `"${type}" is not a fault; one of ${FAULT_NAMES.join(', ')}`));
     return undefined;
   }

@@ -164,7 +164,7 @@ export interface TopologyFlags {
 export function topologyFromFlags(f: TopologyFlags): Topology {
   let base: TopologyInput;
   if (f.preset !== undefined) {
-    const p = presets[f.preset as PresetName];
+    const p = Object.hasOwn(presets, f.preset) ? presets[f.preset as PresetName] : undefined;
     if (!p) throw new BadInputError(`unknown preset "${f.preset}"`, { problems: [`preset: one of ${Object.keys(presets).join(', ')}`] });
     base = structuredClone(p) as TopologyInput;
   } else {

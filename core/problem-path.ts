@@ -6,12 +6,17 @@ export type PathPart = string | number | symbol;
 
 export const TOP_LEVEL = '(top level)';
 
-/** `['regions', 0, 'name']` → `regions[0].name`; a digit-only string segment is an index too. */
+/**
+ * `['regions', 0, 'name']` → `regions[0].name`; a digit-only string segment is an index too. A key
+ * that is not a plain name (empty, spaces, `:`) is quoted, `variants[" x"]`, so every path reads
+ * as one token before the `: ` of its problem.
+ */
 export function formatPath(parts: readonly PathPart[]): string {
   let out = '';
   for (const p of parts) {
-    if (typeof p === 'number' || (typeof p === 'string' && /^\d+$/.test(p))) out += `[${String(p)}]`;
-    else out += out ? `.${String(p)}` : String(p);
+    if (typeof p === 'number' || (typeof p === 'string' && /^\d{1,15}$/.test(p))) out += `[${String(p)}]`;
+    else if (typeof p === 'string' && /^[A-Za-z_$][\w$.+-]*$/.test(p)) out += out ? `.${p}` : p;
+    else out += `[${JSON.stringify(String(p))}]`;
   }
   return out;
 }

@@ -72,7 +72,8 @@ export function parseThresholdFile(path: string): Thresholds {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new BadInputError(`${path}: cannot read threshold file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new BadInputError(`${path}: cannot read threshold file (${why})`, { cause: err, problems: [`${path}: ${why}; allowed: a readable JSON file`] });
   }
   let json: unknown;
   try {
@@ -98,7 +99,7 @@ export function parseThresholdFlag(flag: string): Thresholds {
   const key = (eq < 0 ? flag : flag.slice(0, eq)).trim();
   if (!(THRESHOLD_KEYS as readonly string[]).includes(key)) {
     throw new BadInputError(`--threshold ${flag}: unknown threshold "${key}"`, {
-      problems: [`${key}: unknown key; allowed: ${THRESHOLD_KEYS.join(', ')}`],
+      problems: [`${formatPath([key])}: unknown key; allowed: ${THRESHOLD_KEYS.join(', ')}`],
     });
   }
   if (eq < 0) {

@@ -113,7 +113,7 @@ function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline
   }
   let input: TopologyInput;
   if (c.preset !== undefined) {
-    const p = presets[c.preset as PresetName];
+    const p = Object.hasOwn(presets, c.preset) ? presets[c.preset as PresetName] : undefined;
     if (!p) {
       problems.push(problem(['cluster', 'preset'], `"${c.preset}" is not a preset; one of ${Object.keys(presets).join(', ')}`));
       return undefined;
