@@ -21,9 +21,15 @@ export function formatPath(parts: readonly PathPart[]): string {
   return out;
 }
 
-/** `path: message`, the top level named as such. */
+/** `path: message`, the top level named as such; one line, whatever the message quotes. */
 export function problemAt(parts: readonly PathPart[], message: string): string {
-  return `${formatPath(parts) || TOP_LEVEL}: ${message}`;
+  return `${formatPath(parts) || TOP_LEVEL}: ${oneLine(message)}`;
+}
+
+/** Control characters (a newline inside a quoted value) written as escapes: a problem is one line. */
+export function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /** `regions[0].name: msg` from another validator, under `prefix` (`topology`): `topology.regions[0].name: msg`. */
@@ -32,7 +38,7 @@ export function prefixProblem(prefix: readonly PathPart[], problem: string): str
   if (!m || m[1]!.startsWith('(')) return problemAt(prefix, m ? m[2]! : problem);
   const head = formatPath(prefix);
   const tail = m[1]!;
-  return `${head === '' ? tail : tail.startsWith('[') ? `${head}${tail}` : `${head}.${tail}`}: ${m[2]!}`;
+  return `${head === '' ? tail : tail.startsWith('[') ? `${head}${tail}` : `${head}.${tail}`}: ${oneLine(m[2]!)}`;
 }
 
 /** A value as a problem quotes it: JSON, cut short; `nothing` for a missing one. */

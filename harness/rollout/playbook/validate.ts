@@ -67,7 +67,7 @@ export function validatePlaybook(input: unknown, source: string): Playbook {
     const stage = validateStage(parsed.data, i, servers, problems, true);
     if (stage) stages.push(stage);
   });
-  checkStageOrder(rawStages.map((s) => (s as { kind?: StageKind }).kind), problems);
+  checkStageOrder(rawStages.map((s) => (typeof s === 'object' && s !== null ? (s as { kind?: StageKind }).kind : undefined)), problems);
   const seen = new Map<string, number>();
   stages.forEach((s, i) => {
     if (seen.has(s.name)) problems.push(problem(['stages', i, 'name'], `duplicate stage name "${s.name}" (also stages[${seen.get(s.name)}]); give each stage its own name`));
