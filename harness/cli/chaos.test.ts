@@ -61,6 +61,11 @@ describe('cli inputs', () => {
     }
   });
 
+  it('cli inputs - a variant named like an Object member (toString) is a variant name, not a function', () => {
+    // Before: Object.prototype.toString came back as the variant ('expected string, got function toString() ...').
+    assert.equal(planChaos({ scenario: 'partition', variant: 'toString', seed: 1 })[0]!.variant, 'toString');
+  });
+
   it('cli inputs - --attach keeps its reserved words: compose plans on the stack, latest looks for a cluster left running', () => {
     assert.equal(planChaos({ scenario: 'partition', attach: 'compose', seed: 1 })[0]!.attachTo, 'compose');
     for (const p of problemsOf(() => planChaos({ scenario: 'partition', attach: 'nosuch-run' })).slice(0, 1)) assert.equal(p, '--attach: no cluster run "nosuch-run"');

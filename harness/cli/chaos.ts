@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { Registry } from 'prom-client';
 import { BadInputError, EXIT } from '../../core/errors.ts';
+import { oneLine } from '../../core/problem-path.ts';
 import { runIdProblem } from '../../core/run-id.ts';
 import { createProgress } from '../../core/progress.ts';
 import { backendProblem, executePlan, planRun, type PlanInput, type RunPlan, type RunResult, type TopologyOverride } from '../run/index.ts';
@@ -80,7 +81,8 @@ export function attachTarget(attach: string | undefined, problems: string[]): Pl
 
 /** Every problem of every flag and every run at once, as one BadInputError; nothing has started. */
 export function throwProblems(what: string, problems: string[]): void {
-  if (problems.length) throw new BadInputError(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing started`, { problems });
+  // One line each, whatever a flag held (a newline in --attach is quoted, not printed).
+  if (problems.length) throw new BadInputError(`${oneLine(what)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing started`, { problems: problems.map(oneLine) });
 }
 
 export function describeRun(r: RunResult): string {

@@ -54,7 +54,8 @@ export function planGate(a: GateArgs, earlier: readonly string[] = []): RunPlan[
   const plans = (a.scenarios ?? GATE_SUITE).flatMap((scenario) => {
     const own: string[] = [];
     const plan = collectFlag(() => planRun({ scenario, variant, backend: backend ? undefined : a.backend, seed: a.seed, attached, thresholds: { file: a.thresholds, flags: a.threshold } }), own);
-    problems.push(...own.map((p) => `${scenario}: ${p}`));
+    const label = /^[a-z][a-z0-9-]*$/.test(scenario) ? scenario : JSON.stringify(scenario);
+    problems.push(...own.map((p) => `${label}: ${p}`));
     return plan ? [plan] : [];
   });
   throwProblems('release gate', problems);

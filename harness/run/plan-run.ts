@@ -6,7 +6,7 @@ import { randomSeed } from '../../chaos/rng.ts';
 import { formatPath, parseScenario, scenarioSeconds, type Scenario, type ScenarioInput } from '../../chaos/scenario.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
 import { BadInputError } from '../../core/errors.ts';
-import { showValue } from '../../core/problem-path.ts';
+import { problemAt, showValue } from '../../core/problem-path.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import { faultProblems } from './fault-problems.ts';
 import { planThresholds } from './plan-thresholds.ts';
@@ -63,8 +63,8 @@ function scenarioData(input: PlanInput, problems: string[]): { data?: unknown; k
   if (typeof input.scenario !== 'string') return { data: input.scenario.input, known: true, source: `scenario ${input.scenario.source}` };
   const name = input.scenario;
   if (!Object.hasOwn(SCENARIOS, name)) {
-    problems.push(`scenario: unknown scenario "${name}"; one of ${SCENARIO_NAMES.join(', ')}`);
-    return { known: false, source: `unknown scenario "${name}"` };
+    problems.push(problemAt(['scenario'], `unknown scenario ${JSON.stringify(name)}; one of ${SCENARIO_NAMES.join(', ')}`));
+    return { known: false, source: `unknown scenario ${JSON.stringify(name)}` };
   }
   return { data: SCENARIOS[name as keyof typeof SCENARIOS], known: true, source: `scenario ${name}` };
 }
