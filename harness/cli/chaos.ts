@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { Registry } from 'prom-client';
 import { BadInputError, EXIT } from '../../core/errors.ts';
-import { oneLine } from '../../core/problem-path.ts';
+import { oneLine, prefixProblem, problemAt, showValue } from '../../core/problem-path.ts';
 import { runIdProblem } from '../../core/run-id.ts';
 import { createProgress } from '../../core/progress.ts';
 import { backendProblem, executePlan, planRun, type PlanInput, type RunPlan, type RunResult, type TopologyOverride } from '../run/index.ts';
@@ -12,7 +12,8 @@ import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
 import { renderComparison, renderVerdictTable, writeComparisonReport } from '../report/index.ts';
 import { runWord } from '../verdict/result.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
-import { findAttachable, type BackendChoice } from '../../clusters/index.ts';
+import path from 'node:path';
+import { findAttachable, parseTopology, statesDir, type BackendChoice, type Topology } from '../../clusters/index.ts';
 import { resolveVariantAlias } from '../variants/aliases.ts';
 import { variantFromPatches } from '../variants/from-patches.ts';
 import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
@@ -69,14 +70,37 @@ export function attachTarget(attach: string | undefined, problems: string[]): Pl
   const bad = runIdProblem(attach);
   if (bad) return void problems.push(`--attach: ${bad}; or latest, or compose`);
   try {
-    const state = findAttachable(attach);
-    return { runId: state.runId, topology: state.topology, backend: state.backend };
+    return checkedTarget(findAttachable(attach), problems);
   } catch (err) {
     if (!(err instanceof BadInputError)) throw err;
     // `no cluster run "x"`, then what there is to attach to.
     problems.push(`--attach: ${err.message}`, ...err.problems);
     return undefined;
   }
+}
+
+/**
+ * What a state file says about a cluster, checked before a plan trusts it: a file another process
+ * wrote (or a disk) may hold anything. Each problem names the file.
+ */
+function checkedTarget(t: { runId: unknown; topology: unknown; backend: unknown }, problems: string[]): PlanInput['attached'] {
+  const file = typeof t.runId === 'string' && !runIdProblem(t.runId) ? path.join(statesDir(), `${t.runId}.json`) : 'the cluster state file';
+  const bad: string[] = [];
+  const idProblem = runIdProblem(t.runId);
+  if (idProblem) bad.push(problemAt(['runId'], idProblem));
+  if (t.backend !== 'local' && t.backend !== 'docker') bad.push(problemAt(['backend'], `${showValue(t.backend)}; allowed: local, docker`));
+  let topology: Topology | undefined;
+  try {
+    topology = parseTopology(t.topology);
+  } catch (err) {
+    if (!(err instanceof BadInputError)) throw err;
+    bad.push(...err.problems.map((p) => prefixProblem(['topology'], p)));
+  }
+  if (bad.length || !topology) {
+    problems.push(`--attach: ${file} does not describe a cluster (${bad.length} problem${bad.length === 1 ? '' : 's'})`, ...bad.map((p) => `${file}: ${p}`));
+    return undefined;
+  }
+  return { runId: t.runId as string, topology, backend: t.backend as 'local' | 'docker' };
 }
 
 /** Every problem of every flag and every run at once, as one BadInputError; nothing has started. */
