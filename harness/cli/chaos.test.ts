@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseTopology } from '../../clusters/index.ts';
 import { statesDir } from '../../clusters/state-file.ts';
 import { BadInputError } from '../../core/errors.ts';
-import { parseSeed, planChaos } from './chaos.ts';
+import { parseSeed, parseServers, planChaos } from './chaos.ts';
 import { planGate } from './gate.ts';
 
 function problemsOf(plan: () => unknown): string[] {
@@ -26,6 +26,12 @@ describe('cli inputs', () => {
       assert.throws(() => parseSeed(bad), (e) => e instanceof BadInputError
         && e.problems[0] === `--seed: ${JSON.stringify(bad)} is not a whole number; allowed: 0..4294967295`, `--seed ${JSON.stringify(bad)}`);
     }
+  });
+
+  it('cli inputs - --servers takes digits only: empty and 3x are refused naming the flag, the range is the topology\'s', () => {
+    assert.equal(parseServers('3'), 3);
+    for (const bad of ['', '3x', '-1', '1.5', ' 3']) assert.throws(() => parseServers(bad), (e) => e instanceof BadInputError && e.problems[0] === `--servers: ${JSON.stringify(bad)} is not a whole number; allowed: 1..32`);
+    assert.deepEqual(problemsOf(() => planChaos({ scenario: 'partition', servers: parseServers('40') })), ['topology.regions[0].servers: Too big: expected number to be <=32, got 40', 'topology.regions[1].servers: Too big: expected number to be <=32, got 40', 'topology.regions[2].servers: Too big: expected number to be <=32, got 40']);
   });
 
   it('cli inputs - chaos: a bad backend is planned with everything else (every problem at once, nothing started)', () => {

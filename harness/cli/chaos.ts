@@ -13,7 +13,7 @@ import { renderComparison, renderVerdictTable, writeComparisonReport } from '../
 import { runWord } from '../verdict/result.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import path from 'node:path';
-import { findAttachable, parseTopology, statesDir, type BackendChoice, type Topology } from '../../clusters/index.ts';
+import { findAttachable, MAX_SERVERS_PER_REGION, parseTopology, statesDir, type BackendChoice, type Topology } from '../../clusters/index.ts';
 import { resolveVariantAlias } from '../variants/aliases.ts';
 import { variantFromPatches } from '../variants/from-patches.ts';
 import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
@@ -48,6 +48,13 @@ export function parseSeed(raw: string | undefined): number | undefined {
   const n = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
   if (!(n < 2 ** 32)) throw new BadInputError(`--seed ${JSON.stringify(raw)} is not a seed`, { problems: [`--seed: ${JSON.stringify(raw)} is not a whole number; allowed: 0..4294967295`] });
   return n;
+}
+
+/** `--servers`: digits only (`''` and `3x` are not 3, nor NaN for the topology to puzzle over); the range is the topology's. */
+export function parseServers(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,6}$/.test(raw)) throw new BadInputError(`--servers ${JSON.stringify(raw)} is not a number`, { problems: [`--servers: ${JSON.stringify(raw)} is not a whole number; allowed: 1..${MAX_SERVERS_PER_REGION}`] });
+  return Number(raw);
 }
 
 /** `value` from `parse`, or undefined with its problems added to `problems` (flags are checked together). */
@@ -196,7 +203,7 @@ export function command(): Command {
       const problems: string[] = [];
       const args: ChaosArgs = {
         scenario, variant: o.variant, backend: o.backend, seed: collectFlag(() => parseSeed(o.seed), problems), threshold: o.threshold, thresholds: o.thresholds,
-        compare: o.compare, regions: o.regions, servers: o.servers === undefined ? undefined : Number(o.servers),
+        compare: o.compare, regions: o.regions, servers: collectFlag(() => parseServers(o.servers), problems),
         attach: o.attach, metricsPort: collectFlag(() => parseMetricsPort(o.metricsPort), problems),
       };
       if (o.patches !== undefined) {
