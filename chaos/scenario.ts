@@ -71,7 +71,7 @@ export { formatPath, prefixProblem } from '../core/problem-path.ts';
 /** Validate a scenario for a variant without throwing: every problem, with its path. */
 export function parseScenario(input: unknown, variant: string): ScenarioParse {
   const parsed = scenarioSchema.safeParse(input);
-  if (!parsed.success) return { faults: [], problems: schemaProblems([], parsed.error.issues, input) };
+  if (!parsed.success) return { faults: [], problems: [...schemaProblems([], parsed.error.issues, input), ...beyondShape(input, variant)] };
   const scenario = parsed.data;
   const problems: string[] = [];
 
@@ -88,6 +88,33 @@ export function parseScenario(input: unknown, variant: string): ScenarioParse {
     if (!names.includes(scenario.observer.vantage)) problems.push(`observer.vantage: "${scenario.observer.vantage}" is not a server; allowed: ${names.join(', ')}`);
   }
   return { scenario, topology, faults, problems };
+}
+
+/**
+ * What the scenario schema does not look into (the topology, each step's fault attributes), checked
+ * even when its shape is wrong elsewhere, so one run lists every problem.
+ */
+function beyondShape(input: unknown, variant: string): string[] {
+  const problems: string[] = [];
+  if (!isRecord(input)) return problems;
+  if (isRecord(input.topology)) {
+    try {
+      parseTopology({ ...input.topology, variant });
+    } catch (err) {
+      if (!(err instanceof BadInputError)) throw err;
+      problems.push(...err.problems.map((p) => prefixProblem(['topology'], p)));
+    }
+  }
+  if (Array.isArray(input.steps)) {
+    input.steps.forEach((step: unknown, i) => {
+      if (isRecord(step) && isRecord(step.fault) && typeof step.fault.type === 'string') parseFault(step.fault as Step['fault'], ['steps', i, 'fault'], problems);
+    });
+  }
+  return problems;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function parseFault(spec: Step['fault'], at: PropertyKey[], problems: string[]): TypedFault | undefined {
