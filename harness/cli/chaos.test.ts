@@ -5,7 +5,8 @@ import path from 'node:path';
 import { parseTopology } from '../../clusters/index.ts';
 import { statesDir } from '../../clusters/state-file.ts';
 import { BadInputError } from '../../core/errors.ts';
-import { parseSeed, parseServers, planChaos } from './chaos.ts';
+import { planChaos } from './chaos.ts';
+import { parseSeed, parseServers } from './plan-flags.ts';
 import { planGate } from './gate.ts';
 
 function problemsOf(plan: () => unknown): string[] {

@@ -12,7 +12,8 @@ import { runWord } from '../verdict/result.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import type { BackendChoice } from '../../clusters/index.ts';
 import { variantFromPatches } from '../variants/from-patches.ts';
-import { aliasVariant, attachTarget, collectFlag, describeRun, exitCodeFor, parseSeed, throwProblems } from './chaos.ts';
+import { aliasVariant, describeRun, exitCodeFor } from './chaos.ts';
+import { attachTarget, collectFlag, parseSeed, throwProblems } from './plan-flags.ts';
 import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
 
 export interface GateArgs {

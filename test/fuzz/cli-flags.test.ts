@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { GATE_SUITE, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
 import { THRESHOLD_KEYS } from '../../harness/verdict/registry.ts';
-import { collectFlag, parseSeed, planChaos } from '../../harness/cli/chaos.ts';
+import { planChaos } from '../../harness/cli/chaos.ts';
+import { collectFlag, parseSeed } from '../../harness/cli/plan-flags.ts';
 import { planGate } from '../../harness/cli/gate.ts';
 import { parseMetricsPort } from '../../harness/cli/metrics-port.ts';
 import { accepts, check, nastyString } from './property.ts';
