@@ -34,8 +34,10 @@ export function oneLine(s: string): string {
 
 /** `regions[0].name: msg` from another validator, under `prefix` (`topology`): `topology.regions[0].name: msg`. */
 export function prefixProblem(prefix: readonly PathPart[], problem: string): string {
-  const m = /^([^\s:]+): ([\s\S]*)$/.exec(problem);
-  if (!m || m[1]!.startsWith('(')) return problemAt(prefix, m ? m[2]! : problem);
+  if (problem.startsWith(`${TOP_LEVEL}: `)) return problemAt(prefix, problem.slice(TOP_LEVEL.length + 2));
+  // A path as formatPath writes it: names, [n] and ["quoted key"] (which may hold spaces and colons).
+  const m = /^((?:[^\s:[\]"]+|\[(?:\d+|"(?:[^"\\]|\\.)*")\])+): ([\s\S]*)$/.exec(problem);
+  if (!m) return problemAt(prefix, problem);
   const head = formatPath(prefix);
   const tail = m[1]!;
   return `${head === '' ? tail : tail.startsWith('[') ? `${head}${tail}` : `${head}.${tail}`}: ${oneLine(m[2]!)}`;
