@@ -150,11 +150,19 @@ describe('rollout playbook', () => {
     writeFileSync(file, `name: p\ndescription: "${'x'.repeat(PLAYBOOK_MAX_BYTES)}"\n`);
     const bytes = PLAYBOOK_MAX_BYTES + 'name: p\ndescription: ""\n'.length;
     assert.throws(() => loadPlaybook(file), (e) => e instanceof BadInputError
-      && e.message === `playbook ${file} is too large: ${bytes} bytes (1.0 MiB), the limit is ${PLAYBOOK_MAX_BYTES} bytes (1.0 MiB)`
+      && e.message === `playbook ${file} is too large: ${bytes} bytes (65 KiB), the limit is ${PLAYBOOK_MAX_BYTES} bytes (64 KiB)`
       && e.problems[0] === `${file}: ${bytes} bytes; allowed at most ${PLAYBOOK_MAX_BYTES}`);
     // Text that comes another way (a gRPC request) is held to the same limit.
     assert.throws(() => parsePlaybookText('#'.repeat(PLAYBOOK_MAX_BYTES + 1), 'req'), (e) => e instanceof BadInputError && /is too large/.test(e.message));
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rollout playbook - [ ] and { } nested deeper than 100 levels are refused before parsing, naming the line; quoted and commented brackets do not count', () => {
+    const nest = (n: number) => `${'['.repeat(n)}1${']'.repeat(n)}`;
+    assert.deepEqual(parsePlaybookText(`a: ${nest(100)}`, 'ok.yaml'), { a: JSON.parse(nest(100)) });
+    assert.throws(() => parsePlaybookText(`name: p\na: ${nest(50)}\nb: ${'{x: '.repeat(101)}1${'}'.repeat(101)}`, 'deep.yaml'), (e) => e instanceof BadInputError
+      && e.message === 'playbook deep.yaml: [ ] and { } nest deeper than 100 levels (line 3)' && e.problems[0] === 'deep.yaml:3: nested more than 100 levels deep; allowed: at most 100');
+    assert.deepEqual(parsePlaybookText(`a: "${'['.repeat(500)}"\nb: '${'{'.repeat(500)}'\n# ${'['.repeat(500)}\n`, 'quoted.yaml'), { a: '['.repeat(500), b: '{'.repeat(500) });
   });
 
   it('rollout playbook - targets: canary by name, its region next one at a time, the rest in batches', () => {

@@ -41,7 +41,7 @@ describe('cli exit codes', function () {
       writeFileSync(big, `description: "${'x'.repeat(5 * 2 ** 20)}"\n`);
       const b = cli('rollout', 'start', big);
       assert.equal(b.status, 2, b.stdout + b.stderr);
-      assert.match(b.stderr, /is too large: 5242896 bytes \(5\.0 MiB\), the limit is 1048576 bytes \(1\.0 MiB\)/);
+      assert.match(b.stderr, /is too large: 5242896 bytes \(5\.0 MiB\), the limit is 65536 bytes \(64 KiB\)/);
       assert.doesNotMatch(b.stderr, /RESOURCE_EXHAUSTED|    at /);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -53,7 +53,10 @@ export async function acceptsAsync<T>(parse: () => Promise<T>, what: string): Pr
   return out;
 }
 
-/** Check a property over `runs` cases (a fixed seed unless BROWNOUT_FUZZ_SEED is set), and the heap after. */
+/**
+ * Check a property over `runs` cases, and the heap after. Each run draws a new seed (fast-check prints
+ * it with a failure); BROWNOUT_FUZZ_SEED=<seed> replays that run.
+ */
 export function check<Ts extends [unknown, ...unknown[]]>(prop: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>, runs = RUNS): void | Promise<void> {
   const heap0 = process.memoryUsage().heapUsed;
   const params = { numRuns: runs, ...(process.env.BROWNOUT_FUZZ_SEED ? { seed: Number(process.env.BROWNOUT_FUZZ_SEED) } : {}) };
