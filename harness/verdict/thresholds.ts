@@ -1,7 +1,7 @@
 // Thresholds: plain data, one schema built from the registry, parsed once at load (a file, a
 // scenario, `--threshold` flags), then handed to the pure `judge()`. A key left out takes its
 // default when merged over DEFAULT_THRESHOLDS; a key set to null (or a boolean set to false) is not checked.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { BadInputError } from '../../core/errors.ts';
 import { formatPath, showValue, valueAt, type PathPart } from '../../core/problem-path.ts';
@@ -66,12 +66,20 @@ export function mergeThresholds(base: Thresholds, override: Thresholds): Thresho
   return out as Thresholds;
 }
 
+/** A threshold file holds a few dozen keys; anything far larger is not one (and is not read whole). */
+export const THRESHOLD_FILE_MAX_BYTES = 64 * 1024;
+
 /** Read a JSON threshold file; a bad file throws BadInputError naming the file and every problem. */
 export function parseThresholdFile(path: string): Thresholds {
   let text: string;
   try {
+    const { size } = statSync(path);
+    if (size > THRESHOLD_FILE_MAX_BYTES) {
+      throw new BadInputError(`${path}: ${size} bytes is too large for a threshold file (the limit is ${THRESHOLD_FILE_MAX_BYTES})`, { problems: [`${path}: ${size} bytes; allowed at most ${THRESHOLD_FILE_MAX_BYTES}`] });
+    }
     text = readFileSync(path, 'utf8');
   } catch (err) {
+    if (err instanceof BadInputError) throw err;
     const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new BadInputError(`${path}: cannot read threshold file (${why})`, { cause: err, problems: [`${path}: ${why}; allowed: a readable JSON file`] });
   }
