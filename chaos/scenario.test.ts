@@ -19,6 +19,15 @@ describe('scenarios', () => {
     assert.equal(FAULT_NAMES.length, 10);
   });
 
+  it('scenarios - a shape problem does not hide the topology\'s or a fault\'s: all are listed at once, each naming the bad value', () => {
+    const input = { ...SCENARIOS.partition, settleSeconds: -1, topology: { regions: [{ name: 'IAD', servers: 3 }] }, steps: [{ name: 'x', holdSeconds: 1, fault: { type: 'latency', to: 'lhr', latencyMs: -5 } }] };
+    assert.throws(() => loadScenario(input, 'v2.10.14', 'test'), (e) => e instanceof BadInputError && assert.deepEqual(e.problems, [
+      'settleSeconds: Too small: expected number to be >=0, got -1',
+      'topology.regions[0].name: lowercase letters and digits, 2-16 chars, starting with a letter, got "IAD"',
+      'steps[0].fault.latencyMs: Too small: expected number to be >=1, got -5',
+    ]) === undefined);
+  });
+
   it('scenarios - an invalid scenario lists every problem with its path and the allowed values', () => {
     const bad = {
       ...SCENARIOS.partition,

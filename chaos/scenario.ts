@@ -2,6 +2,7 @@
 // once on load. Validation collects every problem, each with its path and what is allowed.
 import { z } from 'zod';
 import { BadInputError } from '../core/errors.ts';
+import { prefixProblem, problemAt, schemaProblems } from '../core/problem-path.ts';
 import { parseTopology, serversOf, type Topology, type TopologyInput } from '../clusters/index.ts';
 import { FAULTS, FAULT_NAMES, type FaultName, type TypedFault } from './faults/registry.ts';
 
@@ -64,30 +65,13 @@ export interface ScenarioParse {
   problems: string[];
 }
 
-/** One path format everywhere: `steps[2].fault.to`, `topology.regions[0].name`. */
-export function formatPath(segments: readonly PropertyKey[]): string {
-  return segments.reduce<string>((acc, seg) => {
-    if (typeof seg === 'number' || (typeof seg === 'string' && /^\d+$/.test(seg))) return `${acc}[${String(seg)}]`;
-    return acc === '' ? String(seg) : `${acc}.${String(seg)}`;
-  }, '');
-}
-
-/** `regions.1.name: msg` from another validator, under `prefix` and in the one path format. */
-export function prefixProblem(prefix: string, problem: string): string {
-  const m = /^([^\s:]+): ([\s\S]*)$/.exec(problem);
-  const segments = m && !m[1]!.startsWith('(') ? m[1]!.split('.') : [];
-  const rest = m ? m[2]! : problem;
-  return `${formatPath([...(prefix ? prefix.split('.') : []), ...segments]) || '(top level)'}: ${rest}`;
-}
-
-function issues(prefix: readonly PropertyKey[], error: z.ZodError): string[] {
-  return error.issues.map((i) => `${formatPath([...prefix, ...i.path]) || '(top level)'}: ${i.message}`);
-}
+// One path format everywhere (`steps[2].fault.to`, `topology.regions[0].name`): core/problem-path.ts.
+export { formatPath, prefixProblem } from '../core/problem-path.ts';
 
 /** Validate a scenario for a variant without throwing: every problem, with its path. */
 export function parseScenario(input: unknown, variant: string): ScenarioParse {
   const parsed = scenarioSchema.safeParse(input);
-  if (!parsed.success) return { faults: [], problems: issues([], parsed.error) };
+  if (!parsed.success) return { faults: [], problems: [...schemaProblems([], parsed.error.issues, input), ...beyondShape(input, variant)] };
   const scenario = parsed.data;
   const problems: string[] = [];
 
@@ -96,7 +80,7 @@ export function parseScenario(input: unknown, variant: string): ScenarioParse {
     topology = parseTopology({ ...(scenario.topology as TopologyInput), variant });
   } catch (err) {
     if (!(err instanceof BadInputError)) throw err;
-    problems.push(...err.problems.map((p) => prefixProblem('topology', p)));
+    problems.push(...err.problems.map((p) => prefixProblem(['topology'], p)));
   }
   const faults = scenario.steps.map((step, i) => parseFault(step.fault, ['steps', i, 'fault'], problems));
   if (topology && scenario.observer.vantage !== undefined) {
@@ -106,17 +90,44 @@ export function parseScenario(input: unknown, variant: string): ScenarioParse {
   return { scenario, topology, faults, problems };
 }
 
+/**
+ * What the scenario schema does not look into (the topology, each step's fault attributes), checked
+ * even when its shape is wrong elsewhere, so one run lists every problem.
+ */
+function beyondShape(input: unknown, variant: string): string[] {
+  const problems: string[] = [];
+  if (!isRecord(input)) return problems;
+  if (isRecord(input.topology)) {
+    try {
+      parseTopology({ ...input.topology, variant });
+    } catch (err) {
+      if (!(err instanceof BadInputError)) throw err;
+      problems.push(...err.problems.map((p) => prefixProblem(['topology'], p)));
+    }
+  }
+  if (Array.isArray(input.steps)) {
+    input.steps.forEach((step: unknown, i) => {
+      if (isRecord(step) && isRecord(step.fault) && typeof step.fault.type === 'string') parseFault(step.fault as Step['fault'], ['steps', i, 'fault'], problems);
+    });
+  }
+  return problems;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 function parseFault(spec: Step['fault'], at: PropertyKey[], problems: string[]): TypedFault | undefined {
   if (!spec) return undefined;
   const { type, ...attributes } = spec;
-  if (!(type in FAULTS)) {
-    problems.push(`${formatPath([...at, 'type'])}: "${type}" is not a fault; one of ${FAULT_NAMES.join(', ')}`);
+  if (!Object.hasOwn(FAULTS, type)) {
+    problems.push(problemAt([...at, 'type'], `"${type}" is not a fault; one of ${FAULT_NAMES.join(', ')}`));
     return undefined;
   }
   const name = type as FaultName;
   const r = FAULTS[name].attributes.safeParse(attributes);
   if (!r.success) {
-    problems.push(...issues(at, r.error));
+    problems.push(...schemaProblems(at, r.error.issues, attributes));
     return undefined;
   }
   return { type: name, attributes: r.data } as TypedFault;

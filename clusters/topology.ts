@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { BadInputError } from '../core/errors.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../core/layout.ts';
+import { problemAt, schemaProblems } from '../core/problem-path.ts';
 
 const name = z.string().regex(/^[a-z][a-z0-9]{1,15}$/, 'lowercase letters and digits, 2-16 chars, starting with a letter');
 const variant = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'a variant name such as v2.10.14 or v2.10.14+brownout');
@@ -104,7 +105,7 @@ export type PresetName = keyof typeof presets;
 /** Validate input; throws BadInputError listing every problem as `path: message`. */
 export function parseTopology(input: unknown): Topology {
   const parsed = topologySchema.safeParse(input);
-  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  const problems = parsed.success ? [] : schemaProblems([], parsed.error.issues, input);
   if (parsed.success) problems.push(...crossCheck(parsed.data));
   if (problems.length > 0 || !parsed.success) {
     throw new BadInputError(`invalid topology (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { problems });
@@ -116,12 +117,12 @@ function crossCheck(t: Topology): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   t.regions.forEach((r, i) => {
-    if (seen.has(r.name)) problems.push(`regions.${i}.name: duplicate region "${r.name}"`);
+    if (seen.has(r.name)) problems.push(problemAt(['regions', i, 'name'], `duplicate region "${r.name}"`));
     seen.add(r.name);
   });
   const names = new Set(serversOf({ ...t, variants: {} }).map((s) => s.name));
   for (const key of Object.keys(t.variants)) {
-    if (!names.has(key)) problems.push(`variants.${key}: no such server; servers are ${[...names].join(', ')}`);
+    if (!names.has(key)) problems.push(problemAt(['variants', key], `"${key}" is not a server; one of ${[...names].join(', ')}`));
   }
   const total = t.regions.reduce((n, r) => n + r.servers, 0);
   if (total > MAX_SERVERS) problems.push(`regions: ${total} servers in all; allowed at most ${MAX_SERVERS}`);
@@ -163,7 +164,7 @@ export interface TopologyFlags {
 export function topologyFromFlags(f: TopologyFlags): Topology {
   let base: TopologyInput;
   if (f.preset !== undefined) {
-    const p = presets[f.preset as PresetName];
+    const p = Object.hasOwn(presets, f.preset) ? presets[f.preset as PresetName] : undefined;
     if (!p) throw new BadInputError(`unknown preset "${f.preset}"`, { problems: [`preset: one of ${Object.keys(presets).join(', ')}`] });
     base = structuredClone(p) as TopologyInput;
   } else {

@@ -8,6 +8,7 @@ export {
   BUILD_DIR, DEFAULT_NATS_TAG, NATS_MODULE, REPO_ROOT, RUNS_DIR, TOXIPROXY_MODULE, TOXIPROXY_VERSION,
   natsServerBinary, patchedName, toxiproxyBinary, toxiproxyDir, toxiproxyImage, variantDir, variantImage,
 } from './layout.ts';
+export { TOP_LEVEL, formatPath, prefixProblem, problemAt, schemaProblems, showValue, valueAt, type PathPart, type SchemaIssue } from './problem-path.ts';
 export { RUN_ID_PATTERN, RUN_ID_RULE, checkRunId, runIdProblem } from './run-id.ts';
 export { processIdentity, sameProcess, selfIdentity, type ProcessIdentity } from './process-identity.ts';
 export { appendLineDurable, writeFileAtomic } from './atomic-file.ts';

@@ -3,17 +3,20 @@
 //                 [--regions a,b --servers N] [--attach <cluster id|latest|compose>] [--metrics-port N|0|off]
 import { Command } from 'commander';
 import { Registry } from 'prom-client';
-import { BadInputError, EXIT } from '../../core/errors.ts';
+import { EXIT } from '../../core/errors.ts';
 import { createProgress } from '../../core/progress.ts';
-import { executePlan, planRun, type RunPlan, type RunResult, type TopologyOverride } from '../run/index.ts';
+import { backendProblem, executePlan, planRun, type RunPlan, type RunResult, type TopologyOverride } from '../run/index.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
 import { renderComparison, renderVerdictTable, writeComparisonReport } from '../report/index.ts';
 import { runWord } from '../verdict/result.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
-import { findAttachable, type BackendChoice } from '../../clusters/index.ts';
+import type { BackendChoice } from '../../clusters/index.ts';
 import { resolveVariantAlias } from '../variants/aliases.ts';
 import { variantFromPatches } from '../variants/from-patches.ts';
 import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
+import { attachTarget, collectFlag, parseSeed, parseServers, throwProblems } from './plan-flags.ts';
+
+export { parseSeed } from './plan-flags.ts';
 
 export interface ChaosArgs {
   scenario: string;
@@ -39,29 +42,29 @@ export function exitCodeFor(r: RunResult): number {
   return r.verdict.pass && !r.incomplete ? EXIT.pass : EXIT.thresholdFailed;
 }
 
-export function parseSeed(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32) throw new BadInputError(`--seed ${raw} is not a whole number in 0..4294967295`);
-  return n;
-}
-
 export function describeRun(r: RunResult): string {
   const head = `${r.scenario} on ${r.variant} (${r.backend} backend${r.attachedTo ? `, attached to ${r.attachedTo}` : ''}, seed ${r.seed}): ${runWord({ pass: r.verdict.pass, incomplete: r.incomplete, interrupted: r.interrupted })}`;
   return [head, renderVerdictTable(r.verdict), `results: ${r.runDir}/ (summary.md, summary.json, junit.xml, report.html, timeline.ndjson, logs/)`].join('\n');
 }
 
-/** Every run this command will make, planned (and every problem found) before anything starts. */
-export function planChaos(a: ChaosArgs): RunPlan[] {
+/**
+ * Every run this command will make, planned before anything starts (no build, no run folder, no
+ * cluster): the problems of the flags (`earlier`: ones the command line found) and of every run at once.
+ */
+export function planChaos(a: ChaosArgs, earlier: readonly string[] = []): RunPlan[] {
+  const problems = [...earlier];
   const variants = a.compare ? a.compare.split(',').map((v) => v.trim()).filter(Boolean).map(aliasVariant) : [aliasVariant(a.variant ?? patchedName(DEFAULT_NATS_TAG))];
-  if (a.compare && variants.length !== 2) throw new BadInputError(`--compare ${a.compare}: give two variants, e.g. stock,patched`);
-  if (a.compare && a.attach) throw new BadInputError('--compare runs two builds; an attached cluster runs one', { problems: ['--attach: not with --compare'] });
-  const state = a.attach === undefined ? undefined : findAttachable(a.attach);
-  const attached = state && { runId: state.runId, topology: state.topology, backend: state.backend };
-  return variants.map((variant) => planRun({
-    scenario: a.scenario, variant, backend: a.backend, seed: a.seed, topology: topologyOverride(a), attached,
+  if (a.compare !== undefined && variants.length !== 2) problems.push(`--compare: ${JSON.stringify(a.compare)}; allowed: two variants, e.g. stock,patched`);
+  if (a.compare !== undefined && a.attach !== undefined) problems.push('--attach: not with --compare (it runs two builds; an attached cluster runs one)');
+  const backend = backendProblem(a.backend, '--backend');
+  if (backend) problems.push(backend);
+  const attached = attachTarget(a.attach, problems);
+  const plans = variants.flatMap((variant) => collectFlag(() => [planRun({
+    scenario: a.scenario, variant, backend: backend ? undefined : a.backend, seed: a.seed, topology: topologyOverride(a), attached,
     thresholds: { file: a.thresholds, flags: a.threshold },
-  }));
+  })], problems) ?? []);
+  throwProblems(`chaos ${a.scenario}`, [...new Set(problems)]);
+  return plans;
 }
 
 export async function chaos(a: ChaosArgs): Promise<number> {
@@ -123,18 +126,19 @@ export function command(): Command {
     .addOption(metricsPortOption())
     .addHelpText('after', `\nScenarios:\n${SCENARIO_NAMES.map((n) => `  ${n.padEnd(16)} ${SCENARIOS[n].description}`).join('\n')}`)
     .action(async (scenario: string, o: ChaosFlags) => {
+      const problems: string[] = [];
       const args: ChaosArgs = {
-        scenario, variant: o.variant, backend: o.backend, seed: parseSeed(o.seed), threshold: o.threshold, thresholds: o.thresholds,
-        compare: o.compare, regions: o.regions, servers: o.servers === undefined ? undefined : Number(o.servers),
-        attach: o.attach, metricsPort: parseMetricsPort(o.metricsPort),
+        scenario, variant: o.variant, backend: o.backend, seed: collectFlag(() => parseSeed(o.seed), problems), threshold: o.threshold, thresholds: o.thresholds,
+        compare: o.compare, regions: o.regions, servers: collectFlag(() => parseServers(o.servers), problems),
+        attach: o.attach, metricsPort: collectFlag(() => parseMetricsPort(o.metricsPort), problems),
       };
       if (o.patches !== undefined) {
-        const clash = [...(o.compare !== undefined ? ['--patches: not with --compare (it names both builds)'] : []), ...(o.attach !== undefined ? ['--patches: not with --attach (the attached cluster already runs its build)'] : [])];
-        if (clash.length) throw new BadInputError('--patches builds one variant to boot', { problems: clash });
-        // Every problem of the run is found before a build that can take minutes.
-        planChaos({ ...args, variant: aliasVariant(o.variant) });
-        args.variant = await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend);
+        if (o.compare !== undefined) problems.push('--patches: not with --compare (it names both builds)');
+        if (o.attach !== undefined) problems.push('--patches: not with --attach (the attached cluster already runs its build)');
       }
+      // Every problem of the flags and the run at once, before a build that can take minutes.
+      planChaos(args, problems);
+      if (o.patches !== undefined) args.variant = await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend);
       process.exitCode = await chaos(args);
     });
 }

@@ -4,15 +4,16 @@
 import { Command } from 'commander';
 import Table from 'cli-table3';
 import { Registry } from 'prom-client';
-import { BadInputError, EXIT } from '../../core/errors.ts';
+import { EXIT } from '../../core/errors.ts';
 import { createProgress } from '../../core/progress.ts';
-import { executePlan, planRun, type RunPlan, type RunResult } from '../run/index.ts';
+import { backendProblem, executePlan, planRun, type RunPlan, type RunResult } from '../run/index.ts';
 import { GATE_SUITE } from '../../chaos/scenarios/index.ts';
 import { runWord } from '../verdict/result.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
-import { findAttachable, type BackendChoice } from '../../clusters/index.ts';
+import type { BackendChoice } from '../../clusters/index.ts';
 import { variantFromPatches } from '../variants/from-patches.ts';
-import { aliasVariant, describeRun, exitCodeFor, parseSeed } from './chaos.ts';
+import { aliasVariant, describeRun, exitCodeFor } from './chaos.ts';
+import { attachTarget, collectFlag, parseSeed, throwProblems } from './plan-flags.ts';
 import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
 
 export interface GateArgs {
@@ -37,28 +38,28 @@ export interface GateResult {
   exitCode: number;
 }
 
-/** Plan every scenario; the problems of all of them are reported together, each under its scenario. */
-export function planGate(a: GateArgs): RunPlan[] {
-  const state = a.attach === undefined ? undefined : findAttachable(a.attach);
-  const attached = state && { runId: state.runId, topology: state.topology, backend: state.backend };
+/**
+ * Plan every scenario before anything starts (no build, no run folder, no cluster): the problems of
+ * the flags (`earlier`: ones the command line found) once, then each scenario's under its name.
+ */
+export function planGate(a: GateArgs, earlier: readonly string[] = []): RunPlan[] {
+  const problems = [...earlier];
+  const backend = backendProblem(a.backend, '--backend');
+  if (backend) problems.push(backend);
+  const attached = attachTarget(a.attach, problems);
   // An attached cluster runs what it runs: the gate judges that build, and says so if asked for another.
   if (attached && a.variant !== undefined && aliasVariant(a.variant) !== attached.topology.variant) {
-    throw new BadInputError(`--variant ${a.variant}: the attached cluster ${attached.runId} runs ${attached.topology.variant}`, {
-      problems: [`--variant: leave it out with --attach (the gate judges ${attached.topology.variant}), or attach to a cluster running ${aliasVariant(a.variant)}`],
-    });
+    problems.push(`--variant: leave it out with --attach (the attached cluster ${attached.runId} runs ${attached.topology.variant}, and the gate judges that), or attach to a cluster running ${aliasVariant(a.variant)}, not ${JSON.stringify(a.variant)}`);
   }
   const variant = attached?.topology.variant ?? aliasVariant(a.variant ?? patchedName(DEFAULT_NATS_TAG));
-  const problems: string[] = [];
   const plans = (a.scenarios ?? GATE_SUITE).flatMap((scenario) => {
-    try {
-      return [planRun({ scenario, variant, backend: a.backend, seed: a.seed, attached, thresholds: { file: a.thresholds, flags: a.threshold } })];
-    } catch (err) {
-      if (!(err instanceof BadInputError)) throw err;
-      problems.push(...(err.problems.length ? err.problems : [err.message]).map((p) => `${scenario}: ${p}`));
-      return [];
-    }
+    const own: string[] = [];
+    const plan = collectFlag(() => planRun({ scenario, variant, backend: backend ? undefined : a.backend, seed: a.seed, attached, thresholds: { file: a.thresholds, flags: a.threshold } }), own);
+    const label = /^[a-z][a-z0-9-]*$/.test(scenario) ? scenario : JSON.stringify(scenario);
+    problems.push(...own.map((p) => `${label}: ${p}`));
+    return plan ? [plan] : [];
   });
-  if (problems.length) throw new BadInputError(`release gate: ${problems.length} problem(s), nothing started`, { problems });
+  throwProblems('release gate', problems);
   return plans;
 }
 
@@ -109,19 +110,16 @@ export function command(): Command {
     .option('--thresholds <file>', 'JSON file of threshold overrides')
     .addOption(metricsPortOption())
     .action(async function (this: Command, o: GateFlags) {
-      if (o.attach !== undefined && o.patches !== undefined) {
-        throw new BadInputError('--patches builds a variant to boot; an attached cluster already runs its build', { problems: ['--patches: not with --attach'] });
-      }
+      const problems: string[] = [];
+      if (o.attach !== undefined && o.patches !== undefined) problems.push('--patches: not with --attach (the attached cluster already runs its build)');
       const variantGiven = this.getOptionValueSource('variant') !== 'default';
       const args: GateArgs = {
         variant: o.attach !== undefined && !variantGiven ? undefined : o.variant,
-        backend: o.backend, seed: parseSeed(o.seed), scenarios: o.scenario.length ? o.scenario : undefined, attach: o.attach,
-        threshold: o.threshold, thresholds: o.thresholds, metricsPort: parseMetricsPort(o.metricsPort),
+        backend: o.backend, seed: collectFlag(() => parseSeed(o.seed), problems), scenarios: o.scenario.length ? o.scenario : undefined, attach: o.attach,
+        threshold: o.threshold, thresholds: o.thresholds, metricsPort: collectFlag(() => parseMetricsPort(o.metricsPort), problems),
       };
-      if (o.patches !== undefined) {
-        planGate(args); // every problem of every scenario before a build that can take minutes
-        args.variant = await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend);
-      }
+      planGate(args, problems); // every problem of the flags and every scenario before a build that can take minutes
+      if (o.patches !== undefined) args.variant = await variantFromPatches(o.patches, aliasVariant(o.variant), o.backend);
       const r = await gate(args);
       process.exitCode = r.exitCode;
     });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../../core/errors.ts';
+import { schemaProblems } from '../../core/problem-path.ts';
 import type { TimelineRecord } from '../timeline/records.ts';
 import { runWord, type Verdict } from '../verdict/result.ts';
 import { thresholdsSchema, type Thresholds } from '../verdict/thresholds.ts';
@@ -92,7 +93,7 @@ export function readRunSummary(runDir: string): RunSummary {
   const parsed = runSummarySchema.safeParse(json);
   if (!parsed.success) {
     throw new BadInputError(`${file}: not a brownout run summary`, {
-      problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`),
+      problems: schemaProblems([], parsed.error.issues, json),
     });
   }
   return parsed.data;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BadInputError } from '../../core/errors.ts';
 import { serversOf } from '../../clusters/index.ts';
 import { FAULT_NAMES } from '../../chaos/faults/registry.ts';
 import { CHECK_KEYS } from '../verdict/registry.ts';
-import { loadPlaybook, parsePlaybookText, planTargets, validatePlaybook, type Playbook } from './playbook.ts';
+import { loadPlaybook, parsePlaybookText, planTargets, PLAYBOOK_MAX_BYTES, validatePlaybook, type Playbook } from './playbook.ts';
 
 const topology = { regions: [{ name: 'iad', servers: 3 }, { name: 'lhr', servers: 3 }, { name: 'syd', servers: 1 }] };
 const base = { name: 'p', cluster: { topology }, baseline: 'stock', target: 'patched' };
@@ -30,20 +30,21 @@ interface Bad {
 }
 
 const bad: Bad[] = [
-  { name: 'unknown top-level key and missing target', input: { name: 'p', cluster: { topology }, baseline: 'stock', colour: 'red' }, expect: ['target: ', '(root): unknown key "colour"'] },
+  { name: 'unknown top-level key and missing target', input: { name: 'p', cluster: { topology }, baseline: 'stock', colour: 'red' }, expect: ['target: expected string, got nothing', 'colour: unknown key'] },
   { name: 'target equal to baseline through an alias', input: { ...base, target: 'v2.10.14' }, expect: ['target: "v2.10.14" is the baseline too'] },
   { name: 'no cluster named', input: { ...base, cluster: {} }, expect: ['cluster: name exactly one of topology, preset or attach (got none)'] },
   { name: 'two clusters named', input: { ...base, cluster: { topology, attach: 'latest' } }, expect: ['got topology and attach'] },
+  { name: 'an attach id that leaves runs/', input: { ...base, cluster: { attach: '../../../x' } }, expect: ['cluster.attach: "../../../x" is not a run id: letters, digits'] },
   { name: 'attach with a backend', input: { ...base, cluster: { attach: 'latest', backend: 'docker' } }, expect: ['cluster.backend: an attached cluster runs where it was started'] },
   { name: 'unknown preset', input: { ...base, cluster: { preset: 'nine-regions' } }, expect: ['cluster.preset: "nine-regions" is not a preset; one of two-regions, three-regions, five-regions'] },
-  { name: 'a bad topology keeps its own paths', input: { ...base, cluster: { topology: { regions: [{ name: 'IAD', servers: 0 }] } } }, expect: ['cluster.topology.regions.0.name', 'cluster.topology.regions.0.servers'] },
+  { name: 'a bad topology keeps its own paths', input: { ...base, cluster: { topology: { regions: [{ name: 'IAD', servers: 0 }] } } }, expect: ['cluster.topology.regions[0].name: lowercase letters and digits, 2-16 chars, starting with a letter, got "IAD"', 'cluster.topology.regions[0].servers: Too small: expected number to be >=1, got 0'] },
   { name: 'unknown stage kind and a bad failure policy', input: { ...base, stages: [{ kind: 'everywhere', onFailure: 'panic' }] }, expect: ['stages[0].kind: ', 'stages[0].onFailure: '] },
   { name: 'unknown threshold in a gate names every threshold', input: { ...base, stages: [{ kind: 'canary' }, { kind: 'region', gates: [{ threshold: 'statsz.max' }] }] }, expect: [`stages[1].gates[0].threshold: "statsz.max" is not a threshold; one of ${CHECK_KEYS.join(', ')}`] },
   { name: 'a setting used as a gate points at settings', input: { ...base, stages: [{ kind: 'global', gates: [{ threshold: 'recovery.stuckWindowSeconds' }] }] }, expect: ['stages[0].gates[0].threshold: "recovery.stuckWindowSeconds" is not a threshold ("recovery.stuckWindowSeconds" is a setting: put it under stages[0].settings)'] },
   { name: 'a bound the registry refuses names what it allows', input: { ...base, stages: [{ kind: 'global', gates: [{ threshold: 'statsz.maxPerServerPerSecond', bound: -1 }, { threshold: 'memory.maxRssMiB', bound: 'lots' }] }] }, expect: ['stages[0].gates[0].bound: -1 is not allowed for statsz.maxPerServerPerSecond; an integer ≥ 0', 'stages[0].gates[1].bound: "lots" is not allowed for memory.maxRssMiB; a number of MiB > 0'] },
   { name: 'a gate that is neither a threshold nor a comparison', input: { ...base, stages: [{ kind: 'global', gates: [{ limit: 3 }] }] }, expect: ['stages[0].gates[0]: a gate is { threshold: <key>, bound?: <value> } or { compare: { metrics, pass, marginal } }; got keys limit'] },
   { name: 'an unknown fault type names every fault', input: { ...base, stages: [{ kind: 'global', faults: [{ type: 'earthquake' }] }] }, expect: [`stages[0].faults[0].type: "earthquake" is not a fault; one of ${FAULT_NAMES.join(', ')}`] },
-  { name: "a fault's attributes are checked by the fault's own schema", input: { ...base, stages: [{ kind: 'global', faults: [{ type: 'latency', to: 'lhr', latencyMs: -5, colour: 'red' }] }] }, expect: ['stages[0].faults[0].latencyMs: ', 'stages[0].faults[0]: unknown key "colour"'] },
+  { name: "a fault's attributes are checked by the fault's own schema", input: { ...base, stages: [{ kind: 'global', faults: [{ type: 'latency', to: 'lhr', latencyMs: -5, colour: 'red' }] }] }, expect: ['stages[0].faults[0].latencyMs: Too small: expected number to be >=1, got -5', 'stages[0].faults[0].colour: unknown key'] },
   { name: 'a fault that outlasts the soak', input: { ...base, stages: [{ kind: 'global', soakSeconds: 30, faults: [{ type: 'partition', to: 'lhr', atSeconds: 20, holdSeconds: 20 }] }] }, expect: ['stages[0].faults[0].holdSeconds: the fault must end within the soak: atSeconds 20 + holdSeconds 20 > soakSeconds 30'] },
   { name: 'fault targets checked against the topology', input: { ...base, stages: [{ kind: 'global', faults: [{ type: 'restart', servers: ['iad-1', 'fra-1'] }, { type: 'blackhole', to: 'mars' }] }] }, expect: ['stages[0].faults[0].servers[1]: "fra-1" is not a server; one of iad-1', 'stages[0].faults[1].to: "mars" is neither a region nor a server'] },
   { name: 'canary server and region checked against the topology', input: { ...base, stages: [{ kind: 'canary', server: 'iad-9', gates: [] }, { kind: 'region', server: 'iad-1' }] }, expect: ['stages[0].server: "iad-9" is not a server; one of iad-1, iad-2, iad-3, lhr-1', 'stages[1].server: only a canary stage names a server'] },
@@ -73,9 +74,18 @@ describe('rollout playbook', () => {
     assert.deepEqual(problems.map((p) => p.split(':')[0]), ['stages[0].server', 'stages[1].gates[0].threshold', 'stages[2].faults[0].type']);
   });
 
+  it('rollout playbook - a fault reports every schema problem: its timing and its attributes at once, each naming the bad value', () => {
+    const problems = problemsOf({ ...base, stages: [{ kind: 'global', faults: [{ type: 'latency', to: 'lhr', atSeconds: -1, latencyMs: -5, jitterMs: 'x', colour: 'red' }, { type: 'partition', to: 'mars', holdSeconds: 'long' }] }] });
+    for (const e of ['stages[0].faults[0].atSeconds: Too small: expected number to be >=0, got -1', 'stages[0].faults[0].latencyMs: Too small: expected number to be >=1, got -5',
+      'stages[0].faults[0].jitterMs: expected number, got "x"', 'stages[0].faults[0].colour: unknown key',
+      'stages[0].faults[1].holdSeconds: expected number, got "long"', 'stages[0].faults[1].to: "mars" is neither a region nor a server']) {
+      assert.ok(problems.some((p) => p.startsWith(e)), `missing "${e}" in:\n${problems.join('\n')}`);
+    }
+  });
+
   it('rollout playbook - shape problems do not hide the checks beyond them (top level, stage, fault, gate at once)', () => {
     const problems = problemsOf({ ...base, colour: 'red', stages: [{ kind: 'global', onFailure: 'panic', faults: [{ type: 'latency', latencyMs: 'x' }], gates: [{ threshold: 'memory.maxRssMiB', bound: null }] }] });
-    assert.deepEqual(problems.map((p) => p.split(':')[0]), ['(root)', 'stages[0].onFailure', 'stages[0].faults[0].latencyMs', 'stages[0].gates[0].bound']);
+    assert.deepEqual(problems.map((p) => p.split(':')[0]), ['colour', 'stages[0].onFailure', 'stages[0].faults[0].latencyMs', 'stages[0].gates[0].bound']);
   });
 
   it('rollout playbook - defaults: canary → region → global, rollback, every threshold gated, the canary compared', () => {
@@ -124,6 +134,35 @@ describe('rollout playbook', () => {
 
   it('rollout playbook - a missing file is bad input, not a crash', () => {
     assert.throws(() => loadPlaybook('/nonexistent/rollout.yaml'), (e) => e instanceof BadInputError && /cannot read playbook \/nonexistent\/rollout\.yaml: ENOENT/.test(e.message));
+  });
+
+  it('rollout playbook - a YAML alias bomb is bad input naming the file and the limit, not a ReferenceError', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefgh'.split('').map((l, i) => `${l}: &${l} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)];
+    assert.throws(() => parsePlaybookText(levels.join('\n'), 'bomb.yaml'), (e) => e instanceof BadInputError
+      && /^playbook bomb\.yaml: its aliases expand to more than 100 nodes$/.test(e.message) && e.problems.length === 1 && e.problems[0]!.startsWith('bomb.yaml: '));
+    // A few aliases are fine.
+    assert.deepEqual(parsePlaybookText('a: &a [1, 2]\nb: *a\n', 'ok.yaml'), { a: [1, 2], b: [1, 2] });
+  });
+
+  it('rollout playbook - a file over the size limit is refused when read, naming the file, its size and the limit', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'brownout-pb-size-'));
+    const file = path.join(dir, 'huge.yaml');
+    writeFileSync(file, `name: p\ndescription: "${'x'.repeat(PLAYBOOK_MAX_BYTES)}"\n`);
+    const bytes = PLAYBOOK_MAX_BYTES + 'name: p\ndescription: ""\n'.length;
+    assert.throws(() => loadPlaybook(file), (e) => e instanceof BadInputError
+      && e.message === `playbook ${file} is too large: ${bytes} bytes (65 KiB), the limit is ${PLAYBOOK_MAX_BYTES} bytes (64 KiB)`
+      && e.problems[0] === `${file}: ${bytes} bytes; allowed at most ${PLAYBOOK_MAX_BYTES}`);
+    // Text that comes another way (a gRPC request) is held to the same limit.
+    assert.throws(() => parsePlaybookText('#'.repeat(PLAYBOOK_MAX_BYTES + 1), 'req'), (e) => e instanceof BadInputError && /is too large/.test(e.message));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rollout playbook - [ ] and { } nested deeper than 100 levels are refused before parsing, naming the line; quoted and commented brackets do not count', () => {
+    const nest = (n: number) => `${'['.repeat(n)}1${']'.repeat(n)}`;
+    assert.deepEqual(parsePlaybookText(`a: ${nest(100)}`, 'ok.yaml'), { a: JSON.parse(nest(100)) });
+    assert.throws(() => parsePlaybookText(`name: p\na: ${nest(50)}\nb: ${'{x: '.repeat(101)}1${'}'.repeat(101)}`, 'deep.yaml'), (e) => e instanceof BadInputError
+      && e.message === 'playbook deep.yaml: [ ] and { } nest deeper than 100 levels (line 3)' && e.problems[0] === 'deep.yaml:3: nested more than 100 levels deep; allowed: at most 100');
+    assert.deepEqual(parsePlaybookText(`a: "${'['.repeat(500)}"\nb: '${'{'.repeat(500)}'\n# ${'['.repeat(500)}\n`, 'quoted.yaml'), { a: '['.repeat(500), b: '{'.repeat(500) });
   });
 
   it('rollout playbook - targets: canary by name, its region next one at a time, the rest in batches', () => {

@@ -4,7 +4,7 @@ import { readPlaybookFile } from './playbook/parse-file.ts';
 import { validatePlaybook } from './playbook/validate.ts';
 import type { Playbook } from './playbook/types.ts';
 
-export { parsePlaybookText, readPlaybookFile } from './playbook/parse-file.ts';
+export { PLAYBOOK_MAX_BYTES, parsePlaybookText, readPlaybookFile } from './playbook/parse-file.ts';
 export { validatePlaybook } from './playbook/validate.ts';
 export { planTargets, type ServerRef, type StageTargets } from './playbook/targets.ts';
 export { BACKENDS, FAILURE_POLICIES, MIN_LAME_DUCK_SECONDS, STAGE_KINDS, playbookSchema, type FailurePolicy, type PlaybookInput, type StageKind } from './playbook/schema.ts';

@@ -1,5 +1,5 @@
 // Public API of harness/run: plan a run (validate everything first), then execute it on a cluster.
-export { planRun } from './plan-run.ts';
+export { BACKEND_CHOICES, backendProblem, planRun } from './plan-run.ts';
 export { planThresholds } from './plan-thresholds.ts';
 export { faultProblems } from './fault-problems.ts';
 export type { PlanInput, PlannedStep, RunPlan, TopologyOverride } from './run-plan-types.ts';

@@ -1,11 +1,12 @@
 // planRun(): validate everything a user wrote against the topology it will run on, collect every
 // problem (one path format: `steps[2].fault.to`, `thresholds.statsz.maxPerServerPerSecond`) and
 // throw them together, or return a typed RunPlan. No process, container or socket is touched.
-import { durationMs, isComposeAttach, refusedFaults, serversOf, type Topology } from '../../clusters/index.ts';
+import { durationMs, isComposeAttach, refusedFaults, serversOf, type BackendChoice, type Topology } from '../../clusters/index.ts';
 import { randomSeed } from '../../chaos/rng.ts';
 import { formatPath, parseScenario, scenarioSeconds, type Scenario, type ScenarioInput } from '../../chaos/scenario.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
 import { BadInputError } from '../../core/errors.ts';
+import { problemAt, showValue } from '../../core/problem-path.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import { faultProblems } from './fault-problems.ts';
 import { planThresholds } from './plan-thresholds.ts';
@@ -14,11 +15,24 @@ import { CHECK_KEYS, type ThresholdKey } from '../verdict/registry.ts';
 import { thresholdValue, type Thresholds } from '../verdict/thresholds.ts';
 import type { PlanInput, PlannedStep, RunPlan } from './run-plan-types.ts';
 
+/** What `backend` may be; `auto` picks docker when an engine answers. */
+export const BACKEND_CHOICES = ['auto', 'local', 'docker'] as const satisfies readonly BackendChoice[];
+
+/** The problem with a backend choice, or undefined; `where` names it (`--backend`, `backend`). */
+export function backendProblem(backend: unknown, where = 'backend'): string | undefined {
+  return backend === undefined || (BACKEND_CHOICES as readonly unknown[]).includes(backend)
+    ? undefined
+    : `${where}: ${showValue(backend)} is not a backend; allowed: ${BACKEND_CHOICES.join(', ')}`;
+}
+
 export function planRun(input: PlanInput): RunPlan {
   const problems: string[] = [];
-  const { data, source } = scenarioData(input, problems);
+  // Found here with everything else, not when the cluster boots: after builds and a run folder.
+  const badBackend = backendProblem(input.backend);
+  if (badBackend) problems.push(badBackend);
+  const { data, known, source } = scenarioData(input, problems);
   const variant = input.attached?.topology.variant ?? input.variant ?? patchedName(DEFAULT_NATS_TAG);
-  const parsed = data === undefined ? undefined : parseScenario(withTopology(data, input, problems), variant);
+  const parsed = known ? parseScenario(withTopology(data, input, problems), variant) : undefined;
   problems.push(...(parsed?.problems ?? []));
   const thresholds = planThresholds(parsed?.scenario?.thresholds ?? {}, input.thresholds, problems);
   const { scenario, topology } = parsed ?? {};
@@ -44,18 +58,21 @@ export function planRun(input: PlanInput): RunPlan {
   };
 }
 
-function scenarioData(input: PlanInput, problems: string[]): { data?: unknown; source: string } {
-  if (typeof input.scenario !== 'string') return { data: input.scenario.input, source: `scenario ${input.scenario.source}` };
+/** The scenario's data (`known`: there is some to parse, even if it is not an object). */
+function scenarioData(input: PlanInput, problems: string[]): { data?: unknown; known: boolean; source: string } {
+  if (typeof input.scenario !== 'string') return { data: input.scenario.input, known: true, source: `scenario ${input.scenario.source}` };
   const name = input.scenario;
-  if (!(name in SCENARIOS)) {
-    problems.push(`scenario: unknown scenario "${name}"; one of ${SCENARIO_NAMES.join(', ')}`);
-    return { source: `unknown scenario "${name}"` };
+  if (!Object.hasOwn(SCENARIOS, name)) {
+    problems.push(problemAt(['scenario'], `unknown scenario ${JSON.stringify(name)}; one of ${SCENARIO_NAMES.join(', ')}`));
+    return { known: false, source: `unknown scenario ${JSON.stringify(name)}` };
   }
-  return { data: SCENARIOS[name as keyof typeof SCENARIOS], source: `scenario ${name}` };
+  return { data: SCENARIOS[name as keyof typeof SCENARIOS], known: true, source: `scenario ${name}` };
 }
 
 /** The scenario with its topology replaced by `--regions/--servers`, or by the attached cluster's. */
 function withTopology(data: unknown, input: PlanInput, problems: string[]): unknown {
+  // Not an object: nothing to replace, and the scenario schema says what is wrong with it.
+  if (!isRecord(data)) return data;
   const o = input.topology;
   if (!o || (o.regions === undefined && o.servers === undefined)) {
     return input.attached ? { ...(data as object), topology: input.attached.topology } : data;
@@ -64,10 +81,16 @@ function withTopology(data: unknown, input: PlanInput, problems: string[]): unkn
     problems.push(`--regions/--servers: not with --attach; ${attachedName(input.attached.runId)} has its own topology`);
     return { ...(data as object), topology: input.attached.topology };
   }
-  const base = (data as ScenarioInput).topology as { regions?: { name: string; servers: number }[] };
-  const regions = (o.regions ?? base.regions?.map((r) => r.name) ?? [])
-    .map((name, i) => ({ name, servers: o.servers ?? base.regions?.[i]?.servers ?? 3 }));
-  return { ...(data as object), topology: { ...base, regions } };
+  // The scenario's own regions as written (any shape: the topology schema judges what comes out).
+  const base = isRecord(data.topology) ? data.topology : {};
+  const own = Array.isArray(base.regions) ? Array.from(base.regions as unknown[], (r) => (isRecord(r) ? r : {})) : [];
+  const regions = (o.regions ?? own.map((r) => r.name))
+    .map((name, i) => ({ name, servers: o.servers ?? own[i]?.servers ?? 3 }));
+  return { ...data, topology: { ...base, regions } };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Every fault against the topology; the observer's vantage is spared by faults that pick servers. */

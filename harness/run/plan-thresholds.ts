@@ -1,6 +1,6 @@
 // The thresholds a run is judged by, merged once: defaults, then the scenario's, then
 // `--thresholds FILE`, then `--threshold` flags. Problems go to the plan's list, under `thresholds.`.
-import { prefixProblem } from '../../chaos/scenario.ts';
+import { prefixProblem } from '../../core/problem-path.ts';
 import { BadInputError } from '../../core/errors.ts';
 import {
   DEFAULT_THRESHOLDS, applyThresholdFlags, mergeThresholds, parseThresholdFile, validateThresholds, type Thresholds,
@@ -27,5 +27,5 @@ export function planThresholds(fromScenario: unknown, user: { file?: string; fla
 function thresholdProblems(err: BadInputError, source: string, file?: string): string[] {
   const unreadable = err.problems.length === 0 || (file !== undefined && err.problems.some((p) => p.startsWith(`${file}:`)));
   if (unreadable) return [`thresholds: ${err.message}`];
-  return err.problems.map((p) => `${prefixProblem('thresholds', p)} (from ${source})`);
+  return err.problems.map((p) => `${prefixProblem(['thresholds'], p)} (from ${source})`);
 }

@@ -13,5 +13,5 @@ export const VARIANT_ALIASES: Readonly<Record<string, string>> = {
 
 /** An alias's variant name, or the name itself. */
 export function resolveVariantAlias(name: string): string {
-  return VARIANT_ALIASES[name] ?? name;
+  return Object.hasOwn(VARIANT_ALIASES, name) ? VARIANT_ALIASES[name]! : name;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BadInputError } from '../../core/errors.ts';
 import {
-  DEFAULT_THRESHOLDS, THRESHOLD_KEYS, applyThresholdFlags, mergeThresholds, parseThresholdFile, parseThresholdFlag, thresholdsSchema,
+  DEFAULT_THRESHOLDS, THRESHOLD_FILE_MAX_BYTES, THRESHOLD_KEYS, applyThresholdFlags, mergeThresholds, parseThresholdFile, parseThresholdFlag, thresholdsSchema,
 } from './thresholds.ts';
 
 function problemsOf(fn: () => unknown): { message: string; problems: string[] } {
@@ -111,7 +111,14 @@ describe('thresholds', () => {
   });
 
   it('thresholds - a missing file names the file', () => {
-    const { message } = problemsOf(() => parseThresholdFile(join(dir, 'missing.json')));
+    const { message, problems } = problemsOf(() => parseThresholdFile(join(dir, 'missing.json')));
     assert.match(message, /missing\.json: cannot read threshold file \(ENOENT\)/);
+    assert.deepEqual(problems, [`${join(dir, 'missing.json')}: ENOENT; allowed: a readable JSON file`]);
+  });
+
+  it('thresholds - a file over 64 KiB is refused before it is read, naming its size and the limit', () => {
+    const p = file('huge.json', `{"recovery": {"maxSeconds": 10}, "x": "${'y'.repeat(70_000)}"}`);
+    const { problems } = problemsOf(() => parseThresholdFile(p));
+    assert.deepEqual(problems, [`${p}: 70041 bytes; allowed at most ${THRESHOLD_FILE_MAX_BYTES}`]);
   });
 });

@@ -1,9 +1,10 @@
 // Thresholds: plain data, one schema built from the registry, parsed once at load (a file, a
 // scenario, `--threshold` flags), then handed to the pure `judge()`. A key left out takes its
 // default when merged over DEFAULT_THRESHOLDS; a key set to null (or a boolean set to false) is not checked.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { BadInputError } from '../../core/errors.ts';
+import { formatPath, showValue, valueAt, type PathPart } from '../../core/problem-path.ts';
 import { THRESHOLD_KEYS, THRESHOLD_REGISTRY, type ThresholdKey, type Thresholds } from './registry.ts';
 
 export { THRESHOLD_KEYS, type ThresholdKey, type Thresholds } from './registry.ts';
@@ -27,24 +28,16 @@ export function thresholdValue(t: Thresholds, key: ThresholdKey): unknown {
   return (t as Record<string, Record<string, unknown> | undefined>)[g]?.[f];
 }
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v = input;
-  for (const p of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined;
-  return v;
-}
-
-const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
-
 function problemsOf(error: z.ZodError, input: unknown): string[] {
   return error.issues.flatMap((issue) => {
-    const path = issue.path.map(String).join('.');
+    const path = formatPath(issue.path as PathPart[]);
     if (issue.code === 'unrecognized_keys') {
       const allowed = path === '' ? GROUPS : groupKeys(path);
-      return issue.keys.map((k) => `${path === '' ? '' : `${path}.`}${k}: unknown key; allowed: ${allowed.join(', ')}`);
+      return issue.keys.map((k) => `${formatPath([...(issue.path as PathPart[]), k])}: unknown key; allowed: ${allowed.join(', ')}`);
     }
     const allowed = (THRESHOLD_REGISTRY as Record<string, { allowed: string }>)[path]?.allowed
       ?? (GROUPS.includes(path) ? `an object with keys ${groupKeys(path).join(', ')}` : undefined);
-    const got = `got ${show(valueAt(input, issue.path))}`;
+    const got = `got ${showValue(valueAt(input, issue.path))}`;
     const what = issue.code === 'invalid_type' ? `expected ${issue.expected}, ${got}` : `${issue.message.replace(/^Invalid input: /, '')}, ${got}`;
     return [`${path || '(top level)'}: ${what}${allowed ? `; allowed: ${allowed}` : ''}`];
   });
@@ -73,13 +66,22 @@ export function mergeThresholds(base: Thresholds, override: Thresholds): Thresho
   return out as Thresholds;
 }
 
+/** A threshold file holds a few dozen keys; anything far larger is not one (and is not read whole). */
+export const THRESHOLD_FILE_MAX_BYTES = 64 * 1024;
+
 /** Read a JSON threshold file; a bad file throws BadInputError naming the file and every problem. */
 export function parseThresholdFile(path: string): Thresholds {
   let text: string;
   try {
+    const { size } = statSync(path);
+    if (size > THRESHOLD_FILE_MAX_BYTES) {
+      throw new BadInputError(`${path}: ${size} bytes is too large for a threshold file (the limit is ${THRESHOLD_FILE_MAX_BYTES})`, { problems: [`${path}: ${size} bytes; allowed at most ${THRESHOLD_FILE_MAX_BYTES}`] });
+    }
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new BadInputError(`${path}: cannot read threshold file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    if (err instanceof BadInputError) throw err;
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new BadInputError(`${path}: cannot read threshold file (${why})`, { cause: err, problems: [`${path}: ${why}; allowed: a readable JSON file`] });
   }
   let json: unknown;
   try {
@@ -105,7 +107,7 @@ export function parseThresholdFlag(flag: string): Thresholds {
   const key = (eq < 0 ? flag : flag.slice(0, eq)).trim();
   if (!(THRESHOLD_KEYS as readonly string[]).includes(key)) {
     throw new BadInputError(`--threshold ${flag}: unknown threshold "${key}"`, {
-      problems: [`${key}: unknown key; allowed: ${THRESHOLD_KEYS.join(', ')}`],
+      problems: [`${formatPath([key])}: unknown key; allowed: ${THRESHOLD_KEYS.join(', ')}`],
     });
   }
   if (eq < 0) {

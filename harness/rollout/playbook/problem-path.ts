@@ -1,29 +1,16 @@
-// Problem paths as users read them: `stages[1].gates[0].threshold`.
+// Problem paths as users read them (`stages[1].gates[0].threshold`): the one format of core/problem-path.ts.
 import type { z } from 'zod';
+import { formatPath, problemAt, schemaProblems, type PathPart } from '../../../core/problem-path.ts';
 
-export type PathPart = string | number | symbol;
-
-export function formatPath(parts: readonly PathPart[]): string {
-  let out = '';
-  for (const p of parts) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out || '(root)';
-}
+export { formatPath, type PathPart };
 
 export function problem(parts: readonly PathPart[], message: string): string {
-  return `${formatPath(parts)}: ${message}`;
+  return problemAt(parts, message);
 }
 
 export type Problems = string[];
 
-export function zodProblems(prefix: readonly PathPart[], error: z.ZodError): string[] {
-  return error.issues.map((i) => problem([...prefix, ...i.path], allowedFor(i)));
-}
-
-/** zod's message (it lists allowed options itself); unknown keys named. */
-function allowedFor(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  return issue.message;
+/** Every issue under `prefix`, naming the bad value read from `input` (what was parsed). */
+export function zodProblems(prefix: readonly PathPart[], error: z.ZodError, input: unknown): string[] {
+  return schemaProblems(prefix, error.issues, input);
 }

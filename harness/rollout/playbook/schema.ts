@@ -1,6 +1,7 @@
 // The playbook as users write it. Shapes only; names (servers, regions, faults, thresholds, metrics)
 // are checked against their registries in validate.ts so every problem names what is allowed.
 import { z } from 'zod';
+import { runIdProblem } from '../../../core/run-id.ts';
 
 const stageName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase words joined by dashes');
 const variantName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'a variant name (v2.10.14, v2.10.14+brownout) or an alias (stock, patched)');
@@ -19,8 +20,14 @@ export const clusterSchema = z.strictObject({
   topology: z.record(z.string(), z.unknown()).optional(),
   /** Or a named topology preset. */
   preset: z.string().optional(),
-  /** Or a cluster already running from `npm run cluster -- up`: its run id, or `latest`. */
-  attach: z.string().regex(/^(latest|[A-Za-z0-9][A-Za-z0-9._-]*)$/, 'a cluster run id (runs/.clusters/<id>.json) or "latest"').optional(),
+  /**
+   * Or a cluster already running from `npm run cluster -- up`: its run id, `latest`, or `compose`.
+   * One run-id rule everywhere (core/run-id.ts): an id names a file under runs/ and cannot leave it.
+   */
+  attach: z.string().check((ctx) => {
+    const problem = runIdProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: `${problem} (a cluster run id from runs/.clusters/, "latest" or "compose")` });
+  }).optional(),
   /** Where a booted cluster runs; not for `attach`. */
   backend: z.enum(BACKENDS).optional(),
 });

@@ -22,7 +22,7 @@ export function validateGates(s: ParsedStage, at: (...p: PathPart[]) => PathPart
     const here = at('gates', j);
     if ('threshold' in g) {
       const r = thresholdGateSchema.safeParse(g);
-      if (!r.success) return void problems.push(...zodProblems(here, r.error));
+      if (!r.success) return void problems.push(...zodProblems(here, r.error, g));
       const key = r.data.threshold;
       if (!(CHECK_KEYS as string[]).includes(key)) {
         const setting = (THRESHOLD_KEYS as string[]).includes(key) ? ` ("${key}" is a setting: put it under stages[${here[1] as number}].settings)` : '';
@@ -38,7 +38,7 @@ export function validateGates(s: ParsedStage, at: (...p: PathPart[]) => PathPart
       if (s.kind !== 'canary' && kindKnown) return void problems.push(problem([...here, 'compare'], `a canary-vs-baseline comparison belongs to the canary stage, not a ${s.kind} stage`));
       if (compare) return void problems.push(problem([...here, 'compare'], 'a second comparison; one per stage'));
       const r = compareGateSchema.safeParse(g);
-      if (!r.success) return void problems.push(...zodProblems(here, r.error));
+      if (!r.success) return void problems.push(...zodProblems(here, r.error, g));
       compare = validateCompare(r.data.compare, [...here, 'compare'], s, servers, problems);
     } else {
       problems.push(problem(here, `a gate is { threshold: <key>, bound?: <value> } or { compare: { metrics, pass, marginal } }; got keys ${Object.keys(g).join(', ') || '(none)'}`));

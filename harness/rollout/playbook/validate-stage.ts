@@ -12,14 +12,25 @@ const SETTING_KEYS = THRESHOLD_KEYS.filter((k) => !CHECK_KEYS.includes(k));
 
 export type ParsedStage = z.output<typeof stageSchema>;
 
+/** Stands in for a fault whose shape was already reported: not checked again. */
+const UNCHECKED_FAULT = '(unchecked)';
+
 /** The stage with every field that failed dropped (defaults fill in), for the checks beyond shapes. */
 export function withoutFailedFields(raw: unknown, error: z.ZodError): { stage: ParsedStage; kindKnown: boolean } | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const copy: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  const faults = Array.isArray(copy.faults) ? copy.faults.map((f) => (typeof f === 'object' && f !== null && !Array.isArray(f) ? { ...f } as Record<string, unknown> : { type: UNCHECKED_FAULT })) : undefined;
   for (const issue of error.issues) {
+    const [top, j, field] = issue.path;
     if (issue.path.length === 0 && issue.code === 'unrecognized_keys') for (const k of issue.keys) delete copy[k];
-    else if (issue.path.length > 0) delete copy[String(issue.path[0])];
+    // A fault's bad timing falls back to its default, a bad type skips the fault: its attributes are
+    // still checked, and the other faults keep their indices.
+    else if (top === 'faults' && faults && typeof j === 'number' && faults[j]) {
+      if (field === 'atSeconds' || field === 'holdSeconds') delete faults[j][field];
+      else faults[j] = { type: UNCHECKED_FAULT };
+    } else if (issue.path.length > 0) delete copy[String(top)];
   }
+  if (faults && 'faults' in copy) copy.faults = faults;
   const kindKnown = 'kind' in copy;
   if (!kindKnown) {
     // Without a kind, nothing kind-specific can be judged: check as a global stage minus canary fields.
@@ -71,13 +82,14 @@ export function validateStage(s: ParsedStage, i: number, servers: Server[] | und
 
 function validateFault(f: ParsedStage['faults'][number], at: PathPart[], soak: number, names: string[] | undefined, regions: string[] | undefined, problems: Problems): StageFault | undefined {
   const { type, atSeconds, holdSeconds, ...attributes } = f;
+  if (type === UNCHECKED_FAULT) return undefined;
   if (!(FAULT_NAMES as string[]).includes(type)) {
     problems.push(problem([...at, 'type'], `"${type}" is not a fault; one of ${FAULT_NAMES.join(', ')}`));
     return undefined;
   }
   const r = FAULTS[type as FaultName].attributes.safeParse(attributes);
   if (!r.success) {
-    problems.push(...zodProblems(at, r.error));
+    problems.push(...zodProblems(at, r.error, attributes));
     return undefined;
   }
   const hold = holdSeconds ?? soak - atSeconds;

@@ -3,6 +3,7 @@
 // thrown together as one BadInputError.
 import type { z } from 'zod';
 import { BadInputError } from '../../../core/errors.ts';
+import { prefixProblem } from '../../../core/problem-path.ts';
 import { parseTopology, presets, serversOf, type PresetName, type Topology, type TopologyInput } from '../../../clusters/index.ts';
 import { resolveVariantAlias, VARIANT_ALIASES } from '../../variants/aliases.ts';
 import { problem, zodProblems, type Problems } from './problem-path.ts';
@@ -37,7 +38,7 @@ export function validatePlaybook(input: unknown, source: string): Playbook {
   let whole = true;
   if (top.success) pb = top.data;
   else {
-    problems.push(...zodProblems([], top.error));
+    problems.push(...zodProblems([], top.error, input));
     const lenient = lenientTop(input, top.error);
     if (!lenient) throw invalid(source, problems);
     pb = lenient;
@@ -57,7 +58,7 @@ export function validatePlaybook(input: unknown, source: string): Playbook {
   rawStages.forEach((raw, i) => {
     const parsed = stageSchema.safeParse(raw);
     if (!parsed.success) {
-      problems.push(...zodProblems(['stages', i], parsed.error));
+      problems.push(...zodProblems(['stages', i], parsed.error, raw));
       // Still check what did parse (faults, gates, settings), so one run lists every problem.
       const lenient = withoutFailedFields(raw, parsed.error);
       if (lenient) validateStage(lenient.stage, i, servers, problems, lenient.kindKnown);
@@ -66,7 +67,7 @@ export function validatePlaybook(input: unknown, source: string): Playbook {
     const stage = validateStage(parsed.data, i, servers, problems, true);
     if (stage) stages.push(stage);
   });
-  checkStageOrder(rawStages.map((s) => (s as { kind?: StageKind }).kind), problems);
+  checkStageOrder(rawStages.map((s) => (typeof s === 'object' && s !== null ? (s as { kind?: StageKind }).kind : undefined)), problems);
   const seen = new Map<string, number>();
   stages.forEach((s, i) => {
     if (seen.has(s.name)) problems.push(problem(['stages', i, 'name'], `duplicate stage name "${s.name}" (also stages[${seen.get(s.name)}]); give each stage its own name`));
@@ -112,7 +113,7 @@ function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline
   }
   let input: TopologyInput;
   if (c.preset !== undefined) {
-    const p = presets[c.preset as PresetName];
+    const p = Object.hasOwn(presets, c.preset) ? presets[c.preset as PresetName] : undefined;
     if (!p) {
       problems.push(problem(['cluster', 'preset'], `"${c.preset}" is not a preset; one of ${Object.keys(presets).join(', ')}`));
       return undefined;
@@ -126,8 +127,8 @@ function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline
     return { kind: 'topology', topology, backend: c.backend ?? 'auto' };
   } catch (err) {
     if (!(err instanceof BadInputError)) throw err;
-    const at = c.preset !== undefined ? 'cluster.preset' : 'cluster.topology';
-    problems.push(...err.problems.map((p) => `${at}.${p}`));
+    const at = ['cluster', c.preset !== undefined ? 'preset' : 'topology'];
+    problems.push(...err.problems.map((p) => prefixProblem(at, p)));
     return undefined;
   }
 }
