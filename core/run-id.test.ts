@@ -11,6 +11,7 @@ describe('run-id', () => {
     ['a number', 7], ['a colon', 'compose:x'],
   ];
   for (const [name, id] of bad) it(`run-id - refuses ${name}`, () => assert.ok(runIdProblem(id)));
+  it('run-id - a newline in a bad id stays on the problem\'s one line', () => assert.equal(runIdProblem('a\nb')?.includes('\n'), false));
   it('run-id - checkRunId names where the id came from and the rule', () => {
     assert.throws(() => checkRunId('../x', '--run'), (e: unknown) => e instanceof BadInputError && /^--run: "\.\.\/x" is not a run id: letters/.test(e.problems[0]!));
   });

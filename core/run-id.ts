@@ -10,7 +10,8 @@ export const RUN_ID_RULE = 'letters, digits, ".", "_" and "-", starting with a l
 export function runIdProblem(id: unknown): string | undefined {
   if (typeof id !== 'string') return `expected a string, got ${typeof id}`;
   if (id === '') return 'empty';
-  if (!RUN_ID_PATTERN.test(id) || id.includes('..')) return `"${id.length > 80 ? `${id.slice(0, 80)}…` : id}" is not a run id: ${RUN_ID_RULE}`;
+  // JSON quoting: an id holding a newline or a control character still reads as one line.
+  if (!RUN_ID_PATTERN.test(id) || id.includes('..')) return `${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)} is not a run id: ${RUN_ID_RULE}`;
   return undefined;
 }
 

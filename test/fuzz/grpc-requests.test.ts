@@ -2,15 +2,14 @@
 // RolloutController whose runs folder is a temporary one. Any request is answered, or refused as
 // the caller's mistake (INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION: exit 2 at the CLI) with
 // its problems; never INTERNAL (exit 4), never a hang.
-// Written against the controller and gRPC layer as they are on branch i18-inputs: the rollout
-// helper is changing both (run-id checks on ids, state files validated), so the set of codes a bad
-// id gets may narrow to INVALID_ARGUMENT after the merge.
+// An id that breaks the run-id rule is refused as such (INVALID_ARGUMENT naming the field).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
+import { runIdProblem } from '../../core/run-id.ts';
 import { RolloutController } from '../../harness/rollout/controller/controller.ts';
 import { RolloutApi } from '../../harness/rollout/grpc/client.ts';
 import { sampleRollout } from '../../harness/rollout/grpc/fake-rollout-service.ts';
@@ -56,7 +55,15 @@ describe('fuzz grpc requests', function () {
     const id = fc.oneof(nastyString, fc.constantFrom('', 'r-ended', '../r-ended', 'r-ended/..', './r-ended', '/etc', 'r-ended\u0000'));
     const call = fc.constantFrom('get', 'promote', 'abort', 'resume') as fc.Arbitrary<'get' | 'promote' | 'abort' | 'resume'>;
     await check(fc.asyncProperty(call, id, nastyString, async (method, i, reason) => {
-      await acceptsAsync(() => (method === 'get' ? api.get(i) : api[method](i, reason)), `${method} ${JSON.stringify(i).slice(0, 100)}`);
+      const what = `${method} ${JSON.stringify(i).slice(0, 100)}`;
+      await acceptsAsync(() => (method === 'get' ? api.get(i) : api[method](i, reason)), what);
+      // An id that is not a run id ('' asks for the newest) is refused as such, before any file is read.
+      if (i !== '' && runIdProblem(i)) {
+        await api.get(i).then(() => assert.fail(`${what}: a bad id was answered`), (err: unknown) => {
+          assertBadInput(err, what);
+          assert.match([err.message, ...err.problems].join('\n'), /is not a run id/, `${what}: refused for another reason`);
+        });
+      }
     }), 400);
   });
 

@@ -3,7 +3,7 @@
 // per input. Shared by the fuzz tests in this folder; fast-check drives them.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BadInputError, exitCodeOf } from '../../core/errors.ts';
+import { BadInputError, EnvironmentError, exitCodeOf } from '../../core/errors.ts';
 
 /** Cases per property: a few thousand in CI seconds; BROWNOUT_FUZZ_RUNS raises it for a long hunt. */
 export const RUNS = Number(process.env.BROWNOUT_FUZZ_RUNS ?? 2000);
@@ -135,4 +135,26 @@ export function mutationsOf(base: unknown): fc.Arbitrary<unknown> {
       return acc; // the path no longer exists after an earlier mutation
     }
   }, structuredClone(base)));
+}
+
+/**
+ * For readers of state files: bad input (exit 2), or a damaged file (exit 3, an EnvironmentError)
+ * whose message names the file; never a stack, never exit 4; within CASE_MS.
+ */
+export function acceptsState<T>(parse: () => T, what: string, fileName: string): T | undefined {
+  const t0 = performance.now();
+  let out: T | undefined;
+  try {
+    out = parse();
+  } catch (err) {
+    if (err instanceof EnvironmentError) {
+      assert.ok(err.message.includes(fileName), `${what}: a damaged state file's error must name ${fileName}: ${err.message}`);
+      assert.doesNotMatch(err.message, /\n\s+at /, `${what}: a stack in the message`);
+    } else {
+      assertBadInput(err, what);
+    }
+  }
+  const ms = performance.now() - t0;
+  assert.ok(ms < CASE_MS, `${what}: took ${ms.toFixed(0)} ms (limit ${CASE_MS} ms)`);
+  return out;
 }

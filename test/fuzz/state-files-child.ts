@@ -6,7 +6,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { parseTopology, statesDir } from '../../clusters/index.ts';
 import { planChaos } from '../../harness/cli/chaos.ts';
-import { accepts, check, mutationsOf, nastyValue, RUNS } from './property.ts';
+import { acceptsState, check, mutationsOf, nastyValue, RUNS } from './property.ts';
 
 const mode = process.argv[2] ?? 'fields';
 const valid = {
@@ -25,7 +25,7 @@ const ids = mode === 'fields' ? fc.constant('c1') : fc.constantFrom('c1', 'lates
 try {
   check(fc.property(content, ids, (text, id) => {
     writeFileSync(file, text);
-    accepts(() => planChaos({ scenario: 'partition', attach: id, seed: 1 }), `--attach ${id} with ${file} = ${text.slice(0, 300)}`);
+    acceptsState(() => planChaos({ scenario: 'partition', attach: id, seed: 1 }), `--attach ${id} with ${file} = ${text.slice(0, 300)}`, 'c1.json');
   }), Math.min(RUNS, 1000));
   process.stdout.write('ok\n');
 } catch (err) {
