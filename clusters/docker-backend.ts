@@ -276,7 +276,9 @@ export class DockerBackend implements Backend {
       // packet loss (or sent to a dead address) would hold every later connection through that proxy
       // for the kernel's SYN retries (6: ~2 min). nats-server itself dials gateways with a 1 s
       // timeout; one retry (a dial gives up after ~3 s) keeps the proxy close to that.
-      HostConfig: { Binds: [`${file}:/etc/toxiproxy/proxies.json:ro`], NetworkMode: this.net(region), CapAdd: ['NET_ADMIN'], Sysctls: { 'net.ipv4.tcp_syn_retries': '1' } },
+      // No NET_ADMIN: IP-level loss is placed from the host (nsenter, clusters/iptables-loss.ts), and
+      // the sysctl is set by the runtime when it creates the namespace.
+      HostConfig: { Binds: [`${file}:/etc/toxiproxy/proxies.json:ro`], NetworkMode: this.net(region), Sysctls: { 'net.ipv4.tcp_syn_retries': '1' } },
       // In its own region's network it answers to every remote server's gateway name.
       NetworkingConfig: { EndpointsConfig: { [this.net(region)]: { Aliases: remote.map((s) => `gw-${s.spec.name}`) } } },
     });
