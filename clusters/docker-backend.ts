@@ -64,7 +64,7 @@ export class DockerBackend implements Backend {
     private readonly networks: Map<string, string>,
     readonly regionProxies: Map<string, RegionProxy>,
   ) {
-    this.packetLoss = new IptablesLoss(this);
+    this.packetLoss = new IptablesLoss(this, runId);
   }
 
   static async start(topology: Topology, runId: string, runDir: string, secrets: ClusterSecrets, progress: Progress): Promise<DockerBackend> {
@@ -228,13 +228,6 @@ export class DockerBackend implements Backend {
     return demux(buf as unknown as Buffer);
   }
 
-  /** Host pid of a container's first process, for nsenter into its network namespace. */
-  async pidOf(container: string): Promise<number> {
-    const st = await docker().getContainer(container).inspect();
-    if (!st.State.Running || !st.State.Pid) throw new HarnessError(`${container} is not running`);
-    return st.State.Pid;
-  }
-
   serverInfo(name: string): { container: string; region: string; ip: string } {
     const s = this.get(name);
     return { container: s.container, region: s.spec.region, ip: s.ip };
@@ -245,9 +238,18 @@ export class DockerBackend implements Backend {
     return { docker: { label: `${LABEL_RUN}=${this.runId}`, toxiproxyApis } };
   }
 
+  /** Letting go of a cluster that outlives us (`cluster up`, the compose stack): our iptables rules come out. */
+  async release(): Promise<void> {
+    await this.packetLoss.release();
+  }
+
   async teardown(): Promise<void> {
     const r = await removeDockerRun(this.runId);
-    if (r.failed.length > 0) throw new HarnessError(`teardown of run ${this.runId} left ${r.failed.join('; ')}`, { hint: 'npm run clean retries; a network with phantom endpoints needs a dockerd restart' });
+    // Rules in removed containers went with their namespaces (the ledger notes them gone); any in a
+    // container that could not be removed are taken out.
+    const rules = await this.packetLoss.release().then(() => undefined, (e: Error) => e.message);
+    const left = [...r.failed, ...(rules ? [rules] : [])];
+    if (left.length > 0) throw new HarnessError(`teardown of run ${this.runId} left ${left.join('; ')}`, { hint: 'npm run clean retries; a network with phantom endpoints needs a dockerd restart' });
   }
 
   teardownSync(): void {
