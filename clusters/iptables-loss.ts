@@ -4,7 +4,7 @@
 // comment, so that removal (here, or a later sweep after a crash) matches our rule and no other.
 import { HarnessError } from '../core/errors.ts';
 import type { FirewallRule, LossHandle, LossRule, PacketLossDriver, ProxyRef } from './links.ts';
-import { dockerRuleTools, removeRule, RuleLedger, type LedgerRule, type RuleTools } from './rule-ledger.ts';
+import { dockerRuleTools, ledgerOf, removeRule, type LedgerRule, type RuleLedger, type RuleTools } from './rule-ledger.ts';
 
 /** destination: in the server's namespace, drop what the proxy sends it and what it sends back;
  *  proxy: in the source region's Toxiproxy namespace, drop what the server sends it (FIN and RST
@@ -95,7 +95,7 @@ export class IptablesLoss implements PacketLossDriver {
   private async insert(container: string, args: (tag: string) => string[]): Promise<LedgerRule> {
     const ns = await this.tools.inspect(container);
     if (!ns?.running) throw new HarnessError(`${container} is not running: no namespace for an iptables rule`);
-    this.#ledger ??= new RuleLedger(this.runId, undefined, this.ledgerDir);
+    this.#ledger ??= ledgerOf(this.runId, this.ledgerDir);
     const id = this.#ledger.nextId();
     const r: LedgerRule = { id, ns: { container: ns.id, name: ns.name, startedAt: ns.startedAt }, table: TABLE, rule: args(id) };
     this.#ledger.record(r);

@@ -182,4 +182,20 @@ describe('clusters iptables loss ledger', () => {
     await h.revert();
     assert.deepEqual(ns.rules('c-toxiproxy-iad'), ['someone-else']);
   });
+
+  it('iptables loss - two cluster objects of one run in one process share the ledger: one letting go keeps the other\'s rules in it', async () => {
+    const ns = new FakeNamespaces(['c-toxiproxy-iad', 'c-lhr-1']);
+    const first = new IptablesLoss(backend, 'run-d', ns.tools, dir);
+    const second = new IptablesLoss(backend, 'run-d', ns.tools, dir);
+    await first.dropUnknownConnections(['lhr-1']);
+    await second.dropUnknownConnections(['lhr-1']);
+    const [a, b] = ns.rules('c-lhr-1');
+    assert.notEqual(a, b, 'each rule carries an id of its own');
+    await first.release();
+    assert.deepEqual(ns.rules('c-lhr-1'), [b]);
+    const ledger = path.join(dir, ns.ledgerName(dir));
+    assert.equal(replayLedger(readFileSync(ledger, 'utf8')).open.length, 1, 'the second object\'s rule is still in the ledger');
+    await second.release();
+    assert.equal(existsSync(ledger), false);
+  });
 });

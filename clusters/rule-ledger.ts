@@ -112,11 +112,13 @@ export async function removeRule(tools: RuleTools, r: LedgerRule): Promise<Resol
   return 'deleted';
 }
 
+/** Unique in this process across ledgers: two cluster objects of one run in one process never share a rule id. */
+let nextRule = 0;
+
 /** The ledger of this process for one run: written before each insert and after each delete. */
 export class RuleLedger {
   readonly file: string;
   readonly #open = new Map<string, LedgerRule>();
-  #next = 0;
 
   constructor(readonly runId: string, readonly owner: ProcessIdentity = selfIdentity(), dir = ruleLedgersDir()) {
     this.file = path.join(dir, `${runId}.${owner.pid}-${owner.startTime}${SUFFIX}`);
@@ -124,7 +126,7 @@ export class RuleLedger {
 
   /** A tag unique to this process's rules, put in each rule's comment so that -C and -D match ours only. */
   nextId(): string {
-    return `${this.owner.pid}.${this.owner.startTime}.${++this.#next}`;
+    return `${this.owner.pid}.${this.owner.startTime}.${++nextRule}`;
   }
 
   /** Durably, before the rule goes in: a crash right after still leaves its trace. */
@@ -146,6 +148,17 @@ export class RuleLedger {
   open(): LedgerRule[] {
     return [...this.#open.values()];
   }
+}
+
+const mine = new Map<string, RuleLedger>();
+
+/** This process's ledger of a run, one per file: a second cluster object of the run must not remove it while the first still has rules in it. */
+export function ledgerOf(runId: string, dir = ruleLedgersDir()): RuleLedger {
+  const l = new RuleLedger(runId, selfIdentity(), dir);
+  const known = mine.get(l.file);
+  if (known) return known;
+  mine.set(l.file, l);
+  return l;
 }
 
 /** Pure: the rules a ledger's lines leave in place, and who wrote them. A torn last line is skipped. */
