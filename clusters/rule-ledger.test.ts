@@ -86,6 +86,11 @@ describe('clusters rule ledger', () => {
     assert.deepEqual(replayLedger(add('a')).owner, deadOwner);
   });
 
+  it('rule ledger - one file per run and owner; the compose stack\'s id (compose:<project>) keeps to file-name characters', () => {
+    assert.equal(path.basename(new RuleLedger('compose:brownout', deadOwner, dir).file), `compose_brownout.${deadOwner.pid}-1.rules.ndjson`);
+    assert.equal(path.basename(new RuleLedger('20261205T0101-abc', deadOwner, dir).file), `20261205T0101-abc.${deadOwner.pid}-1.rules.ndjson`);
+  });
+
   it('rule ledger - a sweep leaves a live owner\'s ledger alone', async () => {
     const ns = new FakeNamespaces(['c1']);
     const mine = new RuleLedger('run-live', selfIdentity(), dir);

@@ -121,7 +121,8 @@ export class RuleLedger {
   readonly #open = new Map<string, LedgerRule>();
 
   constructor(readonly runId: string, readonly owner: ProcessIdentity = selfIdentity(), dir = ruleLedgersDir()) {
-    this.file = path.join(dir, `${runId}.${owner.pid}-${owner.startTime}${SUFFIX}`);
+    // The compose stack's id is `compose:<project>`: the file name keeps to a run id's characters.
+    this.file = path.join(dir, `${runId.replace(/[^A-Za-z0-9._-]/g, '_')}.${owner.pid}-${owner.startTime}${SUFFIX}`);
   }
 
   /** A tag unique to this process's rules, put in each rule's comment so that -C and -D match ours only. */
