@@ -25,6 +25,8 @@ export interface Backend {
   onStateChange?: () => void;
   /** Backend part of the state file. */
   stateFields(): Pick<ClusterState, 'local' | 'docker'>;
+  /** Let go of a cluster this process did not start: undo what it placed there beyond faults (iptables rules). */
+  release?(): Promise<void>;
   teardown(): Promise<void>;
   /** Last resort on process exit: synchronous, best effort. */
   teardownSync(): void;

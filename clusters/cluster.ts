@@ -158,7 +158,7 @@ export class Cluster implements StartedCluster {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (!this.owned) return;
+    if (!this.owned) return this.impl.release?.();
     try {
       await this.impl.teardown();
       removeState(this.runId);

@@ -92,6 +92,7 @@ class ComposeBackend implements Backend {
   resume(name: string) { return this.docker.resume(name); }
   logs(name: string) { return this.docker.logs(name); }
   stateFields() { return {}; }
+  release() { return this.docker.release?.() ?? Promise.resolve(); }
   /** Never ours to remove: `docker-compose down` does that. */
   async teardown(): Promise<void> {}
   teardownSync(): void {}

@@ -64,7 +64,7 @@ export class DockerBackend implements Backend {
     private readonly networks: Map<string, string>,
     readonly regionProxies: Map<string, RegionProxy>,
   ) {
-    this.packetLoss = new IptablesLoss(this);
+    this.packetLoss = new IptablesLoss(this, runId);
   }
 
   static async start(topology: Topology, runId: string, runDir: string, secrets: ClusterSecrets, progress: Progress): Promise<DockerBackend> {
@@ -228,13 +228,6 @@ export class DockerBackend implements Backend {
     return demux(buf as unknown as Buffer);
   }
 
-  /** Host pid of a container's first process, for nsenter into its network namespace. */
-  async pidOf(container: string): Promise<number> {
-    const st = await docker().getContainer(container).inspect();
-    if (!st.State.Running || !st.State.Pid) throw new HarnessError(`${container} is not running`);
-    return st.State.Pid;
-  }
-
   serverInfo(name: string): { container: string; region: string; ip: string } {
     const s = this.get(name);
     return { container: s.container, region: s.spec.region, ip: s.ip };
@@ -245,9 +238,18 @@ export class DockerBackend implements Backend {
     return { docker: { label: `${LABEL_RUN}=${this.runId}`, toxiproxyApis } };
   }
 
+  /** Letting go of a cluster that outlives us (`cluster up`, the compose stack): our iptables rules come out. */
+  async release(): Promise<void> {
+    await this.packetLoss.release();
+  }
+
   async teardown(): Promise<void> {
     const r = await removeDockerRun(this.runId);
-    if (r.failed.length > 0) throw new HarnessError(`teardown of run ${this.runId} left ${r.failed.join('; ')}`, { hint: 'npm run clean retries; a network with phantom endpoints needs a dockerd restart' });
+    // Rules in removed containers went with their namespaces (the ledger notes them gone); any in a
+    // container that could not be removed are taken out.
+    const rules = await this.packetLoss.release().then(() => undefined, (e: Error) => e.message);
+    const left = [...r.failed, ...(rules ? [rules] : [])];
+    if (left.length > 0) throw new HarnessError(`teardown of run ${this.runId} left ${left.join('; ')}`, { hint: 'npm run clean retries; a network with phantom endpoints needs a dockerd restart' });
   }
 
   teardownSync(): void {
@@ -276,7 +278,9 @@ export class DockerBackend implements Backend {
       // packet loss (or sent to a dead address) would hold every later connection through that proxy
       // for the kernel's SYN retries (6: ~2 min). nats-server itself dials gateways with a 1 s
       // timeout; one retry (a dial gives up after ~3 s) keeps the proxy close to that.
-      HostConfig: { Binds: [`${file}:/etc/toxiproxy/proxies.json:ro`], NetworkMode: this.net(region), CapAdd: ['NET_ADMIN'], Sysctls: { 'net.ipv4.tcp_syn_retries': '1' } },
+      // No NET_ADMIN: IP-level loss is placed from the host (nsenter, clusters/iptables-loss.ts), and
+      // the sysctl is set by the runtime when it creates the namespace.
+      HostConfig: { Binds: [`${file}:/etc/toxiproxy/proxies.json:ro`], NetworkMode: this.net(region), Sysctls: { 'net.ipv4.tcp_syn_retries': '1' } },
       // In its own region's network it answers to every remote server's gateway name.
       NetworkingConfig: { EndpointsConfig: { [this.net(region)]: { Aliases: remote.map((s) => `gw-${s.spec.name}`) } } },
     });

@@ -19,6 +19,17 @@ export interface Removal {
   failed: string[];
 }
 
+/** A container's network namespace now (its first process and when it started); undefined when the container is gone. */
+export async function inspectNamespace(container: string): Promise<{ id: string; name: string; running: boolean; pid: number; startedAt: string } | undefined> {
+  try {
+    const st = await docker().getContainer(container).inspect();
+    return { id: st.Id, name: st.Name.replace(/^\//, ''), running: st.State.Running && st.State.Pid > 0, pid: st.State.Pid, startedAt: st.State.StartedAt };
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+    throw err;
+  }
+}
+
 /** Remove a run's containers (forced, with anonymous volumes), then its networks and volumes. */
 export async function removeDockerRun(runId: string, passes = 4): Promise<Removal> {
   const out: Removal = { removed: [], failed: [] };

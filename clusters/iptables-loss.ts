@@ -1,42 +1,53 @@
 // Real IP-level packet loss on the docker backend: iptables `statistic --mode random` rules in a
 // container's network namespace, entered from the host with nsenter (the kernel has no netem).
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+// Every rule is written to the run's rule ledger before it goes in and carries its ledger id in its
+// comment, so that removal (here, or a later sweep after a crash) matches our rule and no other.
 import { HarnessError } from '../core/errors.ts';
 import type { FirewallRule, LossHandle, LossRule, PacketLossDriver, ProxyRef } from './links.ts';
-
-const run = promisify(execFile);
+import { dockerRuleTools, ledgerOf, removeRule, type LedgerRule, type RuleLedger, type RuleTools } from './rule-ledger.ts';
 
 /** destination: in the server's namespace, drop what the proxy sends it and what it sends back;
  *  proxy: in the source region's Toxiproxy namespace, drop what the server sends it (FIN and RST
  *  included) and what goes back, so a server restarting behind it never closes the link. */
 export type LossSide = 'destination' | 'proxy';
 
-/** What the rules need from the docker backend: containers, their IPs and their namespaces' pids. */
+/** What the rules need from the docker backend: containers and their IPs. */
 export interface ContainerNamespaces {
   serverInfo(name: string): { container: string; region: string; ip: string };
   readonly regionProxies: ReadonlyMap<string, { container: string; ips: Record<string, string> }>;
-  pidOf(container: string): Promise<number>;
 }
 
-interface Rule extends LossRule {
-  args: string[];
-}
+const TABLE = 'filter';
 
-/** The iptables arguments (after `-A`/`-D`) of one direction of one link's loss. Pure. */
-export function lossRuleArgs(chain: 'INPUT' | 'OUTPUT', peer: string, probability: number): string[] {
-  const match = ['-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-m', 'comment', '--comment', 'brownout-loss', '-j', 'DROP'];
+/** The iptables arguments (after `-A`/`-D`) of one direction of one link's loss; `tag` marks it as ours. Pure. */
+export function lossRuleArgs(chain: 'INPUT' | 'OUTPUT', peer: string, probability: number, tag: string): string[] {
+  const match = ['-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-m', 'comment', '--comment', `brownout-loss:${tag}`, '-j', 'DROP'];
   return [chain, chain === 'INPUT' ? '-s' : '-d', peer, ...match];
 }
 
 /** A stateful host firewall: TCP packets that open no connection and belong to none are dropped, not answered with RST. Pure. */
-export const UNKNOWN_TCP_RULE = ['INPUT', '-p', 'tcp', '!', '--syn', '-m', 'conntrack', '--ctstate', 'NEW,INVALID', '-m', 'comment', '--comment', 'brownout-firewall', '-j', 'DROP'];
+export function unknownTcpRule(tag: string): string[] {
+  return ['INPUT', '-p', 'tcp', '!', '--syn', '-m', 'conntrack', '--ctstate', 'NEW,INVALID', '-m', 'comment', '--comment', `brownout-firewall:${tag}`, '-j', 'DROP'];
+}
+
+interface Planned extends LossRule {
+  args: (tag: string) => string[];
+}
 
 export class IptablesLoss implements PacketLossDriver {
-  constructor(private readonly backend: ContainerNamespaces) {}
+  #ledger?: RuleLedger;
+  /** Rules in place: loss not yet reverted, and firewalls, which outlive their fault until release(). */
+  readonly #placed = new Map<string, LedgerRule>();
+
+  constructor(
+    private readonly backend: ContainerNamespaces,
+    private readonly runId: string,
+    private readonly tools: RuleTools = dockerRuleTools,
+    private readonly ledgerDir?: string,
+  ) {}
 
   async apply(refs: ProxyRef[], probability: number, at: LossSide = 'destination'): Promise<LossHandle> {
-    const rules: Rule[] = [];
+    const planned: Planned[] = [];
     const seen = new Set<string>();
     for (const ref of refs) {
       const server = this.backend.serverInfo(ref.to);
@@ -49,26 +60,19 @@ export class IptablesLoss implements PacketLossDriver {
       if (seen.has(key)) continue;
       seen.add(key);
       for (const chain of ['INPUT', 'OUTPUT'] as const) {
-        rules.push({ namespace: container, chain, peer, peerName, probability, args: lossRuleArgs(chain, peer, probability) });
+        planned.push({ namespace: container, chain, peer, peerName, probability, args: (tag) => lossRuleArgs(chain, peer, probability, tag) });
       }
     }
-    return this.place(rules);
-  }
-
-  private async place(rules: Rule[]): Promise<LossHandle> {
-    const applied: Rule[] = [];
+    const placed: LedgerRule[] = [];
     try {
-      for (const r of rules) {
-        await this.iptables(r.namespace, ['-A', ...r.args]);
-        applied.push(r);
-      }
+      for (const p of planned) placed.push(await this.insert(p.namespace, p.args));
     } catch (err) {
-      await this.remove(applied);
+      await this.remove(placed).catch((e: Error) => { throw new HarnessError(`${(err as Error).message}; and undoing the rules placed before it: ${e.message}`, { cause: err }); });
       throw err;
     }
     return {
-      rules: applied.map(({ args: _args, ...r }) => r),
-      revert: () => this.remove(applied.splice(0)),
+      rules: planned.map(({ args: _args, ...r }) => r),
+      revert: () => this.remove(placed.splice(0)),
     };
   }
 
@@ -76,25 +80,50 @@ export class IptablesLoss implements PacketLossDriver {
     const out: FirewallRule[] = [];
     for (const name of servers) {
       const { container } = this.backend.serverInfo(name);
-      await this.iptables(container, ['-A', ...UNKNOWN_TCP_RULE]);
-      out.push({ server: name, namespace: container, rule: `iptables -A ${UNKNOWN_TCP_RULE.join(' ')}` });
+      const r = await this.insert(container, unknownTcpRule);
+      out.push({ server: name, namespace: container, rule: `iptables -A ${r.rule.join(' ')}` });
     }
     return out;
   }
 
-  private async remove(rules: Rule[]): Promise<void> {
-    for (const r of rules) {
-      // A restarted container has a fresh namespace without the rule: nothing to remove then.
-      await this.iptables(r.namespace, ['-D', ...r.args]).catch(() => undefined);
-    }
+  /** Take out every rule still in place (the cluster is let go of, or torn down); every rule is tried. */
+  async release(): Promise<void> {
+    await this.remove([...this.#placed.values()]);
   }
 
-  private async iptables(container: string, args: string[]): Promise<void> {
-    const pid = await this.backend.pidOf(container);
+  /** Written down first, then inserted: a crash in between leaves a ledger line the sweep resolves. */
+  private async insert(container: string, args: (tag: string) => string[]): Promise<LedgerRule> {
+    const ns = await this.tools.inspect(container);
+    if (!ns?.running) throw new HarnessError(`${container} is not running: no namespace for an iptables rule`);
+    this.#ledger ??= ledgerOf(this.runId, this.ledgerDir);
+    const id = this.#ledger.nextId();
+    const r: LedgerRule = { id, ns: { container: ns.id, name: ns.name, startedAt: ns.startedAt }, table: TABLE, rule: args(id) };
+    this.#ledger.record(r);
+    this.#placed.set(id, r);
     try {
-      await run('nsenter', ['-t', String(pid), '-n', 'iptables', '-w', '5', ...args]);
+      await this.tools.iptables(ns.pid, ['-t', TABLE, '-A', ...r.rule]);
     } catch (cause) {
-      throw new HarnessError(`iptables ${args.slice(0, 4).join(' ')} in ${container} failed`, { cause, hint: 'needs root, nsenter and iptables with the statistic match' });
+      const failed = new HarnessError(`iptables -A ${r.rule.slice(0, 3).join(' ')} in ${ns.name} failed`, { cause, hint: 'needs root, nsenter and iptables with the statistic match' });
+      // Not in, or in doubt: check, and take it out if it is there after all.
+      await this.remove([r]).catch((e: Error) => { throw new HarnessError(`${failed.message}; and cleaning it up: ${e.message}`, { cause }); });
+      throw failed;
+    }
+    return r;
+  }
+
+  /** Every rule is tried; what could not be removed stays in the ledger for a sweep, and is reported. */
+  private async remove(rules: LedgerRule[]): Promise<void> {
+    const failed: string[] = [];
+    for (const r of rules) {
+      try {
+        this.#ledger?.resolved(r.id, await removeRule(this.tools, r));
+        this.#placed.delete(r.id);
+      } catch (err) {
+        failed.push(err instanceof Error ? err.message : String(err));
+      }
+    }
+    if (failed.length) {
+      throw new HarnessError(`could not remove ${failed.length} iptables rule(s): ${failed.join('; ')}`, { hint: 'the rule ledger under runs/.clusters keeps them; npm run clean retries once this process is gone' });
     }
   }
 }

@@ -69,7 +69,7 @@ export interface LossHandle extends Revertible {
   readonly rules: LossRule[];
 }
 
-/** A firewall rule placed in a server's namespace; it stays until the server's container goes. */
+/** A firewall rule placed in a server's namespace; it stays until the server restarts, or the run tears the cluster down or lets go of it. */
 export interface FirewallRule {
   server: string;
   namespace: string;
@@ -180,8 +180,8 @@ export class Links {
    * Put the servers behind a stateful firewall (docker only): TCP packets that belong to no
    * connection they know are dropped instead of answered with RST. A restarted server then stays
    * silent to its old peers' retransmissions and keepalive probes, as a host or security group that
-   * drops out-of-state packets does. The rule lives as long as the server's container (until its
-   * next restart); a heal of the network does not remove it.
+   * drops out-of-state packets does. The rule lives until the server's next restart, or until the
+   * run tears the cluster down or lets go of it; a heal of the network does not remove it.
    */
   async dropUnknownConnections(servers: string[]): Promise<FirewallRule[]> {
     return this.requireLoss().dropUnknownConnections(servers);

@@ -86,5 +86,8 @@ export async function reapLeftovers(opts: { all?: boolean } = {}): Promise<ReapR
   const orphans = await removeOrphanDockerRuns(known);
   result.removed.push(...orphans.removed);
   result.failed.push(...orphans.failed);
+  // iptables rules dead runs left in containers that outlive them (clusters/rule-ledger.ts).
+  const rules = await (await import('./rule-ledger.ts')).sweepRuleLedgers();
+  for (const k of ['removed', 'skipped', 'failed'] as const) result[k].push(...rules[k]);
   return result;
 }

@@ -23,7 +23,7 @@ import { skipBecause } from './support/skip.ts';
 
 const FILE = path.join(REPO_ROOT, 'docker-compose.yml');
 const PROJECT = `brownout-compose-test-${process.pid}`;
-const env = { ...process.env, [PASSWORD_ENV.system]: 'compose-test-sys', [PASSWORD_ENV.app]: 'compose-test-app' };
+const env = { ...process.env, [PASSWORD_ENV.system]: 'compose-test-sys', [PASSWORD_ENV.app]: 'compose-test-app', [PASSWORD_ENV.grafana]: 'compose-test-grafana' };
 const compose = (args: string[], extraEnv: NodeJS.ProcessEnv = env) =>
   spawnSync('docker-compose', ['-p', PROJECT, '-f', FILE, ...args], { cwd: REPO_ROOT, env: extraEnv, encoding: 'utf8', timeout: 180_000 });
 const hasCompose = () => spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;

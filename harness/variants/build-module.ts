@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
+import { withFileLock } from '../../core/file-lock.ts';
 import { BUILD_DIR } from '../../core/layout.ts';
 import { downloadModule, goVersion, type GoModule } from './go.ts';
 import { applySeries, type PatchFile } from './patches.ts';
@@ -61,6 +62,14 @@ export function workDir(name: string): string {
   return path.join(BUILD_DIR, 'work', name);
 }
 
+/** Held while a variant is checked, built and imaged: two builds of one variant share work/<name> and its output folder. */
+export function buildLockFile(name: string): string {
+  return `${workDir(name)}.lock`;
+}
+
+/** A nats-server build from a cold Go cache takes minutes on a small machine; a waiter gives up after this. */
+const BUILD_LOCK_TIMEOUT_MS = 30 * 60_000;
+
 /** Copy a module's source into a fresh, writable git work tree (git makes patch paths relative to it). */
 export async function freshSourceTree(mod: GoModule, dest: string): Promise<void> {
   rmSync(dest, { recursive: true, force: true });
@@ -74,6 +83,15 @@ export async function buildModule(b: ModuleBuild, opts: BuildOptions = {}): Prom
   const progress = opts.progress ?? silentProgress;
   const go = await goVersion();
   const mod = await progress.step(`fetch ${b.module}@${b.tag}`, () => downloadModule(b.module, b.tag));
+  // The cache check, the build (rm + rename of work/<name>) and the image run as one: a second build
+  // of the same variant waits for the first, then finds its result in the cache and reuses it.
+  return withFileLock(buildLockFile(b.name), () => buildLocked(b, mod, go, progress, opts), {
+    timeoutMs: BUILD_LOCK_TIMEOUT_MS,
+    onWait: (holder) => progress.info(`another build of ${b.name} (pid ${holder?.pid ?? '?'}) is running: waiting for it, then reusing its result`),
+  });
+}
+
+async function buildLocked(b: ModuleBuild, mod: GoModule, go: string, progress: Progress, opts: BuildOptions): Promise<BuildResult> {
   const inputHash = inputHashOf(b, mod, go);
   const manifestFile = path.join(b.outDir, 'manifest.json');
   const srcDir = path.join(workDir(b.name), 'src');
