@@ -2,18 +2,16 @@
 //                 [--threshold key=value ...] [--thresholds FILE] [--compare stock,patched]
 //                 [--regions a,b --servers N] [--attach <cluster id|latest|compose>] [--metrics-port N|0|off]
 import { Command } from 'commander';
-import { Registry } from 'prom-client';
-import { EXIT } from '../../core/errors.ts';
-import { createProgress } from '../../core/progress.ts';
-import { backendProblem, executePlan, planRun, type RunPlan, type RunResult, type TopologyOverride } from '../run/index.ts';
+import { backendProblem, planRun, type RunPlan, type RunResult, type TopologyOverride } from '../run/index.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
-import { renderComparison, renderVerdictTable, writeComparisonReport } from '../report/index.ts';
-import { runWord } from '../verdict/result.ts';
+import { renderComparison, writeComparisonReport } from '../report/index.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import type { BackendChoice } from '../../clusters/index.ts';
 import { resolveVariantAlias } from '../variants/aliases.ts';
 import { variantFromPatches } from '../variants/from-patches.ts';
-import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
+import { exitCodeFor } from './describe-run.ts';
+import { runPlans } from './run-plans.ts';
+import { metricsPortOption, parseMetricsPort, type MetricsPort } from './metrics-port.ts';
 import { attachTarget, collectFlag, parseSeed, parseServers, throwProblems } from './plan-flags.ts';
 
 export { parseSeed } from './plan-flags.ts';
@@ -34,17 +32,6 @@ export interface ChaosArgs {
   /** Default here: off (the CLI's default is 9477). */
   metricsPort?: MetricsPort;
   write?: (line: string) => void;
-}
-
-/** Exit code for one run: interrupted 130 (143 on SIGTERM), incomplete or failed 1, else 0. */
-export function exitCodeFor(r: RunResult): number {
-  if (r.interrupted) return r.signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
-  return r.verdict.pass && !r.incomplete ? EXIT.pass : EXIT.thresholdFailed;
-}
-
-export function describeRun(r: RunResult): string {
-  const head = `${r.scenario} on ${r.variant} (${r.backend} backend${r.attachedTo ? `, attached to ${r.attachedTo}` : ''}, seed ${r.seed}): ${runWord({ pass: r.verdict.pass, incomplete: r.incomplete, interrupted: r.interrupted })}`;
-  return [head, renderVerdictTable(r.verdict), `results: ${r.runDir}/ (summary.md, summary.json, junit.xml, report.html, timeline.ndjson, logs/)`].join('\n');
 }
 
 /**
@@ -69,20 +56,8 @@ export function planChaos(a: ChaosArgs, earlier: readonly string[] = []): RunPla
 
 export async function chaos(a: ChaosArgs): Promise<number> {
   const write = a.write ?? ((l: string) => process.stdout.write(l + '\n'));
-  const plans = planChaos(a);
-  const registry = new Registry();
-  const metrics = await serveMetrics(a.metricsPort ?? 'off', registry, write);
-  const results: RunResult[] = [];
-  try {
-    for (const plan of plans) {
-      const r = await executePlan(plan, { registry, progress: createProgress(`chaos ${a.scenario}`) });
-      results.push(r);
-      write(describeRun(r));
-      if (r.interrupted) return exitCodeFor(r);
-    }
-  } finally {
-    await metrics?.stop();
-  }
+  const { results, interrupted } = await runPlans(planChaos(a), { command: 'chaos', metricsPort: a.metricsPort ?? 'off', write });
+  if (interrupted) return exitCodeFor(interrupted);
   if (results.length === 2) {
     const [x, y] = results as [RunResult, RunResult];
     write(`\n${a.scenario}: ${x.variant} vs ${y.variant} (ratio = ${y.variant} / ${x.variant})`);

@@ -3,18 +3,18 @@
 // exits non-zero when any threshold of any scenario fails. Meant for CI.
 import { Command } from 'commander';
 import Table from 'cli-table3';
-import { Registry } from 'prom-client';
 import { EXIT } from '../../core/errors.ts';
-import { createProgress } from '../../core/progress.ts';
-import { backendProblem, executePlan, planRun, type RunPlan, type RunResult } from '../run/index.ts';
+import { backendProblem, planRun, type RunPlan, type RunResult } from '../run/index.ts';
 import { GATE_SUITE } from '../../chaos/scenarios/index.ts';
 import { runWord } from '../verdict/result.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../../core/layout.ts';
 import type { BackendChoice } from '../../clusters/index.ts';
 import { variantFromPatches } from '../variants/from-patches.ts';
-import { aliasVariant, describeRun, exitCodeFor } from './chaos.ts';
+import { aliasVariant } from './chaos.ts';
+import { exitCodeFor } from './describe-run.ts';
+import { runPlans } from './run-plans.ts';
 import { attachTarget, collectFlag, parseSeed, throwProblems } from './plan-flags.ts';
-import { metricsPortOption, parseMetricsPort, serveMetrics, type MetricsPort } from './metrics-port.ts';
+import { metricsPortOption, parseMetricsPort, type MetricsPort } from './metrics-port.ts';
 
 export interface GateArgs {
   variant?: string;
@@ -66,19 +66,8 @@ export function planGate(a: GateArgs, earlier: readonly string[] = []): RunPlan[
 export async function gate(a: GateArgs): Promise<GateResult> {
   const write = a.write ?? ((l: string) => process.stdout.write(l + '\n'));
   const plans = planGate(a);
-  const registry = new Registry();
-  const metrics = await serveMetrics(a.metricsPort ?? 'off', registry, write);
-  const runs: RunResult[] = [];
-  try {
-    for (const plan of plans) {
-      const r = await executePlan(plan, { registry, progress: createProgress(`gate ${plan.scenario}`) });
-      runs.push(r);
-      write(describeRun(r));
-      if (r.interrupted) return { pass: false, interrupted: true, runs, exitCode: exitCodeFor(r) };
-    }
-  } finally {
-    await metrics?.stop();
-  }
+  const { results: runs, interrupted } = await runPlans(plans, { command: 'gate', metricsPort: a.metricsPort ?? 'off', write });
+  if (interrupted) return { pass: false, interrupted: true, runs, exitCode: exitCodeFor(interrupted) };
   const pass = runs.every((r) => r.verdict.pass && !r.incomplete);
   write(`\nrelease gate for ${plans[0]?.variant ?? a.variant}: ${runWord({ pass, incomplete: false })}\n${gateTable(runs)}`);
   return { pass, interrupted: false, runs, exitCode: pass ? EXIT.pass : EXIT.thresholdFailed };
