@@ -93,6 +93,9 @@ export const stageSchema = z.strictObject({
   settings: z.record(z.string(), z.unknown()).default({}),
   onFailure: z.enum(FAILURE_POLICIES).default('rollback'),
 });
+/** A stage as its schema parsed it, before the checks beyond shapes. */
+export type ParsedStage = z.output<typeof stageSchema>;
+
 
 export const playbookSchema = z.strictObject({
   name: stageName,

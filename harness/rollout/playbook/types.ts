@@ -5,6 +5,9 @@ import type { ThresholdKey } from '../../verdict/registry.ts';
 import type { Harm } from '../judge/metrics.ts';
 import type { FailurePolicy, StageKind } from './schema.ts';
 
+/** A server a stage may name, with its region. */
+export type Server = { name: string; region: string };
+
 export type PlaybookCluster =
   | { kind: 'topology'; topology: Topology; backend: 'auto' | 'local' | 'docker' }
   | { kind: 'attach'; id: string };

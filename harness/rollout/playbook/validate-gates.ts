@@ -4,9 +4,8 @@ import type { z } from 'zod';
 import { CHECK_KEYS, THRESHOLD_KEYS, THRESHOLD_REGISTRY, type ThresholdKey } from '../../verdict/registry.ts';
 import { CANARY_METRICS, CANARY_METRIC_NAMES, HARMS, type CanaryMetricName, type Harm } from '../judge/metrics.ts';
 import { problem, zodProblems, type PathPart, type Problems } from './problem-path.ts';
-import { compareGateSchema, thresholdGateSchema } from './schema.ts';
-import type { CompareGate, CompareMetric, Stage, ThresholdGate } from './types.ts';
-import type { ParsedStage, Server } from './validate-stage.ts';
+import { compareGateSchema, thresholdGateSchema, type ParsedStage } from './schema.ts';
+import type { CompareGate, CompareMetric, Server, Stage, ThresholdGate } from './types.ts';
 
 export function validateGates(s: ParsedStage, at: (...p: PathPart[]) => PathPart[], servers: Server[] | undefined, problems: Problems, kindKnown: boolean): Stage['gates'] | undefined {
   if (s.gates === undefined) {

@@ -4,13 +4,13 @@ import type { z } from 'zod';
 import { FAULTS, FAULT_NAMES, type FaultName } from '../../../chaos/faults/registry.ts';
 import { CHECK_KEYS, THRESHOLD_KEYS, THRESHOLD_REGISTRY, type ThresholdKey } from '../../verdict/registry.ts';
 import { problem, zodProblems, type PathPart, type Problems } from './problem-path.ts';
-import { stageSchema } from './schema.ts';
-import type { Stage, StageFault } from './types.ts';
+import { stageSchema, type ParsedStage } from './schema.ts';
+import { withoutFailed } from './without-failed.ts';
+import type { Server, Stage, StageFault } from './types.ts';
 import { checkBaselinePeer, validateGates } from './validate-gates.ts';
 
 const SETTING_KEYS = THRESHOLD_KEYS.filter((k) => !CHECK_KEYS.includes(k));
 
-export type ParsedStage = z.output<typeof stageSchema>;
 
 /** Stands in for a fault whose shape was already reported: not checked again. */
 const UNCHECKED_FAULT = '(unchecked)';
@@ -18,18 +18,17 @@ const UNCHECKED_FAULT = '(unchecked)';
 /** The stage with every field that failed dropped (defaults fill in), for the checks beyond shapes. */
 export function withoutFailedFields(raw: unknown, error: z.ZodError): { stage: ParsedStage; kindKnown: boolean } | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
-  const copy: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
-  const faults = Array.isArray(copy.faults) ? copy.faults.map((f) => (typeof f === 'object' && f !== null && !Array.isArray(f) ? { ...f } as Record<string, unknown> : { type: UNCHECKED_FAULT })) : undefined;
-  for (const issue of error.issues) {
+  const rawFaults = (raw as Record<string, unknown>).faults;
+  const faults = Array.isArray(rawFaults) ? rawFaults.map((f) => (typeof f === 'object' && f !== null && !Array.isArray(f) ? { ...f } as Record<string, unknown> : { type: UNCHECKED_FAULT })) : undefined;
+  const copy = withoutFailed(raw, error, (issue) => {
     const [top, j, field] = issue.path;
-    if (issue.path.length === 0 && issue.code === 'unrecognized_keys') for (const k of issue.keys) delete copy[k];
     // A fault's bad timing falls back to its default, a bad type skips the fault: its attributes are
     // still checked, and the other faults keep their indices.
-    else if (top === 'faults' && faults && typeof j === 'number' && faults[j]) {
-      if (field === 'atSeconds' || field === 'holdSeconds') delete faults[j][field];
-      else faults[j] = { type: UNCHECKED_FAULT };
-    } else if (issue.path.length > 0) delete copy[String(top)];
-  }
+    if (top !== 'faults' || !faults || typeof j !== 'number' || !faults[j]) return false;
+    if (field === 'atSeconds' || field === 'holdSeconds') delete faults[j][field];
+    else faults[j] = { type: UNCHECKED_FAULT };
+    return true;
+  })!;
   if (faults && 'faults' in copy) copy.faults = faults;
   const kindKnown = 'kind' in copy;
   if (!kindKnown) {
@@ -41,7 +40,6 @@ export function withoutFailedFields(raw: unknown, error: z.ZodError): { stage: P
   const again = stageSchema.safeParse(copy);
   return again.success ? { stage: again.data, kindKnown } : undefined;
 }
-export type Server = { name: string; region: string };
 
 export function validateStage(s: ParsedStage, i: number, servers: Server[] | undefined, problems: Problems, kindKnown: boolean): Stage | undefined {
   const at = (...p: PathPart[]) => ['stages', i, ...p];

@@ -10,6 +10,7 @@ import { problem, zodProblems, type Problems } from './problem-path.ts';
 import { playbookSchema, stageSchema, type StageKind } from './schema.ts';
 import type { Playbook, PlaybookCluster, Stage } from './types.ts';
 import { validateStage, withoutFailedFields } from './validate-stage.ts';
+import { withoutFailed } from './without-failed.ts';
 
 /**
  * The top level with every failed field dropped or stood in for, so the stages are still checked.
@@ -17,12 +18,8 @@ import { validateStage, withoutFailedFields } from './validate-stage.ts';
  * placeholder variants (the baseline/target comparison is skipped).
  */
 function lenientTop(input: unknown, error: z.ZodError): z.output<typeof playbookSchema> | undefined {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
-  const copy: Record<string, unknown> = { ...(input as Record<string, unknown>) };
-  for (const issue of error.issues) {
-    if (issue.path.length === 0 && issue.code === 'unrecognized_keys') for (const k of issue.keys) delete copy[k];
-    else if (issue.path.length > 0) delete copy[String(issue.path[0])];
-  }
+  const copy = withoutFailed(input, error);
+  if (!copy) return undefined;
   const standIn = { name: 'playbook', cluster: { attach: 'latest' }, baseline: 'baseline', target: 'target' };
   const again = playbookSchema.safeParse({ ...standIn, ...copy });
   return again.success ? again.data : undefined;
