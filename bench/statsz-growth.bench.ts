@@ -265,7 +265,7 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r.servers} | ${r.variant} | ${r.case} | ${(r.windowMs / 1000).toFixed(0)} | ${r.all.varzMsgs} | ${mb(r.all.varzBytes)} | ${mb(r.all.routeBytes)} | ${mb(r.all.gatewayBytes)} | ${mb(r.allBaseline.varzBytes)} | ${mb(excess(r.all.varzBytes, r.allBaseline.varzBytes, r))} | ${r.msgs} | ${mb(r.bytes)} | ${r.baselineMsgs} | ${r.fromRestartedMsgs} | ${r.peakPerSecond} | ${r.bursts} |`),
     '',
-    'The STATSZ columns come from one subscriber on iad-1 and are lower bounds (it misses what a restarted server sends before its route to iad-1 is up). Half of what routes carry in such a window is account-connection events, not STATSZ (DESIGN).',
+    'The STATSZ columns come from one subscriber on iad-1 and are lower bounds (it misses what a restarted server sends before its route to iad-1 is up). Half of what routes carry in such a window is account-connection events, not STATSZ (docs/ARCHITECTURE.md, facts: the STATSZ storm).',
     '',
     'Growth with cluster size n, fitted on excess = window − scaled baseline:',
     '',

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
-import { loadScenario, scenarioSeconds } from './scenario.ts';
+import { parseScenario, scenarioSeconds } from './scenario.ts';
 import { SCENARIOS, SCENARIO_NAMES, GATE_SUITE } from './scenarios/index.ts';
 import { BadInputError } from '../core/errors.ts';
 import { FAULT_NAMES } from './faults/registry.ts';
+
+/** A scenario validated for a variant, or every problem as one BadInputError (what planRun does first). */
+function loadScenario(input: unknown, variant: string, source: string) {
+  const { scenario, topology, faults, problems } = parseScenario(input, variant);
+  if (problems.length || !scenario || !topology) throw new BadInputError(`scenario ${source} is invalid`, { problems });
+  return { scenario, topology, faults };
+}
 
 describe('scenarios', () => {
   for (const name of SCENARIO_NAMES) {

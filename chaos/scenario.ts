@@ -133,17 +133,6 @@ function parseFault(spec: Step['fault'], at: PropertyKey[], problems: string[]):
   return { type: name, attributes: r.data } as TypedFault;
 }
 
-/** Validate a scenario for a variant; `source` names where it came from in the error. */
-export function loadScenario(input: unknown, variant: string, source: string): LoadedScenario {
-  const { scenario, topology, faults, problems } = parseScenario(input, variant);
-  if (problems.length || !scenario || !topology) throw invalid(source, problems);
-  return { scenario, topology, faults };
-}
-
-function invalid(source: string, problems: string[]): BadInputError {
-  return new BadInputError(`scenario ${source} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { problems });
-}
-
 /** Seconds the scenario runs once the cluster is up (for progress and time-left). */
 export function scenarioSeconds(s: Scenario): number {
   return s.steps.reduce((acc, st) => acc + st.repeat * (st.holdSeconds + st.gapSeconds), 0) + s.settleSeconds;

@@ -1,6 +1,6 @@
 // Public API of clusters/: topologies, config rendering, starting clusters on a backend, links.
 export { DOCKER_RESTART_POLICIES, dockerOnlyProblems, durationMs, MAX_SERVERS_PER_REGION, parseTopology, presets, serversOf, topologyFromFlags, topologySchema } from './topology.ts';
-export type { DockerResources, DockerRestartPolicy, PresetName, ServerSpec, Topology, TopologyFlags, TopologyInput } from './topology.ts';
+export type { DockerResources, PresetName, ServerSpec, Topology, TopologyFlags, TopologyInput } from './topology.ts';
 export { renderConfig } from './render-config.ts';
 export type { ClusterSecrets, Credentials, ServerAddressing } from './render-config.ts';
 export { newRunId, resolveBackend, startCluster } from './start-cluster.ts';

@@ -161,7 +161,7 @@ export class Links {
   /**
    * Random IP-level drop, both ways, between the source region's proxy and the destination server
    * (docker only). `at: 'proxy'` places the rules in the proxy's namespace, so they survive the
-   * server's restart and swallow its FIN/RST (DESIGN, stuck gateway (b)).
+   * server's restart and swallow its FIN/RST (docs/ARCHITECTURE.md, facts: the stuck gateway, way (b)).
    */
   async packetLoss(sel: LinkSelector, probability: number, opts: { at?: 'destination' | 'proxy' } = {}): Promise<LossHandle> {
     const loss = this.requireLoss();

@@ -66,7 +66,7 @@ export const topologySchema = z.strictObject({
     interval: duration.default('2m'),
     max: z.number().int().min(1).max(100).default(2),
   }).prefault({}),
-  /** Seconds a server waits for a gateway's CONNECT (gateway `authorization { timeout }`). DESIGN fact (a). */
+  /** Seconds a server waits for a gateway's CONNECT (gateway `authorization { timeout }`). It stands for the remote's lost close (docs/ARCHITECTURE.md, facts: the stuck gateway, way (a)). */
   gatewayAuthTimeoutSec: z.number().min(0.1).max(3600).optional(),
   /** Route pool size; nats-server 2.10 defaults to 3. */
   routePoolSize: z.number().int().min(1).max(16).optional(),

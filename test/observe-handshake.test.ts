@@ -1,4 +1,4 @@
-// The stuck gateway as the observer sees it (DESIGN, stuck gateway (a)): blackhole every link into
+// The stuck gateway as the observer sees it (docs/ARCHITECTURE.md, facts: the stuck gateway, way (a)): blackhole every link into
 // lhr, so iad's gateways time out and redial into a handshake whose INFO never arrives; then lift
 // the blackhole by setting its toxicity to 0 (the live connection passes bytes again, nobody resends
 // INFO; lhr's long gateway auth timeout stands for the lost close). The observer must report those

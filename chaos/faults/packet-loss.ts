@@ -49,8 +49,9 @@ export function packetLossModel(backend: string, forced?: PacketLossModel): Pack
 //   packet, so a lossy link is a blackhole on a random share of connections plus link flaps, so that
 //   new gateway handshakes keep happening under loss. The heal sets toxicity to 0 rather than
 //   removing the toxic: a connection that lost its handshake bytes then carries data again but nobody
-//   resends INFO, as when the close that would have reset it was lost too (DESIGN, stuck gateway,
-//   way (a); the scenario's gateway authorization timeout stands for the remote's lost close).
+//   resends INFO, as when the close that would have reset it was lost too (docs/ARCHITECTURE.md,
+//   facts: the stuck gateway, way (a); the scenario's gateway authorization timeout stands for the
+//   remote's lost close).
 export const packetLoss = defineFault({
   type: 'packet-loss',
   description: 'lossy links: real IP packet loss with the remote restarted behind it (docker), or Toxiproxy blackholes on a share of connections with link flaps (local)',

@@ -9,7 +9,7 @@ export type {
   LinkRecord, StatszRecord, StatszBurstRecord, StatszCheckRecord, VarzRecord, ServerRecord,
   ProbeRecord, ProbeStallRecord, StepRecord, FaultRecord, ObserverRecord, RunRecord, NoteRecord,
 } from './records.ts';
-export { TimelineWriter, MemoryTimeline, teeSink, runTimelinePath, cutTornTail, describeTornTail } from './writer.ts';
+export { TimelineWriter, MemoryTimeline, teeSink, cutTornTail, describeTornTail } from './writer.ts';
 export type { TimelineSink, TimelineListener, TornTail } from './writer.ts';
 export { parseTimeline, readTimeline } from './reader.ts';
 export type { ParsedTimeline } from './reader.ts';

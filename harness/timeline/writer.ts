@@ -5,13 +5,7 @@
 import { closeSync, createWriteStream, fstatSync, ftruncateSync, fsyncSync, mkdirSync, openSync, readSync, writeSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { HarnessError } from '../../core/errors.ts';
-import { RUNS_DIR } from '../../core/layout.ts';
 import type { TimelineRecord } from './records.ts';
-
-/** Where a run's timeline lives: `runs/<runId>/timeline.ndjson`. */
-export function runTimelinePath(runId: string, runsDir = RUNS_DIR): string {
-  return path.join(runsDir, runId, 'timeline.ndjson');
-}
 
 export type TimelineListener = (record: TimelineRecord) => void;
 

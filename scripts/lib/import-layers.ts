@@ -1,4 +1,4 @@
-// The one-way import rule (DESIGN, Layout): core/ at the bottom, then clusters/, then chaos/ (a
+// The one-way import rule (docs/ARCHITECTURE.md, layers): core/ at the bottom, then clusters/, then chaos/ (a
 // fault acts on a cluster), then harness/, then the entry points. Inside harness/ the subfolders
 // have an order of their own (HARNESS_ORDER). A file may import its own layer or any layer below
 // it; an import that points up is a violation, and so is a circle of files importing each other.

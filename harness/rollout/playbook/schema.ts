@@ -12,7 +12,7 @@ export const FAILURE_POLICIES = ['rollback', 'pause'] as const;
 export type FailurePolicy = (typeof FAILURE_POLICIES)[number];
 export const BACKENDS = ['auto', 'local', 'docker'] as const;
 
-/** nats-server refuses a lame_duck_duration under 30 s (DESIGN: lame duck ≥ 30 s). */
+/** nats-server refuses a lame_duck_duration under 30 s (docs/ARCHITECTURE.md, facts: lame duck). */
 export const MIN_LAME_DUCK_SECONDS = 30;
 
 export const clusterSchema = z.strictObject({
@@ -111,4 +111,3 @@ export const playbookSchema = z.strictObject({
 });
 
 export type PlaybookInput = z.input<typeof playbookSchema>;
-export type StageInput = z.input<typeof stageSchema>;
