@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { parseScenario, scenarioSeconds } from './scenario.ts';
 import { SCENARIOS, SCENARIO_NAMES, GATE_SUITE } from './scenarios/index.ts';
 import { BadInputError } from '../core/errors.ts';
-import { FAULT_NAMES } from './faults/registry.ts';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { FAULTS, FAULT_NAMES } from './faults/registry.ts';
 
 /** A scenario validated for a variant, or every problem as one BadInputError (what planRun does first). */
 function loadScenario(input: unknown, variant: string, source: string) {
@@ -21,9 +23,11 @@ describe('scenarios', () => {
     });
   }
 
-  it('scenarios - the gate suite names known scenarios and the registry holds the ten fault types', () => {
+  it('scenarios - the gate suite names known scenarios; every fault file is registered under its own type', () => {
     for (const g of GATE_SUITE) assert.ok(SCENARIO_NAMES.includes(g));
-    assert.equal(FAULT_NAMES.length, 10);
+    const files = readdirSync(path.join(import.meta.dirname, 'faults')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'registry.ts');
+    assert.deepEqual([...FAULT_NAMES].sort(), files.map((f) => f.replace(/\.ts$/, '')).sort(), 'one file per fault under chaos/faults/, named after its type, each listed in registry.ts');
+    for (const n of FAULT_NAMES) assert.equal(FAULTS[n].type, n);
   });
 
   it('scenarios - a shape problem does not hide the topology\'s or a fault\'s: all are listed at once, each naming the bad value', () => {
