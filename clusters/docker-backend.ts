@@ -1,7 +1,8 @@
 // Docker backend: one container per server from the variant's image, one network per region, and
 // one Toxiproxy container per region. Network aliases are per network, so in iad's network the name
 // `gw-lhr-2` is iad's Toxiproxy while in syd's network it is syd's: servers advertise one gateway
-// name, and each region pair still crosses its own proxy (per region-pair faults).
+// name, and each region pair still crosses its own proxy (per region-pair faults). Ports, proxy
+// names, aliases and gateway wiring come from docker-wiring.ts, shared with the compose stack.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -19,10 +20,9 @@ import { ToxiproxyClient } from './toxiproxy-client.ts';
 import { serversOf, type ServerSpec, type Topology } from './topology.ts';
 import type { ServerEndpoint } from './view.ts';
 import { waitFor } from './wait.ts';
+import { gatewayAlias, gatewayWiring, proxyName, proxyPortOf, regionProxyConfigs, TOXIPROXY_API_PORT } from './docker-wiring.ts';
 
 const CONF = '/etc/nats/nats-server.conf';
-const PROXY_BASE_PORT = 17000;
-const TOXIPROXY_API_PORT = 8474;
 
 interface DockerServer {
   spec: ServerSpec;
@@ -73,7 +73,7 @@ export class DockerBackend implements Backend {
     mkdirSync(path.join(runDir, 'conf'), { recursive: true });
     const regions = topology.regions.map((r) => r.name);
     const servers = new Map(specs.map((spec, i): [string, DockerServer] => [spec.name, {
-      spec, variant: spec.variant, container: `brownout-${runId}-${spec.name}`, ip: '', proxyPort: PROXY_BASE_PORT + i,
+      spec, variant: spec.variant, container: `brownout-${runId}-${spec.name}`, ip: '', proxyPort: proxyPortOf(i),
     }]));
     const b = new DockerBackend(topology, runId, runDir, secrets, servers, new Map(), new Map());
     try {
@@ -116,7 +116,7 @@ export class DockerBackend implements Backend {
       ...regions.filter((r) => !names.regionProxies[r] || !names.networks[r]).map((r) => `region ${r}`)];
     if (unnamed.length) throw new HarnessError(`attach: no container or network named for ${unnamed.join(', ')}`);
     const servers = new Map(serversOf(topology).map((spec, i): [string, DockerServer] => [spec.name, {
-      spec, variant: names.servers[spec.name]!.variant, container: names.servers[spec.name]!.container, ip: '', proxyPort: PROXY_BASE_PORT + i,
+      spec, variant: names.servers[spec.name]!.variant, container: names.servers[spec.name]!.container, ip: '', proxyPort: proxyPortOf(i),
     }]));
     const b = new DockerBackend(topology, runId, runDir, secrets, servers, new Map(), new Map());
     for (const r of regions) {
@@ -133,10 +133,7 @@ export class DockerBackend implements Backend {
       const ips = Object.fromEntries([...b.networks].map(([r]) => [r, nets[b.net(r)]?.IPAddress ?? '']));
       if (!ips[region]) throw new HarnessError(`${container} has no IP on ${b.net(region)}`);
       const client = new ToxiproxyClient(`http://${ips[region]}:${TOXIPROXY_API_PORT}`);
-      b.regionProxies.set(region, { region, container, ips, client });
-      for (const s of [...servers.values()].filter((x) => x.spec.region !== region)) {
-        b.proxies.push({ name: `${region}-to-${s.spec.name}`, from: region, to: s.spec.name, toRegion: s.spec.region, listen: `${ips[region]}:${s.proxyPort}`, client });
-      }
+      b.addRegionProxy({ region, container, ips, client });
     }
     return b;
   }
@@ -265,9 +262,7 @@ export class DockerBackend implements Backend {
 
   private async startRegionProxy(region: string): Promise<void> {
     const remote = [...this.servers.values()].filter((s) => s.spec.region !== region);
-    const configs = remote.map((s) => ({
-      name: `${region}-to-${s.spec.name}`, listen: `0.0.0.0:${s.proxyPort}`, upstream: `${s.spec.name}:${this.topology.ports.gateway}`, enabled: true,
-    }));
+    const configs = regionProxyConfigs(this.topology, [...this.servers.values()], region);
     const file = path.join(this.runDir, `toxiproxy-${region}.json`);
     writeFileSync(file, JSON.stringify(configs, null, 2));
     const name = `brownout-${this.runId}-toxiproxy-${region}`;
@@ -282,7 +277,7 @@ export class DockerBackend implements Backend {
       // the sysctl is set by the runtime when it creates the namespace.
       HostConfig: { Binds: [`${file}:/etc/toxiproxy/proxies.json:ro`], NetworkMode: this.net(region), Sysctls: { 'net.ipv4.tcp_syn_retries': '1' } },
       // In its own region's network it answers to every remote server's gateway name.
-      NetworkingConfig: { EndpointsConfig: { [this.net(region)]: { Aliases: remote.map((s) => `gw-${s.spec.name}`) } } },
+      NetworkingConfig: { EndpointsConfig: { [this.net(region)]: { Aliases: remote.map((s) => gatewayAlias(s.spec.name)) } } },
     });
     // Attached to the other regions' networks too, to reach the upstream servers there.
     for (const r of this.networks.keys()) if (r !== region) await docker().getNetwork(this.networks.get(r)!).connect({ Container: c.id });
@@ -290,10 +285,7 @@ export class DockerBackend implements Backend {
     const nets = (await c.inspect()).NetworkSettings.Networks;
     const ips = Object.fromEntries([...this.networks].map(([r]) => [r, nets[this.net(r)]?.IPAddress ?? '']));
     const client = new ToxiproxyClient(`http://${ips[region]}:${TOXIPROXY_API_PORT}`);
-    this.regionProxies.set(region, { region, container: name, ips, client });
-    for (const s of remote) {
-      this.proxies.push({ name: `${region}-to-${s.spec.name}`, from: region, to: s.spec.name, toRegion: s.spec.region, listen: `${ips[region]}:${s.proxyPort}`, client });
-    }
+    this.addRegionProxy({ region, container: name, ips, client });
     await waitFor(`toxiproxy ${name} API at ${client.apiUrl} with ${configs.length} proxies`, 15_000, async () => {
       const n = Object.keys(await client.proxies()).length;
       return n === configs.length ? { done: true, value: n } : { done: false, missing: `${n}/${configs.length} proxies` };
@@ -317,19 +309,20 @@ export class DockerBackend implements Backend {
 
   private writeConfig(name: string): void {
     const s = this.get(name);
-    const p = this.topology.ports;
-    const all = [...this.servers.values()];
-    const gateways: Record<string, string[]> = {};
-    for (const o of all) if (o.spec.region !== s.spec.region) (gateways[o.spec.region] ??= []).push(`gw-${o.spec.name}:${o.proxyPort}`);
     // No gateway authorization timeout stand-in here: it stands for a close lost under loss, which
     // the docker backend produces for real (iptables, chaos/faults/packet-loss.ts). Server default.
-    const conf = renderConfig({ ...this.topology, gatewayAuthTimeoutSec: undefined }, { ...s.spec, variant: s.variant }, {
-      client: `0.0.0.0:${p.client}`, cluster: `0.0.0.0:${p.cluster}`, gateway: `0.0.0.0:${p.gateway}`, monitor: `0.0.0.0:${p.monitor}`,
-      routes: all.filter((o) => o.spec.region === s.spec.region && o !== s).map((o) => `${o.spec.name}:${p.cluster}`),
-      gatewayAdvertise: `gw-${name}:${s.proxyPort}`,
-      gateways,
-    }, this.secrets);
+    const conf = renderConfig({ ...this.topology, gatewayAuthTimeoutSec: undefined }, { ...s.spec, variant: s.variant },
+      gatewayWiring(this.topology, [...this.servers.values()], s), this.secrets);
     writeFileSync(this.confPath(name), conf, { mode: 0o600 });
+  }
+
+  /** A region's Toxiproxy and the proxy it holds to every server of another region. */
+  private addRegionProxy(rp: RegionProxy): void {
+    this.regionProxies.set(rp.region, rp);
+    for (const s of this.servers.values()) {
+      if (s.spec.region === rp.region) continue;
+      this.proxies.push({ name: proxyName(rp.region, s.spec.name), from: rp.region, to: s.spec.name, toRegion: s.spec.region, listen: `${rp.ips[rp.region]}:${s.proxyPort}`, client: rp.client });
+    }
   }
 
   private net(region: string): string {

@@ -15,6 +15,11 @@ export function proxyName(fromRegion: string, toServer: string): string {
   return `${fromRegion}-to-${toServer}`;
 }
 
+/** The name a server's gateway is dialed by: each region's Toxiproxy answers to it in its own network. */
+export function gatewayAlias(server: string): string {
+  return `gw-${server}`;
+}
+
 export interface WiredServer {
   spec: ServerSpec;
   proxyPort: number;
@@ -31,11 +36,11 @@ export function regionProxyConfigs(t: Topology, servers: readonly WiredServer[],
 export function gatewayWiring(t: Topology, servers: readonly WiredServer[], s: WiredServer) {
   const p = t.ports;
   const gateways: Record<string, string[]> = {};
-  for (const o of servers) if (o.spec.region !== s.spec.region) (gateways[o.spec.region] ??= []).push(`gw-${o.spec.name}:${o.proxyPort}`);
+  for (const o of servers) if (o.spec.region !== s.spec.region) (gateways[o.spec.region] ??= []).push(`${gatewayAlias(o.spec.name)}:${o.proxyPort}`);
   return {
     client: `0.0.0.0:${p.client}`, cluster: `0.0.0.0:${p.cluster}`, gateway: `0.0.0.0:${p.gateway}`, monitor: `0.0.0.0:${p.monitor}`,
     routes: servers.filter((o) => o.spec.region === s.spec.region && o !== s).map((o) => `${o.spec.name}:${p.cluster}`),
-    gatewayAdvertise: `gw-${s.spec.name}:${s.proxyPort}`,
+    gatewayAdvertise: `${gatewayAlias(s.spec.name)}:${s.proxyPort}`,
     gateways,
   };
 }
