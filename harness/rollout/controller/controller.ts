@@ -13,9 +13,8 @@ import { silentProgress, type Progress } from '../../../core/progress.ts';
 import { parsePlaybookText, validatePlaybook, type Playbook, type ServerRef } from '../playbook.ts';
 import { RolloutDriver } from './drive.ts';
 import { planRollout } from './plan-rollout.ts';
-import {
-  DECISION_PHASES, ENDED_PHASES, RolloutNotFoundError, RolloutPreconditionError, type Decision, type RolloutList, type RolloutEvent, type RolloutEventBody, type RolloutService, type RolloutState,
-} from './state.ts';
+import { ENDED_PHASES, type Decision, type RolloutEvent, type RolloutEventBody, type RolloutList, type RolloutState } from '../../rollout-model/index.ts';
+import { DECISION_PHASES, RolloutNotFoundError, RolloutPreconditionError, type RolloutService } from './rollout-service.ts';
 import { RolloutStore } from './store.ts';
 
 export interface ControllerOptions {

@@ -14,6 +14,8 @@ import type { TypedFault } from '../../../chaos/faults/registry.ts';
 import { HarnessError } from '../../../core/errors.ts';
 import type { Progress } from '../../../core/progress.ts';
 import { rolloutMetrics, type RolloutMetrics } from '../../metrics/rollout-metrics.ts';
+import { writeRolloutReports } from '../../report/write-rollout-reports.ts';
+import { ENDED_PHASES, type Decision, type GateResult, type RolloutEventBody, type RolloutState, type ServerUpgrade, type Stage, type StageState } from '../../rollout-model/index.ts';
 import { startObserver, type StartedObserver } from '../../observe/index.ts';
 import { FaultLedger } from '../../run/fault-ledger.ts';
 import { saveServerLogs } from '../../run/run-files.ts';
@@ -21,14 +23,13 @@ import { formatLiveStatus, liveStatus } from '../../run/live-status.ts';
 import { readTimeline } from '../../timeline/reader.ts';
 import type { TimelineRecord } from '../../timeline/records.ts';
 import { TimelineWriter } from '../../timeline/writer.ts';
-import type { Stage } from '../playbook.ts';
-import { baselineGate, judgeCompare, judgeThresholdGates, meshGate, rollbackStuckGate, stageOutcome } from './gates.ts';
+import { judgeCompare } from '../judge/compare-gate.ts';
+import { baselineGate, meshGate, rollbackStuckGate } from '../judge/rollback-gates.ts';
+import { judgeThresholdGates, stageOutcome } from '../judge/threshold-gates.ts';
 import { pendingUpgrade } from './plan-rollout.ts';
-import { writeRolloutReports } from './report.ts';
 import { scopeToTarget } from './scope.ts';
 import { windowRecords } from './stage-window.ts';
 import type { RolloutStore } from './store.ts';
-import { ENDED_PHASES, type Decision, type GateResult, type RolloutEventBody, type RolloutState, type ServerUpgrade, type StageState } from './state.ts';
 
 export interface DriverDeps {
   store: RolloutStore;
