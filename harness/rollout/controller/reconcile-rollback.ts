@@ -29,7 +29,7 @@ export async function reconcileRollback(x: DriveContext): Promise<void> {
     if (u.step === 'done') continue;
     x.checkShutdown();
     const index = ROLLBACK_STEP_BASE + k;
-    await asRestartStep(x, { index, id: `r${k}-${x.session}`, label: `rollback ${u.server}`, targets: [u.server], attributes: { variant: s.baseline, rollback: true }, readySeconds: spec.upgrade.readySeconds }, async () => {
+    await asRestartStep(x, { index, id: `r${k}-${x.session}`, label: `rollback ${u.server}`, targets: [u.server], variant: s.baseline, attributes: { rollback: true }, readySeconds: spec.upgrade.readySeconds }, async () => {
       // A failed move is judged below (servers.onBaseline); only a shutdown stops the rollback here.
       await moveServer(x, u, spec).catch((err: Error) => {
         if (err instanceof ShutdownSignal) throw err;

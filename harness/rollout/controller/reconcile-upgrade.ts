@@ -31,7 +31,7 @@ export async function reconcileUpgrade(x: DriveContext, stage: StageState, spec:
 async function upgradeBatch(x: DriveContext, ups: ServerUpgrade[], spec: Stage, stepIndex: number, label: string, peer?: string): Promise<ServerUpgrade[]> {
   const targets = [...ups.map((u) => u.server), ...(peer ? [peer] : [])];
   let results: PromiseSettledResult<void>[] = [];
-  const step = { index: stepIndex, id: `u${stepIndex}-${x.session}`, label, targets, attributes: { variant: ups[0]!.to, ...(peer ? { baselinePeer: peer } : {}) }, readySeconds: spec.upgrade.readySeconds };
+  const step = { index: stepIndex, id: `u${stepIndex}-${x.session}`, label, targets, variant: ups[0]!.to, attributes: peer ? { baselinePeer: peer } : {}, readySeconds: spec.upgrade.readySeconds };
   await asRestartStep(x, step, async () => {
     let peerRestart: Promise<void> | undefined;
     const onStop = peer ? () => {
