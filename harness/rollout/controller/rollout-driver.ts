@@ -15,8 +15,6 @@ import { reconcileRollback } from './reconcile-rollback.ts';
 import { reconcileSoak } from './reconcile-soak.ts';
 import { reconcileUpgrade } from './reconcile-upgrade.ts';
 
-export { ShutdownSignal, type DriverDeps };
-
 export class RolloutDriver {
   readonly #x: DriveContext;
   #decision: { resolve: (d: Decision) => void } | undefined;

@@ -1,6 +1,6 @@
 // Public API of harness/rollout/judge: a stage's gates (thresholds, the canary comparison, the
 // rollback's own) and the statistics under the comparison.
-export { classifyMetric, isHarmful, type MetricConfig, type MetricResult } from './classify.ts';
+export { classifyMetric, type MetricConfig, type MetricResult } from './classify.ts';
 export { judgeCompare, judgeCompareGate, metricConfigs } from './compare-gate.ts';
 export { exactUCdf, exactUQuantile } from './exact-u.ts';
 export { hodgesLehmann, pairwiseDifferences, type ShiftEstimate } from './hodges-lehmann.ts';
