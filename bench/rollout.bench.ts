@@ -15,8 +15,8 @@ import { parse, stringify } from 'yaml';
 import { REPO_ROOT } from '../core/layout.ts';
 import { createProgress } from '../core/progress.ts';
 import { RolloutController } from '../harness/rollout/controller/controller.ts';
-import { wallTimeSplit, type WallTimeSplit } from '../harness/rollout/controller/report.ts';
-import type { RolloutState } from '../harness/rollout/controller/state.ts';
+import { wallTimeSplit, type WallTimeSplit } from '../harness/report/rollout-wall-time.ts';
+import type { RolloutState } from '../harness/rollout-model/index.ts';
 
 const STORY = path.join(REPO_ROOT, 'examples/rollout-story.yaml');
 const LOCK = '/tmp/brownout-cluster.lock';

@@ -10,6 +10,17 @@ export interface FaultContext {
   /** Servers faults must not touch: the observer's vantage point sits outside the blast radius. */
   protectedServers: ReadonlySet<string>;
   log(message: string): void;
+  /** Optional: how `upgrade` moves servers, when the caller moves them its own way. */
+  mover?: ServerMover;
+}
+
+/**
+ * An optional ability of a fault context: moving servers to a variant the caller's way (a rollout:
+ * lame duck, then stop and start, each part recorded in its state, the mesh awaited). Never rejects
+ * for one server's failure (the caller records it), only when it must stop.
+ */
+export interface ServerMover {
+  move(targets: readonly string[], variant: string): Promise<void>;
 }
 
 export interface AppliedFault {

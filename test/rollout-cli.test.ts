@@ -12,7 +12,7 @@ import { REPO_ROOT } from '../core/layout.ts';
 import { rolloutDecide, rolloutList, rolloutStart, rolloutStatus, rolloutWatch } from '../harness/cli/rollout.ts';
 import { connectController, controllerAnswers, serveCommand } from '../harness/rollout/grpc/client.ts';
 import { pidAlive, readControllerFile, writeControllerFile } from '../harness/rollout/grpc/controller-file.ts';
-import { FakeRolloutService, sampleRollout } from '../harness/rollout/grpc/fake-rollout-service.ts';
+import { FakeRolloutService, sampleRollout } from './support/fake-rollout-service.ts';
 import { serveRollouts, type ServedRollouts } from '../harness/rollout/grpc/server.ts';
 import { runScript } from './support/run-script.ts';
 

@@ -13,8 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { RUNS_DIR } from '../core/layout.ts';
 import { CHART_IDS } from '../harness/report/report-charts.ts';
-import { writeRolloutReports } from '../harness/rollout/controller/report.ts';
-import type { RolloutState } from '../harness/rollout/controller/state.ts';
+import { writeRolloutReports } from '../harness/report/write-rollout-reports.ts';
+import type { RolloutState } from '../harness/rollout-model/index.ts';
 import { parseTimeline } from '../harness/timeline/reader.ts';
 import { launchChromium, watchedPage } from './support/headless-chromium.ts';
 

@@ -15,7 +15,7 @@ import { connectController } from '../harness/rollout/grpc/client.ts';
 import { RolloutController } from '../harness/rollout/controller/controller.ts';
 import { ROLLOUT_FILE, RolloutStore } from '../harness/rollout/controller/store.ts';
 import { writeControllerFile } from '../harness/rollout/grpc/controller-file.ts';
-import { sampleRollout } from '../harness/rollout/grpc/fake-rollout-service.ts';
+import { sampleRollout } from './support/fake-rollout-service.ts';
 import { loadRolloutProto } from '../harness/rollout/grpc/load-proto.ts';
 import { serveRollouts, type ServedRollouts } from '../harness/rollout/grpc/server.ts';
 

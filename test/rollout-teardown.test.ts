@@ -12,7 +12,7 @@ import { EXIT } from '../core/errors.ts';
 import { silentProgress } from '../core/progress.ts';
 import { rolloutStart } from '../harness/cli/rollout.ts';
 import { RolloutController } from '../harness/rollout/controller/controller.ts';
-import type { RolloutState } from '../harness/rollout/controller/state.ts';
+import type { RolloutState } from '../harness/rollout-model/index.ts';
 import { serveCommand } from '../harness/rollout/grpc/client.ts';
 import { readControllerFile, writeControllerFile } from '../harness/rollout/grpc/controller-file.ts';
 import { serveRollouts } from '../harness/rollout/grpc/server.ts';

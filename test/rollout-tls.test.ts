@@ -10,7 +10,7 @@ import { BadInputError, EnvironmentError, EXIT, exitCodeOf } from '../core/error
 import { rolloutList, rolloutServe } from '../harness/cli/rollout.ts';
 import { channelCredentials, controllerAnswers, RolloutApi } from '../harness/rollout/grpc/client.ts';
 import { readControllerFile } from '../harness/rollout/grpc/controller-file.ts';
-import { FakeRolloutService, sampleRollout } from '../harness/rollout/grpc/fake-rollout-service.ts';
+import { FakeRolloutService, sampleRollout } from './support/fake-rollout-service.ts';
 import { serveRollouts, type ServedRollouts } from '../harness/rollout/grpc/server.ts';
 import { skipBecause } from './support/skip.ts';
 

@@ -15,7 +15,7 @@ import { RolloutController } from '../harness/rollout/controller/controller.ts';
 import { RolloutApi, serveCommand } from '../harness/rollout/grpc/client.ts';
 import { readControllerFile } from '../harness/rollout/grpc/controller-file.ts';
 import { serveRollouts, type ServedRollouts } from '../harness/rollout/grpc/server.ts';
-import type { RolloutState } from '../harness/rollout/controller/state.ts';
+import type { RolloutState } from '../harness/rollout-model/index.ts';
 import { clusterDown } from '../harness/cli/cluster.ts';
 import { leftovers } from './clusters-shared.ts';
 import { ensureBuilt, type Built } from './support/build.ts';
@@ -78,7 +78,7 @@ stages:
       - threshold: statsz.maxExcessPerRestart
       - threshold: recovery.noneStuck
       - threshold: probe.maxLossOutsideFaults
-      - compare: { metrics: [statsz.rate, rss, cpu, reconnects, probe.latency] }
+      - compare: { metrics: [statsz.rate, rss, cpu, reconnects] }
   - kind: region
     upgrade: { lameDuck: { enabled: false } }
     soakSeconds: 15

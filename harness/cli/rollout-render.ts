@@ -5,7 +5,7 @@ import Table from 'cli-table3';
 import { EXIT } from '../../core/errors.ts';
 import { commandLine } from '../../core/layout.ts';
 import type { RolloutEventView, RolloutView } from '../rollout/grpc/convert.ts';
-import type { DamagedRollout, GateResult, RolloutPhase, ServerUpgrade } from '../rollout/controller/state.ts';
+import type { DamagedRollout, GateResult, RolloutPhase, ServerUpgrade } from '../rollout-model/index.ts';
 
 const table = (head: string[]) => new Table({ style: { head: [], border: [] }, head });
 

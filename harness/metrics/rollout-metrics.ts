@@ -1,25 +1,11 @@
 // The rollout's metrics: the rollout's phase, which stage runs and in which phase, each server's
 // upgrade step and role (canary or baseline), each gate's outcome, and the canary-vs-baseline
-// comparison per metric. The rollout controller calls the setters; the value sets are the gRPC API's
-// enums (proto/brownout/rollout/v1/rollout.proto) in kebab case. Enum-like values are labels with
-// every value present (1 for the current one, 0 for the rest), so `== 1` selects the current one.
+// comparison per metric. The rollout controller calls the setters; the value sets are the rollout
+// model's (rollout-model/phases.ts). Enum-like values are labels with every value present (1 for the current one, 0 for the rest), so `== 1` selects the current one.
 import { Counter, Gauge, type Registry } from 'prom-client';
-
-/** RolloutPhase. */
-export const ROLLOUT_PHASES = ['pending', 'progressing', 'paused', 'rolling-back', 'succeeded', 'rolled-back', 'rollback-failed', 'error'] as const;
-/** StagePhase. */
-export const STAGE_PHASES = ['pending', 'upgrading', 'soaking', 'judging', 'passed', 'paused', 'failed', 'rolled-back', 'promoted'] as const;
-/** UpgradeStep. */
-export const SERVER_UPGRADE_STATES = ['pending', 'lame-duck', 'stopping', 'starting', 'waiting-mesh', 'done', 'failed'] as const;
-export const SERVER_ROLES = ['canary', 'baseline'] as const;
-/** GateOutcome. */
-export const GATE_OUTCOMES = ['pass', 'fail', 'inconclusive', 'no-data'] as const;
-
-export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
-export type StagePhase = (typeof STAGE_PHASES)[number];
-export type ServerUpgradeState = (typeof SERVER_UPGRADE_STATES)[number];
-export type ServerRole = (typeof SERVER_ROLES)[number];
-export type GateOutcome = (typeof GATE_OUTCOMES)[number];
+import {
+  GATE_OUTCOMES, ROLLOUT_PHASES, SERVER_ROLES, SERVER_UPGRADE_STEPS, type GateOutcome, type RolloutPhase, type ServerRole, type ServerUpgradeStep, type StagePhase,
+} from '../rollout-model/phases.ts';
 
 const perRegistry = new WeakMap<Registry, RolloutMetrics>();
 
@@ -74,8 +60,8 @@ export class RolloutMetrics {
     this.stageIndex.set({ rollout }, index);
   }
 
-  setServerState(server: string, region: string, state: ServerUpgradeState): void {
-    for (const s of SERVER_UPGRADE_STATES) this.serverState.set({ server, region, state: s }, s === state ? 1 : 0);
+  setServerState(server: string, region: string, state: ServerUpgradeStep): void {
+    for (const s of SERVER_UPGRADE_STEPS) this.serverState.set({ server, region, state: s }, s === state ? 1 : 0);
   }
 
   setServerRole(server: string, region: string, role: ServerRole): void {

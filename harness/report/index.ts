@@ -15,3 +15,7 @@ export type { Band, RunSeries, Series } from './run-series.ts';
 export { CHART_IDS, reportCharts } from './report-charts.ts';
 export type { ChartSpec } from './report-charts.ts';
 export { renderRolloutHtml, writeRolloutHtml } from './rollout-html.ts';
+export { renderRolloutJunit } from './rollout-junit.ts';
+export { renderRolloutSummary, stageSection } from './rollout-markdown.ts';
+export { wallTimeSplit, type WallTimeSplit } from './rollout-wall-time.ts';
+export { writeRolloutReports } from './write-rollout-reports.ts';

@@ -1,6 +1,6 @@
 // The HTML tables of a rollout's report.html: a stage's upgrades, its gates (the verdict), its
 // canary comparison per metric, the rollback, the decisions. Pure: state in, HTML strings out.
-import type { CanaryComparison, Decision, GateResult, ServerUpgrade } from '../rollout/controller/state.ts';
+import { gateOutcomeOf, type CanaryComparison, type Decision, type GateResult, type ServerUpgrade } from '../rollout-model/index.ts';
 import type { Band } from './run-series.ts';
 import { esc } from './html-page.ts';
 
@@ -14,22 +14,22 @@ function table(cls: string, head: readonly string[], rows: readonly string[], em
 }
 
 /** One row per gate: gate, outcome (PASS, FAIL, INCONCLUSIVE, NO-DATA), observed, bound, evidence. */
-export function gateTable(gates: readonly GateResult[]): string {
+export function gateTableHtml(gates: readonly GateResult[]): string {
   const rows = gates.map((g) => `<tr class="gate ${g.outcome}" data-gate="${esc(g.gate)}" data-outcome="${g.outcome}"><td><code>${esc(g.gate)}</code></td>`
     + `<td class="result">${esc(g.outcome.toUpperCase())}</td><td>${esc(g.observed)}</td><td>${esc(g.bound)}</td><td class="evidence">${esc(g.evidence)}</td></tr>`);
   return table('gates', ['gate', 'outcome', 'observed', 'bound', 'evidence'], rows, 'no gate judged');
 }
 
 /** One row per server: move, step, and its parts' wall times. */
-export function upgradeTable(ups: readonly ServerUpgrade[]): string {
+export function upgradeTableHtml(ups: readonly ServerUpgrade[]): string {
   const rows = ups.map((u) => `<tr class="upgrade ${u.step === 'failed' ? 'fail' : ''}" data-server="${esc(u.server)}"><td>${esc(u.server)}</td><td>${esc(u.region)}</td>`
     + `<td>${esc(u.from)} → ${esc(u.to)}</td><td>${esc(u.step)}</td><td>${secs(u.lameDuckMs)}</td><td>${secs(u.startMs)}</td><td>${secs(u.meshMs)}</td><td>${esc(u.message ?? '')}</td></tr>`);
   return table('upgrades', ['server', 'region', 'move', 'step', 'lame duck', 'stop + start', 'mesh', 'note'], rows, 'no server');
 }
 
 /** The comparison's header line and one row per metric: class, harmful, samples, p, shift [interval]. */
-export function comparisonTable(c: CanaryComparison): string {
-  const outcomeCls = c.outcome === 'successful' ? 'pass' : c.outcome === 'failed' ? 'fail' : 'inconclusive';
+export function comparisonTableHtml(c: CanaryComparison): string {
+  const outcomeCls = gateOutcomeOf(c.outcome);
   const head = `<p class="comparison-outcome">Canary <strong>${esc(c.canary)}</strong> vs baseline <strong>${esc(c.baseline)}</strong>: `
     + `<span class="${outcomeCls}">${esc(c.outcome)}</span>, score ${c.score === undefined ? 'none' : c.score.toFixed(1)} (pass ≥ ${c.passBound}, marginal ≥ ${c.marginalBound}). ${esc(c.reason)}</p>`;
   const rows = c.metrics.map((m) => {

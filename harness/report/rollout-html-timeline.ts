@@ -2,7 +2,7 @@
 // rollout was created; every server's upgrade (and rollback move) and every stage's soak as a band;
 // the servers on the target and the servers reachable as step lines; and the chaos report's own
 // series (links, STATSZ, RSS, probe) cut from the rollout's timeline. Pure.
-import type { RolloutState, ServerUpgrade } from '../rollout/controller/state.ts';
+import type { RolloutState, ServerUpgrade } from '../rollout-model/index.ts';
 import { recordsOf, type TimelineRecord } from '../timeline/records.ts';
 import type { ChartSpec } from './report-charts.ts';
 import { gatewayCounts, probeSeries, rssMiB, statszPerSecond, type Band, type RunSeries, type Series } from './run-series.ts';

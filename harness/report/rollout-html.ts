@@ -5,12 +5,12 @@
 // the decisions. Inline SVG rendered here: no script, no external file, no network when opened.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RolloutState, StageState } from '../rollout/controller/state.ts';
+import type { RolloutState, StageState } from '../rollout-model/index.ts';
 import type { TimelineRecord } from '../timeline/records.ts';
 import { BASE_CSS, esc, figure } from './html-page.ts';
 import { reportCharts, type ChartSpec } from './report-charts.ts';
 import { canaryCharts } from './rollout-html-canary.ts';
-import { bandList, comparisonTable, decisionTable, gateTable, upgradeTable } from './rollout-html-tables.ts';
+import { bandList, comparisonTableHtml, decisionTable, gateTableHtml, upgradeTableHtml } from './rollout-html-tables.ts';
 import { rolloutBands, rolloutClock, rolloutRunSeries, timelineChart } from './rollout-html-timeline.ts';
 
 const CSS = `${BASE_CSS}h3{font-size:15px;margin:12px 0 4px}table.verdict{margin:6px 0}
@@ -29,13 +29,13 @@ function stageSection(st: StageState, i: number, records: readonly TimelineRecor
   const batches = st.batches.map((b) => b.join(' + ')).join(', then ');
   const comparisons = st.gates.filter((g) => g.comparison).map((g) => {
     const charts = canaryCharts(st, i, g, records);
-    return `<div class="comparison"><h3>Canary comparison</h3>${comparisonTable(g.comparison!)}${charts.map((c) => figure(c, true)).join('\n')}</div>`;
+    return `<div class="comparison"><h3>Canary comparison</h3>${comparisonTableHtml(g.comparison!)}${charts.map((c) => figure(c, true)).join('\n')}</div>`;
   });
   return `<section class="stage ${esc(st.phase)}" id="stage-${i + 1}" data-stage="${esc(st.name)}" data-phase="${esc(st.phase)}">`
     + `<h2>Stage ${i + 1}: ${esc(st.name)} (${esc(st.kind)}): <span class="${st.phase === 'passed' || st.phase === 'promoted' ? 'pass' : st.phase === 'failed' || st.phase === 'rolled-back' ? 'fail' : ''}">${esc(st.phase.toUpperCase())}</span></h2>`
     + `<p class="meta">Started ${esc(st.startedAt ?? '–')}; ${soak}${attempts}${peer}. Batches: ${esc(batches || '–')}.</p>`
-    + `<h3>Upgrades</h3>${upgradeTable(st.servers)}`
-    + `<h3>Gates</h3>${gateTable(st.gates)}`
+    + `<h3>Upgrades</h3>${upgradeTableHtml(st.servers)}`
+    + `<h3>Gates</h3>${gateTableHtml(st.gates)}`
     + comparisons.join('')
     + '</section>';
 }
@@ -46,7 +46,7 @@ function rollbackSection(s: RolloutState): string {
   const status = s.phase === 'rollback-failed' ? 'FAILED' : r.endedAt ? 'done' : 'in progress';
   return `<section id="rollback" data-status="${status}"><h2>Rollback: <span class="${status === 'done' ? '' : 'fail'}">${status}</span></h2>`
     + `<p class="meta">Started ${esc(r.startedAt)}, ended ${esc(r.endedAt ?? '–')}; every server back to ${esc(s.baseline)}, newest first.</p>`
-    + `<h3>Moves back</h3>${upgradeTable(r.servers)}<h3>Gates after the rollback</h3>${gateTable(r.gates)}</section>`;
+    + `<h3>Moves back</h3>${upgradeTableHtml(r.servers)}<h3>Gates after the rollback</h3>${gateTableHtml(r.gates)}</section>`;
 }
 
 /** The whole page for one rollout: state and its timeline's records in, a string out. */

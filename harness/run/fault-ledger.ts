@@ -19,8 +19,15 @@ export class FaultLedger {
   /** `idPrefix` keeps ids unique when several ledgers write one timeline (a rollout's stages). */
   constructor(private readonly ctx: FaultContext, private readonly sink: TimelineSink, private readonly opts: { idPrefix?: string } = {}) {}
 
-  async apply(fault: TypedFault, step: number): Promise<LedgerEntry> {
+  /**
+   * `applied` is recorded once apply() returns, with what it hit. `from: 'start'` records it before
+   * apply() runs, with the servers the fault names (and `attributes` added to the record): for a move
+   * of servers whose whole duration is the fault (a rollout's upgrade batch), so the window covers
+   * the restarts and not only what follows.
+   */
+  async apply(fault: TypedFault, step: number, opts: { from?: 'start'; attributes?: Record<string, unknown> } = {}): Promise<LedgerEntry> {
     const id = `${this.opts.idPrefix ?? ''}f${this.#next++}`;
+    if (opts.from === 'start') return this.applyFromStart(id, fault, step, opts.attributes ?? {});
     const applied = await applyFault(this.ctx, fault);
     const entry = { id, step, fault, applied };
     this.#open.set(id, entry);
@@ -28,6 +35,17 @@ export class FaultLedger {
       t: Date.now(), kind: 'fault', id, step, fault: fault.type, phase: 'applied', targets: applied.targets,
       attributes: { ...fault.attributes, ...applied.attributes },
     });
+    return entry;
+  }
+
+  private async applyFromStart(id: string, fault: TypedFault, step: number, extra: Record<string, unknown>): Promise<LedgerEntry> {
+    const named = (fault.attributes as { servers?: string[] }).servers;
+    if (!named?.length) throw new Error(`fault ${fault.type} ${id}: recording from its start needs the servers it names`);
+    this.sink.append({ t: Date.now(), kind: 'fault', id, step, fault: fault.type, phase: 'applied', targets: [...named], attributes: { ...fault.attributes, ...extra } });
+    // Open before apply() runs: a revertAll() during the move still closes the window.
+    const entry: LedgerEntry = { id, step, fault, applied: { targets: [...named], revert: async () => {} } };
+    this.#open.set(id, entry);
+    entry.applied = await applyFault(this.ctx, fault);
     return entry;
   }
 

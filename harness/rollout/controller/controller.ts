@@ -11,11 +11,10 @@ import { natsServerBinary } from '../../../core/layout.ts';
 import { checkRunId } from '../../../core/run-id.ts';
 import { silentProgress, type Progress } from '../../../core/progress.ts';
 import { parsePlaybookText, validatePlaybook, type Playbook, type ServerRef } from '../playbook.ts';
-import { RolloutDriver } from './drive.ts';
+import { RolloutDriver } from './rollout-driver.ts';
 import { planRollout } from './plan-rollout.ts';
-import {
-  DECISION_PHASES, ENDED_PHASES, RolloutNotFoundError, RolloutPreconditionError, type Decision, type RolloutList, type RolloutEvent, type RolloutEventBody, type RolloutService, type RolloutState,
-} from './state.ts';
+import { ENDED_PHASES, type Decision, type RolloutEvent, type RolloutEventBody, type RolloutList, type RolloutState } from '../../rollout-model/index.ts';
+import { DECISION_PHASES, RolloutNotFoundError, RolloutPreconditionError, type RolloutService } from './rollout-service.ts';
 import { RolloutStore } from './store.ts';
 
 export interface ControllerOptions {

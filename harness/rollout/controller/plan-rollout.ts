@@ -3,7 +3,7 @@
 // before anything boots.
 import type { Playbook } from '../playbook.ts';
 import { planTargets, type ServerRef } from '../playbook.ts';
-import { ROLLOUT_FORMAT, type RolloutState, type ServerUpgrade } from './state.ts';
+import { ROLLOUT_FORMAT, type RolloutState, type ServerUpgrade } from '../../rollout-model/index.ts';
 
 export interface PlanRolloutInput {
   id: string;

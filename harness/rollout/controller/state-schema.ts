@@ -1,24 +1,24 @@
-// What a reader accepts as runs/<id>/rollout.json: the shape of RolloutState (state.ts), checked
+// What a reader accepts as runs/<id>/rollout.json: the shape of RolloutState (rollout-model/state.ts), checked
 // field by field before a controller resumes from it or a client is shown it. A file that fails is
 // damaged, named with its path and the first problems, never half-trusted.
 import { z } from 'zod';
 import { RUN_ID_PATTERN } from '../../../core/run-id.ts';
-import { GATE_OUTCOMES, ROLLOUT_PHASES, SERVER_UPGRADE_STATES, STAGE_PHASES } from '../../metrics/rollout-metrics.ts';
-import { STAGE_KINDS } from '../playbook.ts';
-import { ROLLOUT_FORMAT, type RolloutState } from './state.ts';
+import {
+  CANARY_OUTCOMES, GATE_OUTCOMES, METRIC_CLASSES, ROLLOUT_FORMAT, ROLLOUT_PHASES, SERVER_UPGRADE_STEPS, STAGE_KINDS, STAGE_PHASES, type RolloutState,
+} from '../../rollout-model/index.ts';
 
 const time = z.string();
 const runId = z.string().regex(RUN_ID_PATTERN).refine((s) => !s.includes('..'), 'no ".."');
 
 const serverUpgrade = z.looseObject({
   server: z.string(), region: z.string(), from: z.string(), to: z.string(),
-  step: z.enum(SERVER_UPGRADE_STATES), rollback: z.boolean(),
+  step: z.enum(SERVER_UPGRADE_STEPS), rollback: z.boolean(),
   lameDuckMs: z.number(), startMs: z.number(), meshMs: z.number(),
   startedAt: time.optional(), endedAt: time.optional(), message: z.string().optional(),
 });
 
 const metricComparison = z.looseObject({
-  name: z.string(), class: z.enum(['pass', 'high', 'low', 'no-data']), harmful: z.boolean(),
+  name: z.string(), class: z.enum(METRIC_CLASSES), harmful: z.boolean(),
   canarySamples: z.number(), baselineSamples: z.number(),
   pValue: z.number(), shift: z.number(), shiftLower: z.number(), shiftUpper: z.number(), reason: z.string(),
 });
@@ -27,7 +27,7 @@ const gateResult = z.looseObject({
   stage: z.string(), gate: z.string(), outcome: z.enum(GATE_OUTCOMES), observed: z.string(), bound: z.string(), evidence: z.string(),
   comparison: z.looseObject({
     canary: z.string(), baseline: z.string(), score: z.number().optional(), passBound: z.number(), marginalBound: z.number(),
-    outcome: z.enum(['successful', 'inconclusive', 'failed']), metrics: z.array(metricComparison), reason: z.string(),
+    outcome: z.enum(CANARY_OUTCOMES), metrics: z.array(metricComparison), reason: z.string(),
   }).optional(),
 });
 

@@ -6,8 +6,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { BadInputError, EXIT, exitCodeOf } from '../../../core/errors.ts';
-import { sampleRollout } from '../grpc/fake-rollout-service.ts';
-import { DamagedRolloutError, RolloutNotFoundError, type RolloutState } from './state.ts';
+import { sampleRollout } from '../../../test/support/fake-rollout-service.ts';
+import type { RolloutState } from '../../rollout-model/index.ts';
+import { DamagedRolloutError, RolloutNotFoundError } from './rollout-service.ts';
 import { ROLLOUT_FILE, RolloutStore } from './store.ts';
 
 describe('rollout store', () => {

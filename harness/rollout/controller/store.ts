@@ -9,7 +9,8 @@ import { HarnessError } from '../../../core/errors.ts';
 import { RUNS_DIR } from '../../../core/layout.ts';
 import { checkRunId, runIdProblem } from '../../../core/run-id.ts';
 import { parseRolloutState } from './state-schema.ts';
-import { DamagedRolloutError, RolloutNotFoundError, type DamagedRollout, type RolloutState } from './state.ts';
+import type { DamagedRollout, RolloutState } from '../../rollout-model/index.ts';
+import { DamagedRolloutError, RolloutNotFoundError } from './rollout-service.ts';
 
 export const ROLLOUT_FILE = 'rollout.json';
 

@@ -14,7 +14,7 @@ import { EnvironmentError } from '../../../core/errors.ts';
 import { commandLine, controllerFile, FROM_SOURCE } from '../../../core/layout.ts';
 import type { Progress } from '../../../core/progress.ts';
 import { pidAlive, readControllerFile, type ControllerInfo } from './controller-file.ts';
-import type { DamagedRollout } from '../controller/state.ts';
+import type { DamagedRollout } from '../../rollout-model/index.ts';
 import { eventFromProto, rolloutFromProto, type RolloutEventView, type RolloutView } from './convert.ts';
 import type { Rollout__Output } from './generated/brownout/rollout/v1/Rollout.ts';
 import type { RolloutEvent__Output } from './generated/brownout/rollout/v1/RolloutEvent.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { HarnessError } from '../../../core/errors.ts';
 import { ENUMS, eventFromProto, eventToProto, rolloutFromProto, rolloutToProto, type RolloutView } from './convert.ts';
-import { sampleRollout } from './fake-rollout-service.ts';
+import { sampleRollout } from '../../../test/support/fake-rollout-service.ts';
 import type { Rollout__Output } from './generated/brownout/rollout/v1/Rollout.ts';
 import type { RolloutEvent__Output } from './generated/brownout/rollout/v1/RolloutEvent.ts';
 

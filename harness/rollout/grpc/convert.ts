@@ -2,11 +2,11 @@
 // such as ROLLOUT_PHASE_ROLLING_BACK), and back to a view the CLI prints. The proto carries what a
 // watcher needs, not the whole rollout.json (no playbook, seed or decisions), hence a view type.
 import { HarnessError } from '../../../core/errors.ts';
-import { GATE_OUTCOMES, ROLLOUT_PHASES, SERVER_UPGRADE_STATES, STAGE_PHASES } from '../../metrics/rollout-metrics.ts';
-import { STAGE_KINDS, type StageKind } from '../playbook.ts';
-import type {
-  CanaryComparison, GateOutcome, GateResult, MetricClassName, MetricComparison, RolloutEvent, RolloutPhase, RolloutState, ServerUpgrade, StagePhase, UpgradeStep,
-} from '../controller/state.ts';
+import {
+  CANARY_OUTCOMES, GATE_OUTCOMES, METRIC_CLASSES, ROLLOUT_PHASES, SERVER_UPGRADE_STEPS, STAGE_KINDS, STAGE_PHASES,
+  type CanaryComparison, type CanaryOutcome, type GateOutcome, type GateResult, type MetricClass, type MetricComparison, type RolloutEvent, type RolloutPhase,
+  type RolloutState, type ServerUpgrade, type ServerUpgradeStep, type StageKind, type StagePhase,
+} from '../../rollout-model/index.ts';
 import type { CanaryComparison as PCanaryComparison, CanaryComparison__Output } from './generated/brownout/rollout/v1/CanaryComparison.ts';
 import type { CanaryOutcome__Output } from './generated/brownout/rollout/v1/CanaryOutcome.ts';
 import type { GateOutcome__Output } from './generated/brownout/rollout/v1/GateOutcome.ts';
@@ -37,17 +37,14 @@ class EnumMap<V extends string, N extends string> {
   }
 }
 
-const CANARY_OUTCOMES = ['successful', 'inconclusive', 'failed'] as const;
-const METRIC_CLASSES = ['pass', 'high', 'low', 'no-data'] as const satisfies readonly MetricClassName[];
-
 export const ENUMS = {
   rolloutPhase: new EnumMap<RolloutPhase, RolloutPhase__Output>('ROLLOUT_PHASE', ROLLOUT_PHASES),
   stagePhase: new EnumMap<StagePhase, StagePhase__Output>('STAGE_PHASE', STAGE_PHASES),
   stageKind: new EnumMap<StageKind, StageKind__Output>('STAGE_KIND', STAGE_KINDS),
-  upgradeStep: new EnumMap<UpgradeStep, UpgradeStep__Output>('UPGRADE_STEP', SERVER_UPGRADE_STATES),
+  upgradeStep: new EnumMap<ServerUpgradeStep, UpgradeStep__Output>('UPGRADE_STEP', SERVER_UPGRADE_STEPS),
   gateOutcome: new EnumMap<GateOutcome, GateOutcome__Output>('GATE_OUTCOME', GATE_OUTCOMES),
-  canaryOutcome: new EnumMap<CanaryComparison['outcome'], CanaryOutcome__Output>('CANARY_OUTCOME', CANARY_OUTCOMES),
-  metricClass: new EnumMap<MetricClassName, MetricClass__Output>('METRIC_CLASS', METRIC_CLASSES),
+  canaryOutcome: new EnumMap<CanaryOutcome, CanaryOutcome__Output>('CANARY_OUTCOME', CANARY_OUTCOMES),
+  metricClass: new EnumMap<MetricClass, MetricClass__Output>('METRIC_CLASS', METRIC_CLASSES),
 };
 
 /** Milliseconds as uint32: whole, never negative. */

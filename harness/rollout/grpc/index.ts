@@ -13,4 +13,3 @@ export {
   type RolloutEventView, type RolloutView, type StageView,
 } from './convert.ts';
 export { fromServiceError, parseDetails, statusCodeOf, toStatus } from './status.ts';
-export { FakeRolloutService, sampleRollout } from './fake-rollout-service.ts';

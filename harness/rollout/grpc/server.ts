@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { BadInputError, EnvironmentError } from '../../../core/errors.ts';
 import { checkRunId } from '../../../core/run-id.ts';
-import type { RolloutService } from '../controller/state.ts';
+import type { RolloutService } from '../controller/rollout-service.ts';
 import { eventToProto, rolloutToProto } from './convert.ts';
 import type { RolloutEvent as PRolloutEvent } from './generated/brownout/rollout/v1/RolloutEvent.ts';
 import type { RolloutsHandlers } from './generated/brownout/rollout/v1/Rollouts.ts';

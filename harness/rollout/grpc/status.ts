@@ -4,7 +4,7 @@
 // exits with the right code (an EnvironmentError is INTERNAL on the wire but exit 3 at the client).
 import * as grpc from '@grpc/grpc-js';
 import { BadInputError, BrownoutError, EnvironmentError, HarnessError, ThresholdFailedError } from '../../../core/errors.ts';
-import { RolloutNotFoundError, RolloutPreconditionError } from '../controller/state.ts';
+import { RolloutNotFoundError, RolloutPreconditionError } from '../controller/rollout-service.ts';
 
 const KIND_KEY = 'brownout-error';
 type Kind = 'bad-input' | 'environment' | 'threshold' | 'harness';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { classifyMetric, type MetricClass, type MetricConfig } from './classify.ts';
+import type { CanaryOutcome, Harm, MetricClass } from '../../rollout-model/index.ts';
+import { classifyMetric, type MetricConfig } from './classify.ts';
 import { judgeCanary } from './judge-canary.ts';
-import type { Harm } from './metrics.ts';
-import { scoreCanary, type CanaryOutcome } from './score.ts';
+import { scoreCanary } from './score.ts';
 
 const cfg = (over: Partial<MetricConfig> = {}): MetricConfig => ({ name: 'statsz.rate', harm: 'higher', minSamples: 5, confidence: 0.95, tolerance: 0, critical: false, ...over });
 const seq = (from: number, n: number, step = 1) => Array.from({ length: n }, (_, i) => from + i * step);
@@ -21,8 +21,8 @@ const cases: Case[] = [
   { name: 'lower where lower hurts is harmful', canary: quieter, baseline, config: cfg({ harm: 'lower' }), cls: 'low', harmful: true, reason: /lower/ },
   { name: 'either direction hurts: high is harmful', canary: storm, baseline, config: cfg({ harm: 'either' }), cls: 'high', harmful: true, reason: /higher/ },
   { name: 'a significant shift inside the tolerance passes', canary: seq(105, 10, 0.1), baseline: seq(100, 10, 0.1), config: cfg({ tolerance: 0.1 }), cls: 'pass', harmful: false, reason: /within tolerance/ },
-  { name: 'too few canary samples is no data', canary: [5, 6, 7, 8], baseline, config: cfg(), cls: 'nodata', harmful: false, reason: /4 canary and 10 baseline samples; need 5 each/ },
-  { name: 'non-finite samples do not count', canary: [NaN, Infinity, 1, 2, 3, 4], baseline, config: cfg(), cls: 'nodata', harmful: false, reason: /4 canary/ },
+  { name: 'too few canary samples is no data', canary: [5, 6, 7, 8], baseline, config: cfg(), cls: 'no-data', harmful: false, reason: /4 canary and 10 baseline samples; need 5 each/ },
+  { name: 'non-finite samples do not count', canary: [NaN, Infinity, 1, 2, 3, 4], baseline, config: cfg(), cls: 'no-data', harmful: false, reason: /4 canary/ },
 ];
 
 describe('rollout judge - classify and score', () => {
@@ -32,7 +32,7 @@ describe('rollout judge - classify and score', () => {
       assert.equal(r.class, c.cls, r.reason);
       assert.equal(r.harmful, c.harmful);
       assert.match(r.reason, c.reason);
-      if (c.cls !== 'nodata') assert.ok(r.test && r.shift);
+      if (c.cls !== 'no-data') assert.ok(r.test && r.shift);
     });
   }
 
@@ -44,14 +44,14 @@ describe('rollout judge - classify and score', () => {
   const mk = (name: string, cls: MetricClass, harm: Harm = 'higher') => ({ name, class: cls, harmful: cls === 'high' && harm !== 'lower', canarySamples: 10, baselineSamples: 10, reason: '' });
   const bounds = { pass: 95, marginal: 75 };
   const scoring: { name: string; classes: MetricClass[]; outcome: CanaryOutcome; score: number | null; critical?: string[] }[] = [
-    { name: 'all pass is Successful', classes: ['pass', 'pass', 'pass', 'pass'], outcome: 'Successful', score: 100 },
-    { name: 'low where higher hurts still passes', classes: ['pass', 'low', 'pass', 'pass'], outcome: 'Successful', score: 100 },
-    { name: 'one of five harmful is 80: Inconclusive', classes: ['pass', 'pass', 'pass', 'pass', 'high'], outcome: 'Inconclusive', score: 80 },
-    { name: 'exactly the marginal bound is Inconclusive', classes: ['pass', 'pass', 'pass', 'high'], outcome: 'Inconclusive', score: 75 },
-    { name: 'two of four harmful is 50: Failed', classes: ['pass', 'high', 'pass', 'high'], outcome: 'Failed', score: 50 },
-    { name: 'no data is left out of the score', classes: ['pass', 'nodata', 'pass', 'nodata'], outcome: 'Successful', score: 100 },
-    { name: 'nothing with data is Inconclusive, not a pass', classes: ['nodata', 'nodata'], outcome: 'Inconclusive', score: null },
-    { name: 'a harmful critical metric fails whatever the score', classes: ['high', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass'], outcome: 'Failed', score: (100 * 20) / 21, critical: ['m0'] },
+    { name: 'all pass is Successful', classes: ['pass', 'pass', 'pass', 'pass'], outcome: 'successful', score: 100 },
+    { name: 'low where higher hurts still passes', classes: ['pass', 'low', 'pass', 'pass'], outcome: 'successful', score: 100 },
+    { name: 'one of five harmful is 80: Inconclusive', classes: ['pass', 'pass', 'pass', 'pass', 'high'], outcome: 'inconclusive', score: 80 },
+    { name: 'exactly the marginal bound is Inconclusive', classes: ['pass', 'pass', 'pass', 'high'], outcome: 'inconclusive', score: 75 },
+    { name: 'two of four harmful is 50: Failed', classes: ['pass', 'high', 'pass', 'high'], outcome: 'failed', score: 50 },
+    { name: 'no data is left out of the score', classes: ['pass', 'no-data', 'pass', 'no-data'], outcome: 'successful', score: 100 },
+    { name: 'nothing with data is Inconclusive, not a pass', classes: ['no-data', 'no-data'], outcome: 'inconclusive', score: null },
+    { name: 'a harmful critical metric fails whatever the score', classes: ['high', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass'], outcome: 'failed', score: (100 * 20) / 21, critical: ['m0'] },
   ];
   for (const s of scoring) {
     it(`rollout judge - score ${s.name}`, () => {
@@ -71,8 +71,8 @@ describe('rollout judge - classify and score', () => {
       [cfg(), cfg({ name: 'rss' }), cfg({ name: 'cpu' })],
       bounds,
     );
-    assert.deepEqual(j.metrics.map((m) => [m.name, m.class]), [['statsz.rate', 'high'], ['rss', 'pass'], ['cpu', 'nodata']]);
-    assert.equal(j.outcome, 'Failed');
+    assert.deepEqual(j.metrics.map((m) => [m.name, m.class]), [['statsz.rate', 'high'], ['rss', 'pass'], ['cpu', 'no-data']]);
+    assert.equal(j.outcome, 'failed');
     assert.equal(j.score, 50);
   });
 });

@@ -1,10 +1,8 @@
 // One metric, canary against baseline: Mann-Whitney U for whether they differ, Hodges-Lehmann for
-// by how much and which way. Kayenta's classes: pass, high, low, no data.
+// by how much and which way. Kayenta's classes: pass, high, low, no-data (rollout-model/phases.ts).
 import { hodgesLehmann, type ShiftEstimate } from './hodges-lehmann.ts';
 import { mannWhitney, type MannWhitneyResult } from './mann-whitney.ts';
-import type { Harm } from './metrics.ts';
-
-export type MetricClass = 'pass' | 'high' | 'low' | 'nodata';
+import type { Harm, MetricClass } from '../../rollout-model/index.ts';
 
 export interface MetricConfig {
   name: string;
@@ -54,7 +52,7 @@ export function classifyMetric(canary: readonly number[], baseline: readonly num
   const b = baseline.filter(Number.isFinite);
   const base = { name: cfg.name, canarySamples: c.length, baselineSamples: b.length };
   if (c.length < cfg.minSamples || b.length < cfg.minSamples) {
-    return { ...base, class: 'nodata', harmful: false, reason: `${c.length} canary and ${b.length} baseline samples; need ${cfg.minSamples} each` };
+    return { ...base, class: 'no-data', harmful: false, reason: `${c.length} canary and ${b.length} baseline samples; need ${cfg.minSamples} each` };
   }
   const test = mannWhitney(c, b);
   const shift = hodgesLehmann(c, b, cfg.confidence);

@@ -1,8 +1,12 @@
-export { classifyMetric, isHarmful, type MetricClass, type MetricConfig, type MetricResult } from './classify.ts';
+// Public API of harness/rollout/judge: a stage's gates (thresholds, the canary comparison, the
+// rollback's own) and the statistics under the comparison.
+export { classifyMetric, type MetricConfig, type MetricResult } from './classify.ts';
+export { judgeCompare, judgeCompareGate, metricConfigs } from './compare-gate.ts';
 export { exactUCdf, exactUQuantile } from './exact-u.ts';
 export { hodgesLehmann, pairwiseDifferences, type ShiftEstimate } from './hodges-lehmann.ts';
-export { judgeCanary, type CanaryJudgement, type CanarySeries } from './judge-canary.ts';
+export { judgeCanary, type CanaryJudgement } from './judge-canary.ts';
 export { mannWhitney, type Alternative, type MannWhitneyOptions, type MannWhitneyResult } from './mann-whitney.ts';
-export { CANARY_METRICS, CANARY_METRIC_NAMES, HARMS, type CanaryMetricName, type Harm } from './metrics.ts';
 export { normalCdf, normalQuantile, normalSf } from './normal.ts';
-export { scoreCanary, type CanaryOutcome, type CanaryScore, type ScoreBounds } from './score.ts';
+export { baselineGate, meshGate, rollbackStuckGate, type RollbackServers } from './rollback-gates.ts';
+export { scoreCanary, type CanaryScore, type ScoreBounds } from './score.ts';
+export { judgeThresholdGates, stageOutcome, stageThresholds } from './threshold-gates.ts';

@@ -1,9 +1,7 @@
 // The whole canary-vs-baseline judgement: every configured metric classified, then scored.
+import type { CanarySeries } from '../../rollout-model/index.ts';
 import { classifyMetric, type MetricConfig, type MetricResult } from './classify.ts';
 import { scoreCanary, type CanaryScore, type ScoreBounds } from './score.ts';
-
-/** Per metric, the canary's and the baseline's samples over the stage window. */
-export type CanarySeries = Record<string, { canary: readonly number[]; baseline: readonly number[] }>;
 
 export interface CanaryJudgement extends CanaryScore {
   metrics: MetricResult[];

@@ -1,17 +1,4 @@
-// The per-server series a canary is compared on, and which way each one hurts. The controller
-// fills them from the observer's timeline; the judge only needs the name and the harm.
-
-/** Which shift of the canary against the baseline counts as harm. */
-export type Harm = 'higher' | 'lower' | 'either';
-
-export const CANARY_METRICS = {
-  'statsz.rate': { harm: 'higher', unit: 'msgs/s', description: 'STATSZ messages the server sends per second (sliding 1 s windows)' },
-  rss: { harm: 'higher', unit: 'MiB', description: 'resident memory of the server process (/varz rss)' },
-  cpu: { harm: 'higher', unit: '%', description: 'CPU of the server process (/varz cpu)' },
-  reconnects: { harm: 'higher', unit: 'count', description: 'route and gateway reconnects per sample interval' },
-  'probe.latency': { harm: 'higher', unit: 'ms', description: 'log-stream probe latency of messages published through the server' },
-} as const satisfies Record<string, { harm: Harm; unit: string; description: string }>;
-
-export type CanaryMetricName = keyof typeof CANARY_METRICS;
-export const CANARY_METRIC_NAMES = Object.keys(CANARY_METRICS) as CanaryMetricName[];
-export const HARMS: readonly Harm[] = ['higher', 'lower', 'either'];
+// The canary metrics live in the rollout model (rollout-model/canary-metrics.ts); this file only
+// keeps the playbook validator's import working (harness/rollout/playbook/ is being changed
+// elsewhere). At merge the validator imports the model and this file goes.
+export { CANARY_METRICS, CANARY_METRIC_NAMES, HARMS, type CanaryMetricName, type Harm } from '../../rollout-model/index.ts';

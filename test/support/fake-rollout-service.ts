@@ -1,11 +1,11 @@
 // An in-memory RolloutService: the gRPC layer's tests serve it over a real socket (the transport is
 // what they check, not the controller), and it makes a sample RolloutState with every field set.
-import { BadInputError } from '../../../core/errors.ts';
-import { parsePlaybookText } from '../playbook.ts';
+import { BadInputError } from '../../core/errors.ts';
+import { RolloutNotFoundError, RolloutPreconditionError, type RolloutService } from '../../harness/rollout/controller/rollout-service.ts';
+import { parsePlaybookText } from '../../harness/rollout/playbook.ts';
 import {
-  ENDED_PHASES, ROLLOUT_FORMAT, RolloutNotFoundError, RolloutPreconditionError,
-  type DamagedRollout, type RolloutEvent, type RolloutEventBody, type RolloutList, type RolloutService, type RolloutState,
-} from '../controller/state.ts';
+  ENDED_PHASES, ROLLOUT_FORMAT, type DamagedRollout, type RolloutEvent, type RolloutEventBody, type RolloutList, type RolloutState,
+} from '../../harness/rollout-model/index.ts';
 
 const T0 = '2026-11-25T10:00:00.000Z';
 

@@ -1,13 +1,8 @@
 // A rollout's whole state: what `runs/<id>/rollout.json` holds, written before every action so a
 // restarted controller resumes where it was. Plain JSON; the gRPC layer maps it to the proto's
-// messages (proto/brownout/rollout/v1/rollout.proto) and the value sets are the proto's enums in
-// kebab case (the same ones the rollout metrics use).
-import type { GateOutcome, RolloutPhase, ServerUpgradeState, StagePhase } from '../../metrics/rollout-metrics.ts';
-import { BadInputError, EnvironmentError } from '../../../core/errors.ts';
-import type { Playbook, StageKind } from '../playbook.ts';
-
-export type { GateOutcome, RolloutPhase, StagePhase };
-export type UpgradeStep = ServerUpgradeState;
+// messages (proto/brownout/rollout/v1/rollout.proto); the value sets are phases.ts's.
+import type { Playbook } from './playbook-types.ts';
+import type { CanaryOutcome, GateOutcome, MetricClass, RolloutPhase, ServerUpgradeStep, StageKind, StagePhase } from './phases.ts';
 
 export const ROLLOUT_FORMAT = 'brownout.rollout/1';
 
@@ -17,7 +12,7 @@ export interface ServerUpgrade {
   region: string;
   from: string;
   to: string;
-  step: UpgradeStep;
+  step: ServerUpgradeStep;
   rollback: boolean;
   /** Wall time of each part (ms; 0 until done). */
   lameDuckMs: number;
@@ -29,11 +24,9 @@ export interface ServerUpgrade {
   message?: string;
 }
 
-export type MetricClassName = 'pass' | 'high' | 'low' | 'no-data';
-
 export interface MetricComparison {
   name: string;
-  class: MetricClassName;
+  class: MetricClass;
   harmful: boolean;
   canarySamples: number;
   baselineSamples: number;
@@ -52,7 +45,7 @@ export interface CanaryComparison {
   score?: number;
   passBound: number;
   marginalBound: number;
-  outcome: 'successful' | 'inconclusive' | 'failed';
+  outcome: CanaryOutcome;
   metrics: MetricComparison[];
   reason: string;
 }
@@ -150,54 +143,3 @@ export interface RolloutList {
   damaged: DamagedRollout[];
 }
 
-/** What a watcher sees, in order; `seq` grows by one per event of a rollout. */
-export type RolloutEventBody =
-  | { snapshot: RolloutState }
-  | { stage: { index: number; name: string; phase: StagePhase } }
-  | { upgrade: ServerUpgrade }
-  | { gate: GateResult }
-  | { status: { text: string } }
-  | { phase: { phase: RolloutPhase; message: string } };
-
-export type RolloutEvent = { rolloutId: string; seq: number; time: string } & RolloutEventBody;
-
-/** The phases in which each decision can be taken (resume of an `error` rollout relaunches it). */
-export const DECISION_PHASES: Record<Decision['action'], readonly RolloutPhase[]> = {
-  promote: ['paused'], abort: ['paused', 'progressing'], resume: ['paused', 'error'],
-};
-
-/** Phases after which nothing more happens to a rollout. */
-export const ENDED_PHASES: readonly RolloutPhase[] = ['succeeded', 'rolled-back', 'rollback-failed'];
-
-/** No rollout with that id (gRPC NOT_FOUND; exit 2). */
-export class RolloutNotFoundError extends BadInputError {}
-/** A rollout.json that is not one (torn, edited, another format): exit 3, naming the file. */
-export class DamagedRolloutError extends EnvironmentError {
-  /** What is wrong with it, each `path: what`. */
-  readonly problems: string[];
-  constructor(message: string, options: { cause?: unknown; hint?: string; problems?: string[] } = {}) {
-    super(message, options);
-    this.problems = options.problems ?? [];
-  }
-}
-/** The call does not fit the rollout's phase, e.g. Promote when it is not paused (gRPC FAILED_PRECONDITION; exit 2). */
-export class RolloutPreconditionError extends BadInputError {}
-
-/**
- * What the gRPC service calls: the controller, or anything with the same surface. Problems with
- * the input throw BadInputError (→ INVALID_ARGUMENT, every problem in `problems`), an unknown id
- * RolloutNotFoundError (→ NOT_FOUND), a call in the wrong phase RolloutPreconditionError
- * (→ FAILED_PRECONDITION); anything else is INTERNAL.
- */
-export interface RolloutService {
-  start(req: { playbook: string; source: string; seed?: number }): Promise<RolloutState>;
-  /** '' is the newest. */
-  get(id: string): RolloutState;
-  /** Newest first; damaged files beside them, never in the way of the others. */
-  list(activeOnly: boolean): RolloutList;
-  /** A snapshot event first, then every event until the rollout ends or `signal` aborts. */
-  watch(id: string, signal: AbortSignal): AsyncIterable<RolloutEvent>;
-  promote(id: string, reason: string): Promise<RolloutState>;
-  abort(id: string, reason: string): Promise<RolloutState>;
-  resume(id: string, reason: string): Promise<RolloutState>;
-}
