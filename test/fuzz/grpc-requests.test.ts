@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { runIdProblem } from '../../core/run-id.ts';
 import { RolloutController } from '../../harness/rollout/controller/controller.ts';
 import { RolloutApi } from '../../harness/rollout/grpc/client.ts';
-import { sampleRollout } from '../../harness/rollout/grpc/fake-rollout-service.ts';
+import { sampleRollout } from '../support/fake-rollout-service.ts';
 import { serveRollouts, type ServedRollouts } from '../../harness/rollout/grpc/server.ts';
 import { parsePlaybookText, PLAYBOOK_MAX_BYTES, validatePlaybook } from '../../harness/rollout/playbook.ts';
 import { acceptsAsync, assertBadInput, check, mutationsOf, nastyString, nastyValue } from './property.ts';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { RolloutController } from '../../harness/rollout/controller/controller.ts';
-import { sampleRollout } from '../../harness/rollout/grpc/fake-rollout-service.ts';
+import { sampleRollout } from '../support/fake-rollout-service.ts';
 import { acceptsState, check, mutationsOf, nastyValue } from './property.ts';
 import { runScript } from '../support/run-script.ts';
 

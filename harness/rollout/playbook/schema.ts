@@ -6,8 +6,9 @@ import { runIdProblem } from '../../../core/run-id.ts';
 const stageName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase words joined by dashes');
 const variantName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'a variant name (v2.10.14, v2.10.14+brownout) or an alias (stock, patched)');
 
-export const STAGE_KINDS = ['canary', 'region', 'global'] as const;
-export type StageKind = (typeof STAGE_KINDS)[number];
+import { STAGE_KINDS, type StageKind } from '../../rollout-model/phases.ts';
+
+export { STAGE_KINDS, type StageKind };
 export const FAILURE_POLICIES = ['rollback', 'pause'] as const;
 export type FailurePolicy = (typeof FAILURE_POLICIES)[number];
 export const BACKENDS = ['auto', 'local', 'docker'] as const;

@@ -1,71 +1,23 @@
-// A validated playbook: plain, JSON-serializable data the controller executes without re-parsing.
-import type { Topology } from '../../../clusters/index.ts';
-import type { FaultName } from '../../../chaos/faults/registry.ts';
+// A validated playbook: the rollout model's playbook (rollout-model/playbook-types.ts, what the state
+// holds), with threshold keys narrowed to the verdict registry's, which the model cannot import.
+import type * as Model from '../../rollout-model/playbook-types.ts';
 import type { ThresholdKey } from '../../verdict/registry.ts';
-import type { Harm } from '../judge/metrics.ts';
-import type { FailurePolicy, StageKind } from './schema.ts';
 
 /** A server a stage may name, with its region. */
 export type Server = { name: string; region: string };
 
-export type PlaybookCluster =
-  | { kind: 'topology'; topology: Topology; backend: 'auto' | 'local' | 'docker' }
-  | { kind: 'attach'; id: string };
+export type { CompareGate, CompareMetric, PlaybookCluster, StageFault } from '../../rollout-model/playbook-types.ts';
 
-export interface StageFault {
-  type: FaultName;
-  /** Parsed by the fault type's own schema. */
-  attributes: Record<string, unknown>;
-  atSeconds: number;
-  holdSeconds: number;
-}
-
-export interface ThresholdGate {
+/** A gate on a threshold: the model's, with the key narrowed to the registry's (verdict/ sits above the model). */
+export interface ThresholdGate extends Model.ThresholdGate {
   threshold: ThresholdKey;
-  /** The bound, validated by the registry entry's schema; the registry default when not given. */
-  bound: unknown;
 }
 
-export interface CompareMetric {
-  name: string;
-  harm: Harm;
-  tolerance: number;
-  critical: boolean;
-}
-
-export interface CompareGate {
-  baseline?: string;
-  metrics: CompareMetric[];
-  pass: number;
-  marginal: number;
-  confidence: number;
-  minSamples: number;
-}
-
-export interface Stage {
-  name: string;
-  kind: StageKind;
-  server?: string;
-  region?: string;
-  upgrade: {
-    batchSize: number;
-    lameDuck: { enabled: boolean; durationSeconds: number; graceSeconds: number };
-    readySeconds: number;
-  };
-  soakSeconds: number;
-  faults: StageFault[];
-  gates: { thresholds: ThresholdGate[]; compare?: CompareGate };
+export interface Stage extends Omit<Model.Stage, 'gates' | 'settings'> {
+  gates: { thresholds: ThresholdGate[]; compare?: Model.CompareGate };
   settings: Partial<Record<ThresholdKey, unknown>>;
-  onFailure: FailurePolicy;
 }
 
-export interface Playbook {
-  name: string;
-  description?: string;
-  cluster: PlaybookCluster;
-  /** Full variant names (aliases resolved). */
-  baseline: string;
-  target: string;
-  seed?: number;
+export interface Playbook extends Omit<Model.Playbook, 'stages'> {
   stages: Stage[];
 }

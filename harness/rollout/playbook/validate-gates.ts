@@ -2,7 +2,7 @@
 // schema, and the canary-vs-baseline comparison with its metrics and bounds.
 import type { z } from 'zod';
 import { CHECK_KEYS, THRESHOLD_KEYS, THRESHOLD_REGISTRY, type ThresholdKey } from '../../verdict/registry.ts';
-import { CANARY_METRICS, CANARY_METRIC_NAMES, HARMS, type CanaryMetricName, type Harm } from '../judge/metrics.ts';
+import { CANARY_METRICS, CANARY_METRIC_NAMES, HARMS, NOT_CANARY_METRICS, type CanaryMetricName, type Harm } from '../../rollout-model/index.ts';
 import { problem, zodProblems, type PathPart, type Problems } from './problem-path.ts';
 import { compareGateSchema, thresholdGateSchema, type ParsedStage } from './schema.ts';
 import type { CompareGate, CompareMetric, Server, Stage, ThresholdGate } from './types.ts';
@@ -71,6 +71,8 @@ function validateCompare(c: z.output<typeof compareGateSchema>['compare'], at: P
   (c.metrics ?? CANARY_METRIC_NAMES).forEach((m, k) => {
     const spec = typeof m === 'string' ? { name: m } : m;
     const path = typeof m === 'string' ? [...at, 'metrics', k] : [...at, 'metrics', k, 'name'];
+    const notOffered = Object.hasOwn(NOT_CANARY_METRICS, spec.name) ? NOT_CANARY_METRICS[spec.name as keyof typeof NOT_CANARY_METRICS] : undefined;
+    if (notOffered) return void problems.push(problem(path, `"${spec.name}" is not offered: ${notOffered}; one of ${CANARY_METRIC_NAMES.join(', ')}`));
     if (!(CANARY_METRIC_NAMES as string[]).includes(spec.name)) return void problems.push(problem(path, `"${spec.name}" is not a canary metric; one of ${CANARY_METRIC_NAMES.join(', ')}`));
     if (metrics.some((x) => x.name === spec.name)) return void problems.push(problem(path, `"${spec.name}" is listed twice`));
     const d = metricDefaults(spec.name as CanaryMetricName);
