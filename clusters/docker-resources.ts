@@ -1,16 +1,48 @@
 // Docker engine access and labels. Every container and network a run creates carries
-// `brownout.run=<runId>` and `brownout.owner=<pid>`, so cleanup finds them without a state file.
+// `brownout.run=<runId>`, its first owner (`brownout.owner=<pid>`, `brownout.owner-start=<start
+// time>`) and the path of its state file (`brownout.state`), so cleanup finds them without a state
+// file, and a cleanup that does not own that state file leaves the run to the one that does.
+import { existsSync } from 'node:fs';
 import { docker, dockerAvailable } from '../core/docker-engine.ts';
+import { sameProcess, selfIdentity } from '../core/process-identity.ts';
 import { pidAlive } from './pids.ts';
+import { stateFilePath } from './state-file.ts';
 
 export const LABEL_RUN = 'brownout.run';
 export const LABEL_OWNER = 'brownout.owner';
+export const LABEL_OWNER_START = 'brownout.owner-start';
 export const LABEL_DETACHED = 'brownout.detached';
+export const LABEL_STATE = 'brownout.state';
 
 export { docker, dockerAvailable };
 
 export function runLabels(runId: string, detached = false): Record<string, string> {
-  return { [LABEL_RUN]: runId, [LABEL_OWNER]: String(process.pid), [LABEL_DETACHED]: String(detached) };
+  const me = selfIdentity();
+  return {
+    [LABEL_RUN]: runId, [LABEL_OWNER]: String(me.pid), [LABEL_OWNER_START]: String(me.startTime),
+    [LABEL_DETACHED]: String(detached), [LABEL_STATE]: stateFilePath(runId),
+  };
+}
+
+/** What a run's labels say, as the orphan sweep reads them. */
+export interface LabeledRun {
+  owner: number;
+  /** Absent on resources labeled before start times were recorded: judged by pid alone. */
+  ownerStart?: number;
+  detached: boolean;
+  /** The state file that describes the run, when the labels name one. */
+  state?: string;
+}
+
+/**
+ * Whether a docker run is an orphan the sweep may remove (pure but for the two facts passed in). A
+ * run whose state file still exists belongs to the runs folder holding it: its owner may have
+ * changed since the labels were written (a resumed rollout controller adopts its cluster), so only
+ * the reaper reading that state file judges it. Otherwise the labeled owner must be gone.
+ */
+export function isOrphan(r: LabeledRun, facts: { known: boolean; stateExists: boolean; ownerAlive: boolean }): boolean {
+  if (facts.known || facts.stateExists || r.detached) return false;
+  return !facts.ownerAlive;
 }
 
 export interface Removal {
@@ -69,11 +101,12 @@ export async function removeOrphanDockerRuns(known: Set<string>): Promise<Remova
   const out: Removal = { removed: [], failed: [] };
   if (!(await dockerAvailable())) return out;
   const filters = JSON.stringify({ label: [LABEL_RUN] });
-  const runs = new Map<string, { owner: number; detached: boolean }>();
+  const runs = new Map<string, LabeledRun>();
   for (const c of await docker().listContainers({ all: true, filters })) addRun(runs, c.Labels);
   for (const n of await docker().listNetworks({ filters })) addRun(runs, n.Labels ?? {});
   for (const [runId, r] of runs) {
-    if (known.has(runId) || r.detached || r.owner === process.pid || pidAlive(r.owner)) continue;
+    const ownerAlive = r.owner === process.pid || (r.ownerStart === undefined ? pidAlive(r.owner) : sameProcess({ pid: r.owner, startTime: r.ownerStart, exe: '' }));
+    if (!isOrphan(r, { known: known.has(runId), stateExists: r.state !== undefined && existsSync(r.state), ownerAlive })) continue;
     // One pass: a resource the engine refuses to remove (a stale endpoint) must not slow every start.
     const one = await removeDockerRun(runId, 1);
     out.removed.push(...one.removed.map((x) => `${runId}: ${x}`));
@@ -82,8 +115,12 @@ export async function removeOrphanDockerRuns(known: Set<string>): Promise<Remova
   return out;
 }
 
-function addRun(runs: Map<string, { owner: number; detached: boolean }>, labels: Record<string, string>): void {
+function addRun(runs: Map<string, LabeledRun>, labels: Record<string, string>): void {
   const id = labels[LABEL_RUN];
-  if (id) runs.set(id, { owner: Number(labels[LABEL_OWNER]), detached: labels[LABEL_DETACHED] === 'true' });
+  if (!id) return;
+  const start = Number(labels[LABEL_OWNER_START]);
+  runs.set(id, {
+    owner: Number(labels[LABEL_OWNER]), ownerStart: Number.isFinite(start) && labels[LABEL_OWNER_START] ? start : undefined,
+    detached: labels[LABEL_DETACHED] === 'true', state: labels[LABEL_STATE] || undefined,
+  });
 }
-
