@@ -61,15 +61,15 @@ interface RolloutPhase {
 const ENDED = ['succeeded', 'rolled-back', 'rollback-failed', 'error'];
 const MOVING = ['lame-duck', 'stopping', 'starting', 'waiting-mesh'];
 
-const cluster = (backend: Backend) => `
+const cluster = (backend: Backend, iad = 1) => `
 cluster:
   backend: ${backend}
-  topology: { regions: [ { name: iad, servers: 1 }, { name: lhr, servers: 1 } ], ping: { interval: 1s, max: 2 } }`;
+  topology: { regions: [ { name: iad, servers: ${iad} }, { name: lhr, servers: 1 } ], ping: { interval: 1s, max: 2 } }`;
 
-/** Canary iad-1 (with lame duck, or a fault in its soak), then global (lhr-1): SUCCEEDED puts both on the target. */
-const twoStages = (b: Built, backend: Backend, canary: string) => `
+/** Canary iad-1 (with lame duck, or a fault in its soak), then global (the rest): SUCCEEDED puts all on the target. */
+const twoStages = (b: Built, backend: Backend, canary: string, iad = 1) => `
 name: crash-upgrade
-${cluster(backend)}
+${cluster(backend, iad)}
 baseline: ${b.stock}
 target: ${b.patched}
 seed: 3
@@ -95,15 +95,25 @@ const PHASES: RolloutPhase[] = [
   {
     name: 'an upgrade step: the canary in lame duck',
     backends: ['local', 'docker'],
+    playbook: (b, backend) => twoStages(b, backend, 'upgrade: { lameDuck: { enabled: true, durationSeconds: 30, graceSeconds: 10 } }, soakSeconds: 3', 2),
+    killAt: (s) => (s.stages[0]!.servers[0]!.step === 'lame-duck' ? 'iad-1 in lame duck' : undefined),
+    missed: (s) => !['pending', 'lame-duck'].includes(s.stages[0]!.servers[0]!.step),
+    afterMs: 1500,
+    final: 'succeeded',
+  },
+  {
+    name: 'an upgrade step: the canary in lame duck, alone in its region',
+    backends: ['local'],
     playbook: (b, backend) => twoStages(b, backend, 'upgrade: { lameDuck: { enabled: true, durationSeconds: 30, graceSeconds: 10 } }, soakSeconds: 3'),
     killAt: (s) => (s.stages[0]!.servers[0]!.step === 'lame-duck' ? 'iad-1 in lame duck' : undefined),
     missed: (s) => !['pending', 'lame-duck'].includes(s.stages[0]!.servers[0]!.step),
     afterMs: 1500,
     final: 'succeeded',
     // Fails today: the killed controller leaves iad-1 in lame duck (running, client port closed); the
-    // new controller counts it as up, and its probe's dial of iad (one server) is refused, so the
-    // rollout ends ERROR ("the harness could not go on: CONNECTION_REFUSED") instead of resuming.
-    defect: 'a server left in lame duck by a killed controller makes the resume fail with CONNECTION_REFUSED',
+    // new controller counts it as up, and its probe's dial of iad (no other server there) is refused,
+    // so the rollout ends ERROR ("the harness could not go on: CONNECTION_REFUSED") instead of
+    // resuming. With a second iad server (the phase above) the same kill resumes to SUCCEEDED.
+    defect: 'a server left in lame duck, alone in its region, makes the resume fail with CONNECTION_REFUSED',
   },
   {
     name: 'an upgrade step: the new variant starting',
