@@ -53,8 +53,6 @@ interface RolloutPhase {
   /** Placing the kill inside a step that lasts (lame duck): the wait is the scenario step. */
   afterMs?: number;
   final: 'succeeded' | 'rolled-back';
-  /** A defect this phase finds today (reported with issue 18's crash matrix); the test fails until it is fixed. */
-  defect?: string;
 }
 
 // Where a rollout stops by itself: the final phases, and `error` (which waits for a human's Resume).
@@ -109,11 +107,9 @@ const PHASES: RolloutPhase[] = [
     missed: (s) => !['pending', 'lame-duck'].includes(s.stages[0]!.servers[0]!.step),
     afterMs: 1500,
     final: 'succeeded',
-    // Fails today: the killed controller leaves iad-1 in lame duck (running, client port closed); the
-    // new controller counts it as up, and its probe's dial of iad (no other server there) is refused,
-    // so the rollout ends ERROR ("the harness could not go on: CONNECTION_REFUSED") instead of
-    // resuming. With a second iad server (the phase above) the same kill resumes to SUCCEEDED.
-    defect: 'a server left in lame duck, alone in its region, makes the resume fail with CONNECTION_REFUSED',
+    // The killed controller leaves iad-1 in lame duck (running, client port closed): the new one must
+    // start it again before its probe dials iad, which has no other server (before the fix the
+    // rollout ended ERROR, "the harness could not go on: CONNECTION_REFUSED").
   },
   {
     name: 'an upgrade step: the new variant starting',
@@ -389,7 +385,7 @@ for (const backend of ['local', 'docker'] as const) {
         lap(`resumed to ${end.phase.toUpperCase()}${/left down by the last controller/.test(second.output()) ? ' (after starting a server the kill left down)' : ''}`);
         if (end.phase !== phase.final) {
           const ports = await Promise.all(Object.entries(clients).map(async ([n, u]) => `${n} ${u}: ${await accepts(u)}`));
-          assert.fail(`${phase.defect ? `DEFECT (${phase.defect}): ` : ''}the resumed rollout ended ${end.phase.toUpperCase()}, not ${phase.final.toUpperCase()}: ${end.message}\nclient ports now: ${ports.join('; ')}\nthe new controller said:\n${second.output().slice(-2000)}`);
+          assert.fail(`the resumed rollout ended ${end.phase.toUpperCase()}, not ${phase.final.toUpperCase()}: ${end.message}\nclient ports now: ${ports.join('; ')}\nthe new controller said:\n${second.output().slice(-2000)}`);
         }
         assert.equal(end.controllerPid, second.pid, 'the new controller finished it');
         const want = (phase.final === 'succeeded' ? built.patched : built.stock).replace(/^v/, '');
@@ -475,7 +471,7 @@ stages:
           await exited(stranger, 120_000);
           const touched = gone(owned, await snapshot(runsDir, tmpDir));
           // Fails today: the labels still name the booting controller (dead) as owner and say detached=false.
-          assert.deepEqual(touched, [], `DEFECT (docker resources keep the booting controller's pid as owner label): a stranger's clean removed parts of a cluster whose owner (the resumed controller, pid ${second.pid}) lives; it said:\n${stranger.output()}`);
+          assert.deepEqual(touched, [], `a stranger's clean removed parts of a cluster whose owner (the resumed controller, pid ${second.pid}) lives; it said:\n${stranger.output()}`);
           assert.equal(read()?.phase, 'progressing', read()?.message);
         } finally {
           rmSync(strangerRuns, { recursive: true, force: true });

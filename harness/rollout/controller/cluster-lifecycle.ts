@@ -44,16 +44,24 @@ export async function reconcileCluster(x: DriveContext): Promise<void> {
 
 /**
  * A controller killed mid-move can leave a server stopped (on docker its container has no address
- * then, so nothing can reach it). It is started again, on the variant its state says, before the
- * observer starts; the interrupted move then resumes as usual (a move to what a server already runs
- * does nothing). Waits for the full mesh, so the observer starts on a whole cluster.
+ * then, so nothing can reach it), or in lame duck: running, but refusing every new client, for as
+ * long as its lame duck lasts (a region whose only server is in lame duck takes no client at all).
+ * Both are started again, on the variant their state says, before the observer starts; the
+ * interrupted move then resumes as usual (a move to what a server already runs does nothing; a
+ * move from lame duck does its lame duck again). Waits for the full mesh, so the observer starts on
+ * a whole cluster.
  */
 async function startServersLeftDown(x: DriveContext): Promise<void> {
+  const moves = [...x.state.stages.flatMap((st) => st.servers), ...(x.state.rollback?.servers ?? [])];
+  const inLameDuck = new Set(moves.filter((u) => u.step === 'lame-duck').map((u) => u.server));
   const down: ClusterServer[] = [];
-  for (const srv of x.cluster.servers()) if (!(await srv.isRunning())) down.push(srv);
+  for (const srv of x.cluster.servers()) if (inLameDuck.has(srv.name) || !(await srv.isRunning())) down.push(srv);
   if (!down.length) return;
-  x.info(`rollout ${x.id}: ${down.map((v) => `${v.name} (${v.variant})`).join(', ')} left down by the last controller: starting again`);
-  for (const srv of down) await srv.start();
+  x.info(`rollout ${x.id}: ${down.map((v) => `${v.name} (${v.variant}${inLameDuck.has(v.name) ? ', in lame duck' : ''})`).join(', ')} left ${inLameDuck.size ? 'down or in lame duck' : 'down'} by the last controller: starting again`);
+  for (const srv of down) {
+    if (inLameDuck.has(srv.name) && (await srv.isRunning())) await srv.stop();
+    await srv.start();
+  }
   const readySeconds = x.state.playbook.stages[x.state.currentStage]?.upgrade.readySeconds ?? 60;
   await x.cluster.waitForMesh(readySeconds * 1000);
 }
