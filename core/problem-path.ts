@@ -52,7 +52,10 @@ export function showValue(v: unknown): string {
   } catch {
     s = Object.prototype.toString.call(v);
   }
-  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+  // Cut between code points, not UTF-16 units: half a surrogate pair is not text (gRPC's status
+  // encoding throws on it, and the call never answered; the fuzzer found it).
+  const points = Array.from(s);
+  return points.length > 80 ? `${points.slice(0, 80).join('')}…` : s;
 }
 
 /** The value at `path` inside `input` (undefined when the path leaves it). */

@@ -23,6 +23,11 @@ export function statusCodeOf(err: unknown): grpc.status {
   return grpc.status.INTERNAL;
 }
 
+/** `s` with every lone surrogate replaced by U+FFFD (String.prototype.toWellFormed, untyped in our lib). */
+function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 /** What a handler answers for `err`. */
 export function toStatus(err: unknown): grpc.StatusObject {
   const message = err instanceof Error ? err.message : String(err);
@@ -31,7 +36,9 @@ export function toStatus(err: unknown): grpc.StatusObject {
   if (err instanceof BrownoutError && err.hint) lines.push(`hint: ${err.hint}`);
   const metadata = new grpc.Metadata();
   metadata.set(KIND_KEY, kindOf(err));
-  return { code: statusCodeOf(err), details: lines.join('\n'), metadata };
+  // Well-formed, whatever the input held: grpc-js percent-encodes details, and a lone surrogate makes
+  // that throw inside the call, which then never answers.
+  return { code: statusCodeOf(err), details: wellFormed(lines.join('\n')), metadata };
 }
 
 /** Split a details message made by toStatus into message, problems and hint. */
