@@ -2,7 +2,7 @@
 // appended as each run ends, so a bench stopped for any reason resumes where it was. Pure, except
 // `readLog` and `appendRecord` at the bottom.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import type { RunResult } from '../harness/run/run-scenario.ts';
+import type { RunResult } from '../harness/run/execute-plan.ts';
 import { runWord } from '../harness/verdict/result.ts';
 import { cellKey, judgeCell, variantOf, type Cell } from './detection-cells.ts';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { dockerAvailable } from '../core/docker-engine.ts';
 import { REPO_ROOT } from '../core/layout.ts';
 import { createProgress } from '../core/progress.ts';
-import { runScenario } from '../harness/run/run-scenario.ts';
+import { runScenario } from '../harness/run/execute-plan.ts';
 import { MATRIX, SEEDS_PER_CELL, cellKey, variantOf } from './detection-cells.ts';
 import { holdLock } from './detection-lock.ts';
 import { BACKENDS, actualText, appendRecord, expectedText, latestRecords, pendingRuns, readLog, recordOf, type Backend } from './detection-log.ts';

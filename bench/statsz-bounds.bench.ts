@@ -10,7 +10,7 @@ import { createProgress } from '../core/progress.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTimeline } from '../harness/timeline/index.ts';
-import { runScenario } from '../harness/run/run-scenario.ts';
+import { runScenario } from '../harness/run/execute-plan.ts';
 import { judge } from '../harness/verdict/judge.ts';
 import { SCENARIOS } from '../chaos/scenarios/index.ts';
 import { DEFAULT_THRESHOLDS } from '../harness/verdict/thresholds.ts';

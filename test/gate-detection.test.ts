@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { runScenario } from '../harness/run/run-scenario.ts';
+import { runScenario } from '../harness/run/execute-plan.ts';
 import { ensureBuilt } from './support/build.ts';
 import { GATE_EXTRA, MATRIX, cellName, judgeCell, variantOf, type Cell } from './support/detection-matrix.ts';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dockerAvailable } from '../clusters/docker-resources.ts';
-import { runScenario, type RunResult } from '../harness/run/run-scenario.ts';
+import { runScenario, type RunResult } from '../harness/run/execute-plan.ts';
 import { ensureBuilt } from './support/build.ts';
 import { skipBecause } from './support/skip.ts';
 

@@ -12,7 +12,7 @@ import { gate, planGate } from '../harness/cli/gate.ts';
 import { clusterDown } from '../harness/cli/cluster.ts';
 import { dockerAvailable } from '../clusters/docker-resources.ts';
 import { skipBecause } from './support/skip.ts';
-import { planRun, runPlan } from '../harness/run/index.ts';
+import { planRun, runOnCluster } from '../harness/run/index.ts';
 import type { FaultRecord, TimelineRecord } from '../harness/timeline/records.ts';
 import { leftovers } from './clusters-shared.ts';
 import { ensureBuilt } from './support/build.ts';
@@ -58,7 +58,7 @@ describe('run plan', function () {
         await clusterDown({ run: up.state.runId }, () => {});
         assert.deepEqual(await leftovers(up.state.runId, up.state.runDir), []);
       });
-      it(`plan - runPlan plays a scenario on the attached ${backend} cluster, ids its faults, reverts them and leaves the cluster running`, async () => {
+      it(`plan - runOnCluster plays a scenario on the attached ${backend} cluster, ids its faults, reverts them and leaves the cluster running`, async () => {
         await runOnAttached(up.state!);
       });
       if (backend === 'local') {
@@ -105,7 +105,7 @@ async function runOnAttached(state: ClusterState): Promise<void> {
     } },
     attached: { runId: state.runId, topology: state.topology, backend: state.backend }, seed: 3,
   });
-  const r = await runPlan(plan, cluster, { registry: new Registry() });
+  const r = await runOnCluster(plan, cluster, { registry: new Registry() });
   await cluster.stop(); // lets go: an attached cluster is not ours to stop
   assert.equal(r.incomplete, false, r.error);
   assert.equal(r.attachedTo, state.runId);

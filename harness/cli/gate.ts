@@ -69,11 +69,11 @@ export async function gate(a: GateArgs): Promise<GateResult> {
   const { results: runs, interrupted } = await runPlans(plans, { command: 'gate', metricsPort: a.metricsPort ?? 'off', write });
   if (interrupted) return { pass: false, interrupted: true, runs, exitCode: exitCodeFor(interrupted) };
   const pass = runs.every((r) => r.verdict.pass && !r.incomplete);
-  write(`\nrelease gate for ${plans[0]?.variant ?? a.variant}: ${runWord({ pass, incomplete: false })}\n${gateTable(runs)}`);
+  write(`\nrelease gate for ${plans[0]?.variant ?? a.variant}: ${runWord({ pass, incomplete: false })}\n${gateRunsTable(runs)}`);
   return { pass, interrupted: false, runs, exitCode: pass ? EXIT.pass : EXIT.thresholdFailed };
 }
 
-function gateTable(runs: RunResult[]): string {
+function gateRunsTable(runs: RunResult[]): string {
   const table = new Table({ style: { head: [], border: [] }, head: ['scenario', 'variant', 'verdict', 'failed thresholds', 'results'] });
   for (const r of runs) {
     const failed = r.verdict.results.filter((t) => !t.pass).map((t) => t.name);

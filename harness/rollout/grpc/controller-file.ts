@@ -54,13 +54,3 @@ export function readControllerFile(file: string): ControllerInfo | undefined {
 export function removeControllerFile(file: string, pid = process.pid): void {
   if (readControllerFile(file)?.pid === pid) rmSync(file, { force: true });
 }
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

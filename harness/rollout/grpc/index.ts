@@ -7,7 +7,7 @@ export type { Rollout, Rollout__Output } from './generated/brownout/rollout/v1/R
 export type { RolloutEvent, RolloutEvent__Output } from './generated/brownout/rollout/v1/RolloutEvent.ts';
 export { serveRollouts, type ServeOptions, type ServedRollouts } from './server.ts';
 export { connectController, controllerAnswers, findController, logFileFor, RolloutApi, serveCommand, type ConnectOptions } from './client.ts';
-export { pidAlive, readControllerFile, removeControllerFile, writeControllerFile, type ControllerInfo } from './controller-file.ts';
+export { readControllerFile, removeControllerFile, writeControllerFile, type ControllerInfo } from './controller-file.ts';
 export {
   ENUMS, eventFromProto, eventToProto, gateFromProto, gateToProto, rolloutFromProto, rolloutToProto, upgradeFromProto, upgradeToProto,
   type RolloutEventView, type RolloutView, type StageView,

@@ -9,8 +9,7 @@ import { PACKAGE_ROOT } from '../../../core/layout.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The package root, not a fixed climb: compiled under dist/ the file sits one level deeper.
-export const REPO_ROOT = PACKAGE_ROOT;
-export const PROTO_ROOT = path.join(REPO_ROOT, 'proto');
+export const PROTO_ROOT = path.join(PACKAGE_ROOT, 'proto');
 export const PROTO_FILE = 'brownout/rollout/v1/rollout.proto';
 export const GENERATED_DIR = path.join(here, 'generated');
 
@@ -19,7 +18,7 @@ export const LOADER_OPTIONS = { keepCase: false, longs: String, enums: String, d
 
 /** Generate the types into `outDir`; throws with the tool's output when it fails. */
 export function generateTypes(outDir: string): void {
-  const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'proto-loader-gen-types');
+  const bin = path.join(PACKAGE_ROOT, 'node_modules', '.bin', 'proto-loader-gen-types');
   const args = [
     '--longs=String', '--enums=String', '--defaults', '--oneofs', '--includeComments',
     '--grpcLib=@grpc/grpc-js', '--importFileExtension=.ts', '--includeDirs=.', `--outDir=${outDir}`, PROTO_FILE,
@@ -30,5 +29,5 @@ export function generateTypes(outDir: string): void {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   generateTypes(GENERATED_DIR);
-  process.stdout.write(`generated ${path.relative(REPO_ROOT, GENERATED_DIR)}/ from proto/${PROTO_FILE}\n`);
+  process.stdout.write(`generated ${path.relative(PACKAGE_ROOT, GENERATED_DIR)}/ from proto/${PROTO_FILE}\n`);
 }

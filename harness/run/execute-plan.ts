@@ -1,5 +1,5 @@
 // One Run from a validated plan: build what it needs, boot a cluster (or attach to a running one),
-// hand both to runPlan, tear down through one stack: faults, observer, logs, then the cluster when
+// hand both to runOnCluster, tear down through one stack: faults, observer, logs, then the cluster when
 // this run booted it. Signals (SIGINT/SIGTERM) stop the steps and take the same path out.
 import type { Registry } from 'prom-client';
 import { attachCluster, startCluster, type StartedCluster } from '../../clusters/index.ts';
@@ -9,7 +9,7 @@ import { ensureVariant } from '../variants/registry.ts';
 import { buildToxiproxy } from '../variants/toxiproxy.ts';
 import { RunInterrupt } from './interrupt.ts';
 import { newRunFolder, type RunFolder } from './run-files.ts';
-import { runPlan, type RunResult } from './run-plan.ts';
+import { runOnCluster, type RunResult } from './run-on-cluster.ts';
 import { planRun } from './plan-run.ts';
 import type { PlanInput, RunPlan } from './run-plan-types.ts';
 import { TeardownStack } from './teardown-stack.ts';
@@ -55,7 +55,7 @@ export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Pro
     progress.info(`run ${folder.runId}: ${plan.scenario} on ${plan.variant}, seed ${plan.seed} (replay with --seed ${plan.seed})`);
     const cluster = attached ?? await boot(plan, folder, progress);
     if (!attached) stack.defer('stop the cluster', () => cluster.stop());
-    return await runPlan(plan, cluster, { ...opts, folder, stack, interrupt });
+    return await runOnCluster(plan, cluster, { ...opts, folder, stack, interrupt });
   } finally {
     const failed = await stack.dispose();
     for (const f of failed) progress.info(`teardown: ${f}`);
@@ -72,4 +72,4 @@ export function runScenario(opts: RunOptions): Promise<RunResult> {
   const { progress, statusEverySeconds, registry, ...input } = opts;
   return executePlan(planRun(input), { progress, statusEverySeconds, registry });
 }
-export type { RunResult } from './run-plan.ts';
+export type { RunResult } from './run-on-cluster.ts';

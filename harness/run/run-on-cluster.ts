@@ -1,4 +1,4 @@
-// runPlan(): execute a validated plan on a cluster it is given (one it booted, or one attached
+// runOnCluster(): execute a validated plan on a cluster it is given (one it booted, or one attached
 // to). It never parses input. What it sets up (observer, faults, status line) is undone through
 // one teardown stack on every path out; what was seen up to then is judged and written, marked
 // incomplete when the run did not finish.
@@ -21,7 +21,7 @@ import type { RunPlan } from './run-plan-types.ts';
 import { startStatusLine } from './status-line.ts';
 import { TeardownStack } from './teardown-stack.ts';
 
-export interface RunPlanOptions {
+export interface RunOnClusterOptions {
   progress?: Progress;
   /** Seconds between live status lines (default 5). */
   statusEverySeconds?: number;
@@ -57,7 +57,7 @@ export interface RunResult {
   teardownFailures: string[];
 }
 
-export async function runPlan(plan: RunPlan, cluster: StartedCluster, opts: RunPlanOptions = {}): Promise<RunResult> {
+export async function runOnCluster(plan: RunPlan, cluster: StartedCluster, opts: RunOnClusterOptions = {}): Promise<RunResult> {
   const folder = opts.folder ?? newRunFolder(plan.scenario);
   const stack = opts.stack ? opts.stack.scope() : new TeardownStack();
   const interrupt = opts.interrupt ?? RunInterrupt.watch(stack);
@@ -91,7 +91,7 @@ export async function runPlan(plan: RunPlan, cluster: StartedCluster, opts: RunP
   };
 }
 
-interface Execution extends RunPlanOptions {
+interface Execution extends RunOnClusterOptions {
   timeline: TimelineWriter;
   stack: TeardownStack;
   interrupt: RunInterrupt;
