@@ -9,6 +9,8 @@
 // same shape. BROWNOUT_CASCADE_SETTINGS lists settings as memoryFactor:rateKBps (default 1.5:8);
 // each invocation adds its settings to bench/results/cascade.partial.json (BROWNOUT_CASCADE_FRESH=1
 // starts over) and the report shows every setting run so far. Run it under the machine's cluster locks.
+// One script over 300 lines on purpose: a bench is read top to bottom as the experiment it runs;
+// its summary (the pure part) is cascade-summary.ts.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { evaluateMesh, mapLimit, parseTopology, serversOf, startCluster, type ServerEndpoint, type StartedCluster, type Topology } from '../clusters/index.ts';

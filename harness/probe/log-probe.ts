@@ -4,7 +4,9 @@
 // `probe` record per pair per window. A subscriber that hears nothing for N expected intervals is
 // stalled: it resubscribes, then reconnects, by itself (the shipper in the story did neither); the
 // decisions are the pure state machine in stall-machine.ts. Which server each client connects to
-// comes from the seed (placement.ts).
+// comes from the seed (placement.ts). Over 300 lines on purpose: publishers, subscribers and their
+// reconnects share one lifecycle and one set of counters; the pure parts (accounting, windows, the
+// stall machine, placement) are files of their own.
 import { connect, type NatsConnection, type Subscription } from 'nats';
 import type { ClusterView } from '../../clusters/view.ts';
 import { BadInputError } from '../../core/errors.ts';
