@@ -3,6 +3,10 @@
 // `gw-lhr-2` is iad's Toxiproxy while in syd's network it is syd's: servers advertise one gateway
 // name, and each region pair still crosses its own proxy (per region-pair faults). Ports, proxy
 // names, aliases and gateway wiring come from docker-wiring.ts, shared with the compose stack.
+// Over 300 lines on purpose: one class holds the containers' lifecycle (boot, attach, start, stop,
+// upgrade, teardown) because each step reads the same maps of servers, networks and proxies; the
+// addressing (docker-wiring.ts), labels and sweeps (docker-resources.ts) and IP loss (iptables-loss.ts)
+// live elsewhere.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
