@@ -17,13 +17,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { clusterStateSchema } from '../clusters/index.ts';
-import { REPO_ROOT } from '../core/layout.ts';
 import { rolloutList } from '../harness/cli/rollout.ts';
 import { serveCommand } from '../harness/rollout/grpc/client.ts';
 import { leaks, snapshot, type Snapshot } from '../bench/leftovers.ts';
 import { ensureBuilt, type Built } from './support/build.ts';
 import { requireDockerEngine } from './support/docker-engine.ts';
 import { runScript } from './support/run-script.ts';
+import { exited, node, tsx, unhealthy, waitFor, type Child } from './support/child-harness.ts';
 
 type Backend = 'local' | 'docker';
 
@@ -159,37 +159,6 @@ stages:
   },
 ];
 
-function node(args: string[], env: NodeJS.ProcessEnv): ChildProcess & { output: () => string } {
-  const p = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  p.stdout!.on('data', (d) => { out += d; });
-  p.stderr!.on('data', (d) => { out += d; });
-  return Object.assign(p, { output: () => out });
-}
-const tsx = (args: string[], env: NodeJS.ProcessEnv) => node(['--import', 'tsx', ...args], env);
-
-function waitFor(p: ReturnType<typeof node>, re: RegExp, ms: number, what: string): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const tick = setInterval(() => {
-      const m = re.exec(p.output());
-      if (m) { clearInterval(tick); resolve(m); return; }
-      if (p.exitCode !== null || p.signalCode !== null || Date.now() - t0 > ms) {
-        clearInterval(tick);
-        reject(new Error(`${what}: ${re} not seen after ${Date.now() - t0}ms (exit ${p.exitCode ?? p.signalCode}); output:\n${p.output().slice(-2000)}`));
-      }
-    }, 50);
-  });
-}
-
-function exited(p: ChildProcess, ms: number): Promise<number | string> {
-  if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve(p.exitCode ?? p.signalCode!);
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`process ${p.pid} still running after ${ms}ms`)), ms);
-    p.on('exit', (code, sig) => { clearTimeout(t); resolve(code ?? sig ?? 'unknown'); });
-  });
-}
-
 /** Polls `get` every `everyMs` until it gives something; `what()` says what was awaited and what was seen last. */
 async function until<T>(what: () => string, get: () => T | undefined, ms: number, everyMs = 100): Promise<T> {
   const end = Date.now() + ms;
@@ -199,15 +168,6 @@ async function until<T>(what: () => string, get: () => T | undefined, ms: number
     if (Date.now() > end) throw new Error(`${what()}: not within ${ms} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
-}
-
-async function healthy(monitorUrls: string[]): Promise<string[]> {
-  const bad: string[] = [];
-  for (const u of monitorUrls) {
-    const ok = await fetch(`${u}/healthz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok, () => false);
-    if (!ok) bad.push(u);
-  }
-  return bad;
 }
 
 /** Every server's /varz `version`, or undefined when one does not answer. */
@@ -277,7 +237,7 @@ for (const backend of ['local', 'docker'] as const) {
     let runsDir: string;
     let tmpDir: string;
     let env: NodeJS.ProcessEnv;
-    let holder: ReturnType<typeof node>;
+    let holder: Child;
     let holderUrls: string[];
     let tail: ChildProcess;
     const controllers: ChildProcess[] = [];
@@ -316,7 +276,7 @@ for (const backend of ['local', 'docker'] as const) {
       if (runsDir) rmSync(runsDir, { recursive: true, force: true });
     });
 
-    const serve = (): ReturnType<typeof node> => {
+    const serve = (): Child => {
       const c = node([...serveCommand(), '--metrics-port', 'off'], env);
       controllers.push(c);
       return c;
@@ -414,7 +374,7 @@ for (const backend of ['local', 'docker'] as const) {
         assert.deepEqual(gone(before, after), [], `something of the live owner is gone; clean said:\n${clean.output()}`);
         assert.equal(tail.exitCode ?? tail.signalCode, null, 'the stranger\'s tail -f was signalled');
         assert.equal(holder.exitCode ?? holder.signalCode, null, 'the live owner exited');
-        assert.deepEqual(await healthy(holderUrls), [], `the live owner's servers stopped answering; clean said:\n${clean.output()}`);
+        assert.deepEqual(await unhealthy(holderUrls), [], `the live owner's servers stopped answering; clean said:\n${clean.output()}`);
         lap('clean checked');
       });
     });

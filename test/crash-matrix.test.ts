@@ -6,10 +6,10 @@
 // `tail -f` on that cluster's folder are untouched, and every state file still reads.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { exited, tsx, unhealthy, waitFor, type Child } from './support/child-harness.ts';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../core/layout.ts';
 import { leaks, snapshot } from '../bench/leftovers.ts';
 import { ensureBuilt } from './support/build.ts';
 import { requireDockerEngine } from './support/docker-engine.ts';
@@ -22,52 +22,13 @@ const PHASES: Phase[] = [
   { name: 'teardown', marker: /settle: watching recovery/, afterMs: 2300 },
 ];
 
-function node(args: string[], env: NodeJS.ProcessEnv): ChildProcess & { output: () => string } {
-  const p = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  p.stdout!.on('data', (d) => { out += d; });
-  p.stderr!.on('data', (d) => { out += d; });
-  return Object.assign(p, { output: () => out });
-}
-
-function waitFor(p: ReturnType<typeof node>, re: RegExp, ms: number, what: string): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const tick = setInterval(() => {
-      const m = re.exec(p.output());
-      if (m) { clearInterval(tick); resolve(m); return; }
-      if (p.exitCode !== null || p.signalCode !== null || Date.now() - t0 > ms) {
-        clearInterval(tick);
-        reject(new Error(`${what}: ${re} not seen after ${Date.now() - t0}ms (exit ${p.exitCode ?? p.signalCode}); output:\n${p.output().slice(-2000)}`));
-      }
-    }, 50);
-  });
-}
-
-function exited(p: ChildProcess, ms: number): Promise<number | string> {
-  if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve(p.exitCode ?? p.signalCode!);
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`process ${p.pid} still running after ${ms}ms`)), ms);
-    p.on('exit', (code, sig) => { clearTimeout(t); resolve(code ?? sig ?? 'unknown'); });
-  });
-}
-
-async function healthy(monitorUrls: string[]): Promise<string[]> {
-  const bad: string[] = [];
-  for (const u of monitorUrls) {
-    const ok = await fetch(`${u}/healthz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok, () => false);
-    if (!ok) bad.push(u);
-  }
-  return bad;
-}
-
 for (const backend of ['local', 'docker'] as const) {
   describe(`crash matrix (${backend})`, function () {
     this.timeout(300_000);
     let runsDir: string;
     let tmpDir: string;
     let env: NodeJS.ProcessEnv;
-    let holder: ReturnType<typeof node>;
+    let holder: Child;
     let holderUrls: string[];
     let tail: ChildProcess;
 
@@ -79,7 +40,7 @@ for (const backend of ['local', 'docker'] as const) {
       tmpDir = path.join(runsDir, '.tmp');
       mkdirSync(tmpDir);
       env = { ...process.env, BROWNOUT_RUNS_DIR: runsDir, TMPDIR: tmpDir };
-      holder = node([path.join('test', 'support', 'hold-cluster.ts'), backend], env);
+      holder = tsx([path.join('test', 'support', 'hold-cluster.ts'), backend], env);
       const m = await waitFor(holder, /READY (\S+) (\S+) (\S+)/, 180_000, 'the live owner\'s cluster');
       holderUrls = m[3]!.split(',');
       const target = path.join(m[2]!, 'tail-target.txt');
@@ -94,19 +55,19 @@ for (const backend of ['local', 'docker'] as const) {
         holder.kill('SIGTERM');
         await exited(holder, 120_000).catch(() => holder.kill('SIGKILL'));
       }
-      if (env) await exited(node(['scripts/clean.ts'], env), 120_000).catch(() => undefined);
+      if (env) await exited(tsx(['scripts/clean.ts'], env), 120_000).catch(() => undefined);
       if (runsDir) rmSync(runsDir, { recursive: true, force: true });
     });
 
     PHASES.forEach((phase, i) => {
       it(`crash matrix - SIGKILL at ${phase.name} (${backend}): clean leaves nothing of the run, the live owner's cluster and a stranger's tail untouched`, async () => {
         const before = await snapshot(runsDir, tmpDir);
-        const run = node(['bench/leaks-child.ts', backend, String(7000 + i)], env);
+        const run = tsx(['bench/leaks-child.ts', backend, String(7000 + i)], env);
         await waitFor(run, phase.marker, 240_000, `the run reaching "${phase.name}"`);
         if (phase.afterMs) await new Promise((r) => setTimeout(r, phase.afterMs));
         run.kill('SIGKILL');
         await exited(run, 10_000);
-        const clean = node(['scripts/clean.ts'], env);
+        const clean = tsx(['scripts/clean.ts'], env);
         const cleanExit = await exited(clean, 120_000);
         assert.equal(cleanExit, 0, `clean exited ${cleanExit}:\n${clean.output()}`);
         assert.deepEqual(leaks(before, await snapshot(runsDir, tmpDir)), {}, `left after clean:\n${clean.output()}`);
@@ -115,7 +76,7 @@ for (const backend of ['local', 'docker'] as const) {
         for (const f of readdirSync(path.join(runsDir, '.clusters')).filter((n) => n.endsWith('.json'))) {
           assert.doesNotThrow(() => JSON.parse(readFileSync(path.join(runsDir, '.clusters', f), 'utf8')), `state file ${f} does not read`);
         }
-        assert.deepEqual(await healthy(holderUrls), [], `the live owner's servers stopped answering; clean said:\n${clean.output()}`);
+        assert.deepEqual(await unhealthy(holderUrls), [], `the live owner's servers stopped answering; clean said:\n${clean.output()}`);
       });
     });
   });
