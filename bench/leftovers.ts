@@ -77,7 +77,9 @@ export async function snapshot(runsDir: string, tmpDir = os.tmpdir()): Promise<S
     s.networks = (await docker().listNetworks({ filters })).filter((n) => ours(n.Labels)).map((n) => n.Name);
     s.volumes = ((await docker().listVolumes({ filters })).Volumes ?? []).filter((v) => ours(v.Labels ?? undefined)).map((v) => v.Name);
   }
-  s.tmpFiles = existsSync(tmpDir) ? readdirSync(tmpDir) : [];
+  // tsx-<uid> is tsx's compile cache, made by the first TypeScript entry point run with this TMPDIR:
+  // the TypeScript runner's, not brownout's (the installed tool runs compiled code and makes none).
+  s.tmpFiles = existsSync(tmpDir) ? readdirSync(tmpDir).filter((f) => !/^tsx-\d+$/.test(f)) : [];
   const states = path.join(runsDir, '.clusters');
   s.stateFiles = existsSync(states) ? readdirSync(states) : [];
   return s;
