@@ -81,7 +81,7 @@ function render(records: RunRecord[], runsPer: number, killedPer: number, cumula
   const lines = [
     `${records.length} runs (${runsPer} per backend; ${records.filter((r) => r.killedAtMs !== undefined).length} SIGKILLed at a seeded moment, then \`clean\`), a 2 x 2 cluster each`,
     'with lossy links (IP-level iptables loss on docker, Toxiproxy blackholes locally) and a partition (bench/leaks-child.ts).',
-    `After each run the machine was compared with a snapshot taken before the soak (bench/leftovers.ts): ${LEAK_KINDS.join(', ')}.`,
+    `After each run the machine was compared with a snapshot taken before the soak (bench/leftovers.ts): ${LEAK_KINDS.join(', ')} (temp files under the runs' own TMPDIR, less tsx's compile cache).`,
     '',
     `**Runs that left something: ${leaky.length} of ${records.length}.** Left on the machine at the end, against the snapshot before the soak: ${Object.keys(cumulative).length === 0 ? 'nothing' : JSON.stringify(cumulative)}.`,
     '',
