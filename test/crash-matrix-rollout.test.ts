@@ -11,7 +11,7 @@
 // On docker, also: once a new controller owns a killed controller's cluster, a `clean` run from
 // another runs folder (another user of the machine) must leave that cluster alone.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,7 +23,7 @@ import { leaks, snapshot, type Snapshot } from '../bench/leftovers.ts';
 import { ensureBuilt, type Built } from './support/build.ts';
 import { requireDockerEngine } from './support/docker-engine.ts';
 import { runScript } from './support/run-script.ts';
-import { exited, node, tsx, unhealthy, waitFor, type Child } from './support/child-harness.ts';
+import { exited, startBystanders, node, tsx, unhealthy, waitFor, type Child } from './support/child-harness.ts';
 
 type Backend = 'local' | 'docker';
 
@@ -246,16 +246,7 @@ for (const backend of ['local', 'docker'] as const) {
       this.timeout(600_000);
       if (backend === 'docker') await requireDockerEngine(this);
       built = await ensureBuilt();
-      runsDir = mkdtempSync(path.join(os.tmpdir(), 'brownout-crash-rollout-'));
-      tmpDir = path.join(runsDir, '.tmp');
-      mkdirSync(tmpDir);
-      env = { ...process.env, BROWNOUT_RUNS_DIR: runsDir, TMPDIR: tmpDir };
-      holder = tsx([path.join('test', 'support', 'hold-cluster.ts'), backend], env);
-      const m = await waitFor(holder, /READY (\S+) (\S+) (\S+)/, 180_000, 'the live owner\'s cluster');
-      holderUrls = m[3]!.split(',');
-      const target = path.join(m[2]!, 'tail-target.txt');
-      writeFileSync(target, 'a stranger reads this file\n');
-      tail = spawn('tail', ['-f', target], { stdio: 'ignore' });
+      ({ runsDir, tmpDir, env, holder, holderUrls, tail } = await startBystanders(backend, 'brownout-crash-rollout-'));
     });
 
     afterEach(async function () {

@@ -5,10 +5,9 @@
 // while a cluster whose owner lives (detached, as the rollout controller keeps it) and a stranger's
 // `tail -f` on that cluster's folder are untouched, and every state file still reads.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { exited, tsx, unhealthy, waitFor, type Child } from './support/child-harness.ts';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { exited, startBystanders, tsx, unhealthy, waitFor, type Child } from './support/child-harness.ts';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { leaks, snapshot } from '../bench/leftovers.ts';
 import { ensureBuilt } from './support/build.ts';
@@ -36,16 +35,7 @@ for (const backend of ['local', 'docker'] as const) {
       this.timeout(600_000);
       if (backend === 'docker') await requireDockerEngine(this);
       await ensureBuilt();
-      runsDir = mkdtempSync(path.join(os.tmpdir(), 'brownout-crash-runs-'));
-      tmpDir = path.join(runsDir, '.tmp');
-      mkdirSync(tmpDir);
-      env = { ...process.env, BROWNOUT_RUNS_DIR: runsDir, TMPDIR: tmpDir };
-      holder = tsx([path.join('test', 'support', 'hold-cluster.ts'), backend], env);
-      const m = await waitFor(holder, /READY (\S+) (\S+) (\S+)/, 180_000, 'the live owner\'s cluster');
-      holderUrls = m[3]!.split(',');
-      const target = path.join(m[2]!, 'tail-target.txt');
-      writeFileSync(target, 'a stranger reads this file\n');
-      tail = spawn('tail', ['-f', target], { stdio: 'ignore' });
+      ({ runsDir, tmpDir, env, holder, holderUrls, tail } = await startBystanders(backend, 'brownout-crash-runs-'));
     });
 
     after(async function () {

@@ -1,6 +1,9 @@
 // A harness command in a child process the test may SIGKILL (node itself, not a launcher that would
 // survive the kill), with its output collected, and the waits the crash tests put on it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { REPO_ROOT } from '../../core/layout.ts';
 
 export type Child = ChildProcess & { output: () => string };
@@ -48,4 +51,30 @@ export async function unhealthy(monitorUrls: string[]): Promise<string[]> {
     if (!ok) bad.push(u);
   }
   return bad;
+}
+
+/** What the crash tests must leave alone: a live owner's cluster and a stranger reading its folder. */
+export interface Bystanders {
+  /** The runs folder (BROWNOUT_RUNS_DIR) and temp folder (TMPDIR) every child of the test uses. */
+  runsDir: string;
+  tmpDir: string;
+  env: NodeJS.ProcessEnv;
+  /** A harness holding a detached cluster it owns (test/support/hold-cluster.ts), and its servers' monitoring URLs. */
+  holder: Child;
+  holderUrls: string[];
+  /** `tail -f` on a file in the holder's run folder. */
+  tail: ChildProcess;
+}
+
+export async function startBystanders(backend: 'local' | 'docker', prefix: string): Promise<Bystanders> {
+  const runsDir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const tmpDir = path.join(runsDir, '.tmp');
+  mkdirSync(tmpDir);
+  const env = { ...process.env, BROWNOUT_RUNS_DIR: runsDir, TMPDIR: tmpDir };
+  const holder = tsx([path.join('test', 'support', 'hold-cluster.ts'), backend], env);
+  const m = await waitFor(holder, /READY (\S+) (\S+) (\S+)/, 180_000, 'the live owner\'s cluster');
+  const target = path.join(m[2]!, 'tail-target.txt');
+  writeFileSync(target, 'a stranger reads this file\n');
+  const tail = spawn('tail', ['-f', target], { stdio: 'ignore' });
+  return { runsDir, tmpDir, env, holder, holderUrls: m[3]!.split(','), tail };
 }
