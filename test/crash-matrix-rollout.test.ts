@@ -23,7 +23,7 @@ import { leaks, snapshot, type Snapshot } from '../bench/leftovers.ts';
 import { ensureBuilt, type Built } from './support/build.ts';
 import { requireDockerEngine } from './support/docker-engine.ts';
 import { runScript } from './support/run-script.ts';
-import { exited, startBystanders, node, tsx, unhealthy, waitFor, type Child } from './support/child-harness.ts';
+import { exited, startBystanders, stopBystanders, node, tsx, unhealthy, waitFor, type Child } from './support/child-harness.ts';
 
 type Backend = 'local' | 'docker';
 
@@ -258,13 +258,7 @@ for (const backend of ['local', 'docker'] as const) {
 
     after(async function () {
       this.timeout(180_000);
-      tail?.kill('SIGKILL');
-      if (holder && holder.exitCode === null) {
-        holder.kill('SIGTERM');
-        await exited(holder, 120_000).catch(() => holder.kill('SIGKILL'));
-      }
-      if (env) await exited(tsx(['scripts/clean.ts'], env), 120_000).catch(() => undefined);
-      if (runsDir) rmSync(runsDir, { recursive: true, force: true });
+      await stopBystanders({ tail, holder, env, runsDir });
     });
 
     const serve = (): Child => {

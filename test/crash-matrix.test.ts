@@ -6,8 +6,8 @@
 // `tail -f` on that cluster's folder are untouched, and every state file still reads.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { exited, startBystanders, tsx, unhealthy, waitFor, type Child } from './support/child-harness.ts';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { exited, startBystanders, stopBystanders, tsx, unhealthy, waitFor, type Child } from './support/child-harness.ts';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { leaks, snapshot } from '../bench/leftovers.ts';
 import { ensureBuilt } from './support/build.ts';
@@ -40,13 +40,7 @@ for (const backend of ['local', 'docker'] as const) {
 
     after(async function () {
       this.timeout(180_000);
-      tail?.kill('SIGKILL');
-      if (holder && holder.exitCode === null) {
-        holder.kill('SIGTERM');
-        await exited(holder, 120_000).catch(() => holder.kill('SIGKILL'));
-      }
-      if (env) await exited(tsx(['scripts/clean.ts'], env), 120_000).catch(() => undefined);
-      if (runsDir) rmSync(runsDir, { recursive: true, force: true });
+      await stopBystanders({ tail, holder, env, runsDir });
     });
 
     PHASES.forEach((phase, i) => {

@@ -1,7 +1,7 @@
 // A harness command in a child process the test may SIGKILL (node itself, not a launcher that would
 // survive the kill), with its output collected, and the waits the crash tests put on it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../core/layout.ts';
@@ -77,4 +77,15 @@ export async function startBystanders(backend: 'local' | 'docker', prefix: strin
   writeFileSync(target, 'a stranger reads this file\n');
   const tail = spawn('tail', ['-f', target], { stdio: 'ignore' });
   return { runsDir, tmpDir, env, holder, holderUrls: m[3]!.split(','), tail };
+}
+
+/** Stop what startBystanders started (whatever of it did start), clean its runs folder, remove it. */
+export async function stopBystanders(b: Partial<Bystanders>): Promise<void> {
+  b.tail?.kill('SIGKILL');
+  if (b.holder && b.holder.exitCode === null) {
+    b.holder.kill('SIGTERM');
+    await exited(b.holder, 120_000).catch(() => b.holder!.kill('SIGKILL'));
+  }
+  if (b.env) await exited(tsx(['scripts/clean.ts'], b.env), 120_000).catch(() => undefined);
+  if (b.runsDir) rmSync(b.runsDir, { recursive: true, force: true });
 }
