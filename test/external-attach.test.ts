@@ -12,10 +12,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { connect, type NatsConnection } from 'nats';
-import { attachExternal, findAttachable, loadClusterFile } from '../clusters/index.ts';
+import { attachExternal, findAttachable, loadClusterFile, versionOfVariant, type ServerHooks } from '../clusters/index.ts';
 import { ToxiproxyClient } from '../clusters/toxiproxy-client.ts';
 import { waitFor } from '../clusters/wait.ts';
-import { BadInputError, EXIT } from '../core/errors.ts';
+import { BadInputError, EXIT, HarnessError } from '../core/errors.ts';
+import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
 import { REPO_ROOT, toxiproxyBinary } from '../core/layout.ts';
 import { clusterDiscover } from '../harness/cli/cluster.ts';
 import { attachTarget } from '../harness/cli/plan-flags.ts';
@@ -154,6 +155,41 @@ describe('external cluster: attach', function () {
     assert.match(bare.text, /# guessed: without the system account/);
     assert.match(bare.text, /# TODO: .*(region|monitoring URL|client URL)/);
     assert.deepEqual(c.pids(), pidsBefore);
+  });
+
+  it('external attach - with hooks, a server moves only through them: upgraded and checked by /varz, a wrong version fails the step', async function () {
+    const built = await ensureBuilt();
+    const calls: string[] = [];
+    const hooks = (expected: (v: string) => string): ServerHooks => ({
+      steps: { lameDuck: true, stop: true, start: true, upgrade: false },
+      lameDuck: async (s) => { calls.push(`ldm ${s.name}`); await c.script$('ldm', s.name); },
+      stop: async (s) => { calls.push(`stop ${s.name}`); await c.script$('stop', s.name); },
+      start: async (s, v) => { calls.push(`start ${s.name} ${v}`); await c.script$('start', s.name, v); },
+      expectedVersion: expected,
+    });
+    const up = await attachExternal(c.clusterFile, { hooks: hooks(versionOfVariant) });
+    try {
+      assert.equal(up.server('iad-3').variant, built.stock);
+      await up.server('iad-3').upgrade(built.patched);
+      assert.equal(up.server('iad-3').variant, built.patched);
+      assert.equal((await monitorGet<Varz>(c.servers[2]!.monitorUrl, 'varz')).version, versionOfVariant(built.patched));
+      await assert.rejects(up.server('iad-3').kill(), /never kills a server it did not start/);
+    } finally {
+      await up.stop();
+    }
+    const wrong = await attachExternal(c.clusterFile, { hooks: hooks(() => '9.9.9'), meshDeadlineMs: 30_000 });
+    try {
+      await assert.rejects(wrong.server('iad-3').upgrade(built.stock), (e: unknown) => e instanceof HarnessError && /iad-3 was started as v2\.10\.14 by the start hook but its \/varz reports version 2\.10\.14, not 9\.9\.9/.test(e.message));
+      await wrong.waitForMesh(30_000);
+    } finally {
+      await wrong.stop();
+    }
+    assert.deepEqual(calls, ['stop iad-3', `start iad-3 ${built.patched}`, 'stop iad-3', `start iad-3 ${built.stock}`]);
+    // Only the hooks moved iad-3; every other server is the process the script started.
+    const now = c.pids();
+    for (const [name, pid] of pidsBefore) if (name !== 'iad-3') assert.equal(now.get(name), pid, name);
+    assert.ok(now.get('iad-3'));
+    pidsBefore = now;
   });
 
   describe('through the user\'s Toxiproxy', () => {
