@@ -231,9 +231,19 @@ describe('external cluster: attach', function () {
         await cluster.links.reset();
         assert.deepEqual((await client.proxies())['users-own']!.toxics.map((t) => t.name), ['theirs']);
         assert.deepEqual((await client.proxies())['iad-to-lhr-1']!.toxics, []);
+        // Letting go undoes what is still placed (a packet-loss heal leaves its toxic at toxicity 0).
+        await cluster.links.addToxic({ to: 'lhr-1' }, { type: 'blackhole', toxicity: 0 });
+        await cluster.links.disable({ to: 'lhr-1' });
       } finally {
         await cluster.stop();
       }
+      const after = await client.proxies();
+      assert.deepEqual(after['iad-to-lhr-1']!.toxics, []);
+      assert.equal(after['iad-to-lhr-1']!.enabled, true);
+      assert.deepEqual(after['users-own']!.toxics.map((t) => t.name), ['theirs']);
+      // IP-level loss is refused before anything starts, even with a Toxiproxy named.
+      assert.throws(() => planOn(`external:${file}`, scenario('external-ip-loss', { type: 'packet-loss', to: 'lhr-1', model: 'ip-loss', probability: 0.5 })),
+        (e: unknown) => e instanceof BadInputError && e.problems.some((p) => /^steps\[1\]\.fault\.model: "ip-loss" cannot run on the external cluster .*iptables rules to hosts brownout does not own/.test(p)));
       assert.deepEqual(c.pids(), pidsBefore);
     });
 

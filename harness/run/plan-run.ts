@@ -158,6 +158,14 @@ function attachedName(runId: string): string {
 function attachProblems(faults: readonly (RunPlan['steps'][number]['fault'])[], a: NonNullable<PlanInput['attached']>, stepsDoNotFit: boolean): string[] {
   const refused = refusedFaults(a.runId);
   const out = faults.flatMap((f, i) => (f && refused[f.type] ? [`${formatPath(['steps', i, 'fault'])}.type: "${f.type}" cannot run on ${attachedName(a.runId)}: ${refused[f.type]}`] : []));
+  // IP-level loss is iptables rules in the servers' namespaces: never on hosts brownout does not own.
+  if (a.backend === 'external') {
+    faults.forEach((f, i) => {
+      if (f?.type === 'packet-loss' && f.attributes.model === 'ip-loss' && !refused[f.type]) {
+        out.push(`${formatPath(['steps', i, 'fault'])}.model: "ip-loss" cannot run on ${attachedName(a.runId)}: it adds iptables rules to hosts brownout does not own; allowed: toxiproxy-blackhole (through the cluster file's Toxiproxy), or leave model out`);
+      }
+    });
+  }
   if (stepsDoNotFit) {
     const shape = a.topology.regions.map((r) => `${r.name}×${r.servers}`).join(', ');
     out.push(`topology: with --attach the scenario runs on ${attachedName(a.runId)}'s topology (${shape}), not its own; every step must fit it`);
