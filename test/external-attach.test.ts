@@ -8,7 +8,7 @@
 // from one monitoring URL finds the whole cluster through the system account.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connect, type NatsConnection } from 'nats';
@@ -20,6 +20,7 @@ import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
 import { REPO_ROOT, toxiproxyBinary } from '../core/layout.ts';
 import { clusterDiscover } from '../harness/cli/cluster.ts';
 import { attachTarget } from '../harness/cli/plan-flags.ts';
+import { startProbe } from '../harness/probe/log-probe.ts';
 import { executePlan, planRun } from '../harness/run/index.ts';
 import { ensureBuilt } from './support/build.ts';
 import { startScriptCluster, type ScriptCluster } from './support/external-cluster.ts';
@@ -72,31 +73,46 @@ describe('external cluster: attach', function () {
     await c?.stop();
   });
 
-  it('external attach - a run observes and probes it under the user\'s prefix: summary and junit, no secret in the run folder', async () => {
-    // A bystander in the APP account: the probe must publish under brownout.probe, never logs.
+  it('external attach - a run observes and probes it under the user\'s prefix, as the user\'s probe account: summary and junit, no secret in the run folder', async () => {
+    // The probe as the APP user the file names (its password in a file), under the file's prefix.
+    writeFileSync(path.join(c.dir, 'app.password'), `app-${c.systemPassword}\n`);
+    const file = c.writeClusterFile('with-probe.yaml', { ...c.clusterData(), probe: { subjectPrefix: 'team.canary', user: 'app', passwordFile: 'app.password' } });
+    // A bystander in the APP account: the probe must publish under team.canary, never logs.
     const nc: NatsConnection = await connect({ servers: c.servers[0]!.clientUrl });
     const seen = { probe: 0, logs: 0 };
-    nc.subscribe('brownout.probe.>', { callback: () => { seen.probe += 1; } });
+    nc.subscribe('team.canary.>', { callback: () => { seen.probe += 1; } });
     nc.subscribe('logs.>', { callback: () => { seen.logs += 1; } });
     await nc.flush();
     try {
-      const plan = planOn(`external:${c.clusterFile}`, scenario('external-observe'));
+      const plan = planOn(`external:${file}`, scenario('external-observe'));
       assert.equal(plan.backend, 'external');
       const r = await executePlan(plan);
       runDirs.push(r.runDir);
       assert.equal(r.backend, 'external');
-      assert.equal(r.attachedTo, `external:${c.clusterFile}`);
+      assert.equal(r.attachedTo, `external:${file}`);
       assert.equal(r.variant, 'v2.10.14', 'the variant /varz reports, once attached');
       assert.equal(r.incomplete, false);
       const files = filesUnder(r.runDir).map((f) => path.relative(r.runDir, f));
       for (const f of ['summary.json', 'junit.xml']) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
+      // Neither the system password nor the probe's (which contains it) is anywhere in the run folder.
       for (const f of filesUnder(r.runDir)) assert.ok(!readFileSync(f, 'latin1').includes(c.systemPassword), `the system password is in ${f}`);
-      assert.ok(seen.probe > 50, `probe messages under brownout.probe: ${seen.probe}`);
+      assert.ok(seen.probe > 50, `probe messages under team.canary: ${seen.probe}`);
       assert.equal(seen.logs, 0, 'nothing published under logs.>');
     } finally {
       await nc.close();
     }
     assert.deepEqual(c.pids(), pidsBefore);
+  });
+
+  it('external attach - the probe connects with the credentials the file gives it: a wrong password is refused by the servers', async () => {
+    writeFileSync(path.join(c.dir, 'wrong.password'), 'not-the-password\n');
+    const file = c.writeClusterFile('wrong-probe.yaml', { ...c.clusterData(), probe: { user: 'app', passwordFile: 'wrong.password' } });
+    const cluster = await attachExternal(file, { meshDeadlineMs: 0 });
+    try {
+      await assert.rejects(startProbe(cluster, { timeline: { append: () => undefined }, regions: ['iad'] }), /Authorization Violation/i);
+    } finally {
+      await cluster.stop();
+    }
   });
 
   it('external attach - server faults exit 2 naming the fault and why; link faults too when the file names no Toxiproxy', () => {
