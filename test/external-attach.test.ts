@@ -257,6 +257,12 @@ describe('external cluster: attach', function () {
       assert.deepEqual(after['iad-to-lhr-1']!.toxics, []);
       assert.equal(after['iad-to-lhr-1']!.enabled, true);
       assert.deepEqual(after['users-own']!.toxics.map((t) => t.name), ['theirs']);
+      // A link fault that none of the user's proxies carries is refused before anything starts.
+      assert.throws(() => planOn(`external:${file}`, scenario('external-no-proxy', { type: 'latency', to: 'syd', latencyMs: 50 })),
+        (e: unknown) => e instanceof BadInputError && e.problems.some((p) => p.startsWith('steps[1].fault.to: no proxy of the cluster file\'s Toxiproxy carries to syd; it names iad-to-lhr-1 (iad → lhr-1)')));
+      assert.throws(() => planOn(`external:${file}`, scenario('external-no-proxy', { type: 'partition', region: 'lhr' })),
+        (e: unknown) => e instanceof BadInputError && e.problems.some((p) => p.startsWith('steps[1].fault.from: no proxy of the cluster file\'s Toxiproxy carries from lhr')));
+      planOn(`external:${file}`, scenario('external-proxied', { type: 'blackhole', from: 'iad', to: 'lhr' }));
       // IP-level loss is refused before anything starts, even with a Toxiproxy named.
       assert.throws(() => planOn(`external:${file}`, scenario('external-ip-loss', { type: 'packet-loss', to: 'lhr-1', model: 'ip-loss', probability: 0.5 })),
         (e: unknown) => e instanceof BadInputError && e.problems.some((p) => /^steps\[1\]\.fault\.model: "ip-loss" cannot run on the external cluster .*iptables rules to hosts brownout does not own/.test(p)));
