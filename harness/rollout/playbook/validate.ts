@@ -1,6 +1,7 @@
 // Validate a playbook (already parsed from YAML or JSON): shapes first, then every name against its
 // registry and the topology. Every problem is collected, with its path and what is allowed, and
 // thrown together as one BadInputError.
+import path from 'node:path';
 import type { z } from 'zod';
 import { BadInputError } from '../../../core/errors.ts';
 import { prefixProblem } from '../../../core/problem-path.ts';
@@ -9,6 +10,8 @@ import { resolveVariantAlias, VARIANT_ALIASES } from '../../variants/aliases.ts'
 import { problem, zodProblems, type Problems } from './problem-path.ts';
 import { playbookSchema, stageSchema, type StageKind } from './schema.ts';
 import type { Playbook, PlaybookCluster, Stage } from './types.ts';
+import { externalServers } from './external-servers.ts';
+import { validateHooks } from './validate-hooks.ts';
 import { validateStage, withoutFailedFields } from './validate-stage.ts';
 import { withoutFailed } from './without-failed.ts';
 
@@ -46,9 +49,9 @@ export function validatePlaybook(input: unknown, source: string): Playbook {
   const target = resolveVariantAlias(pb.target);
   if (whole && baseline === target) problems.push(problem(['target'], `"${pb.target}" is the baseline too; the target must be another variant (aliases: ${Object.entries(VARIANT_ALIASES).map(([a, v]) => `${a}=${v}`).join(', ')})`));
 
-  const cluster = validateCluster(pb.cluster, baseline, problems);
+  const cluster = validateCluster(pb.cluster, baseline, source, problems);
   const topology = cluster?.kind === 'topology' ? cluster.topology : undefined;
-  const servers = topology ? serversOf(topology) : undefined;
+  const servers = topology ? serversOf(topology) : cluster?.kind === 'external' ? cluster.servers : undefined;
 
   const rawStages = pb.stages ?? DEFAULT_STAGES;
   const stages: Stage[] = [];
@@ -72,9 +75,15 @@ export function validatePlaybook(input: unknown, source: string): Playbook {
   });
 
   const lameDuck = oneLameDuck(stages, problems);
+  const externalGiven = pb.cluster.external !== undefined;
+  const hooks = validateHooks({ hooks: pb.hooks, expectVersion: pb.expectVersion, external: externalGiven, workDir: path.dirname(path.resolve(source)), baseline, target, stages }, problems);
   if (problems.length || !cluster || !whole) throw invalid(source, problems);
   const withLameDuck = lameDuck && cluster.kind === 'topology' ? { ...cluster, topology: { ...cluster.topology, lameDuck } } : cluster;
-  return { name: pb.name, ...(pb.description !== undefined ? { description: pb.description } : {}), cluster: withLameDuck, baseline, target, ...(pb.seed !== undefined ? { seed: pb.seed } : {}), stages };
+  const planned = withLameDuck.kind === 'external' ? { kind: 'external' as const, file: withLameDuck.file } : withLameDuck;
+  return {
+    name: pb.name, ...(pb.description !== undefined ? { description: pb.description } : {}), cluster: planned, baseline, target, ...(pb.seed !== undefined ? { seed: pb.seed } : {}), stages,
+    ...(hooks ? { hooks } : {}),
+  };
 }
 
 /**
@@ -98,11 +107,26 @@ function oneLameDuck(stages: readonly Stage[], problems: Problems): { durationSe
   return { durationSeconds, graceSeconds };
 }
 
-function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline: string, problems: Problems): PlaybookCluster | undefined {
-  const given = (['topology', 'preset', 'attach'] as const).filter((k) => c[k] !== undefined);
+type CheckedCluster = Exclude<PlaybookCluster, { kind: 'external' }> | { kind: 'external'; file: string; servers: { name: string; region: string }[] };
+
+function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline: string, source: string, problems: Problems): CheckedCluster | undefined {
+  const given = (['topology', 'preset', 'attach', 'external'] as const).filter((k) => c[k] !== undefined);
   if (given.length !== 1) {
-    problems.push(problem(['cluster'], `name exactly one of topology, preset or attach (got ${given.length ? given.join(' and ') : 'none'})`));
+    problems.push(problem(['cluster'], `name exactly one of topology, preset, attach or external (got ${given.length ? given.join(' and ') : 'none'})`));
     return undefined;
+  }
+  if (c.external !== undefined) {
+    if (c.backend !== undefined) problems.push(problem(['cluster', 'backend'], 'an external cluster runs where its operators run it; remove backend'));
+    // Relative to the playbook's folder, so a playbook and its cluster file travel together.
+    const file = path.resolve(path.dirname(path.resolve(source)), c.external);
+    try {
+      return { kind: 'external', file, servers: externalServers(file) };
+    } catch (err) {
+      if (!(err instanceof BadInputError)) throw err;
+      const list = err.problems.length ? err.problems : [err.message];
+      problems.push(...list.map((p) => problem(['cluster', 'external'], `${c.external}: ${p}`)));
+      return undefined;
+    }
   }
   if (c.attach !== undefined) {
     if (c.backend !== undefined) problems.push(problem(['cluster', 'backend'], 'an attached cluster runs where it was started; remove backend'));
