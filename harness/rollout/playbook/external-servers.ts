@@ -3,10 +3,28 @@
 // validates and a dry run plans without reaching a server.
 import { loadClusterFile } from '../../../clusters/external-file.ts';
 import type { ExternalServerRef } from '../../../clusters/external-hooks.ts';
+import { NATS_LAME_DUCK_DEFAULTS, type LameDuckSettings } from '../../../clusters/lame-duck.ts';
+
+export interface ExternalPlan {
+  servers: ExternalServerRef[];
+  /** What the servers run with: the file's lameDuck, else nats-server's defaults (a rollout cannot change them). */
+  lameDuck: LameDuckSettings;
+  /** The file says so (else the defaults are assumed). */
+  lameDuckGiven: boolean;
+}
 
 /** Every server of the cluster file, in its order; BadInputError (exit 2) naming the file and its fields. */
+export function externalPlan(file: string): ExternalPlan {
+  const spec = loadClusterFile(file);
+  return {
+    servers: spec.servers.map((s) => ({ name: s.name, region: s.region, host: s.host, clientUrl: s.clientUrl, monitorUrl: s.monitorUrl })),
+    lameDuck: spec.lameDuck ?? NATS_LAME_DUCK_DEFAULTS,
+    lameDuckGiven: spec.lameDuck !== undefined,
+  };
+}
+
 export function externalServerRefs(file: string): ExternalServerRef[] {
-  return loadClusterFile(file).servers.map((s) => ({ name: s.name, region: s.region, host: s.host, clientUrl: s.clientUrl, monitorUrl: s.monitorUrl }));
+  return externalPlan(file).servers;
 }
 
 export function externalServers(file: string): { name: string; region: string }[] {

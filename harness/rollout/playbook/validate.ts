@@ -10,7 +10,7 @@ import { resolveVariantAlias, VARIANT_ALIASES } from '../../variants/aliases.ts'
 import { problem, zodProblems, type Problems } from './problem-path.ts';
 import { playbookSchema, stageSchema, type StageKind } from './schema.ts';
 import type { Playbook, PlaybookCluster, Stage } from './types.ts';
-import { externalServers } from './external-servers.ts';
+import { externalPlan } from './external-servers.ts';
 import { validateHooks } from './validate-hooks.ts';
 import { validateStage, withoutFailedFields } from './validate-stage.ts';
 import { withoutFailed } from './without-failed.ts';
@@ -75,6 +75,7 @@ export function validatePlaybook(input: unknown, source: string): Playbook {
   });
 
   const lameDuck = oneLameDuck(stages, problems);
+  if (lameDuck && cluster?.kind === 'external') sameLameDuck(lameDuck, cluster, stages, problems);
   const externalGiven = pb.cluster.external !== undefined;
   const hooks = validateHooks({ hooks: pb.hooks, expectVersion: pb.expectVersion, external: externalGiven, workDir: path.dirname(path.resolve(source)), baseline, target, stages }, problems);
   if (problems.length || !cluster || !whole) throw invalid(source, problems);
@@ -107,7 +108,15 @@ function oneLameDuck(stages: readonly Stage[], problems: Problems): { durationSe
   return { durationSeconds, graceSeconds };
 }
 
-type CheckedCluster = Exclude<PlaybookCluster, { kind: 'external' }> | { kind: 'external'; file: string; servers: { name: string; region: string }[] };
+type CheckedCluster = Exclude<PlaybookCluster, { kind: 'external' }> | ({ kind: 'external'; file: string } & ReturnType<typeof externalPlan>);
+
+/** nats-server cannot change its lame duck at run time: the stages must ask for what the external servers run with. */
+function sameLameDuck(asked: { durationSeconds: number; graceSeconds: number }, c: ReturnType<typeof externalPlan>, stages: readonly Stage[], problems: Problems): void {
+  const has = c.lameDuck;
+  if (asked.durationSeconds === has.durationSeconds && asked.graceSeconds === has.graceSeconds) return;
+  const i = stages.findIndex((s) => s.upgrade.lameDuck.enabled);
+  problems.push(problem(['stages', i, 'upgrade', 'lameDuck'], `duration ${asked.durationSeconds} s, grace ${asked.graceSeconds} s; the servers run with ${has.durationSeconds} s / ${has.graceSeconds} s (${c.lameDuckGiven ? "the cluster file's lameDuck" : "nats-server's defaults: the cluster file sets no lameDuck"}), which nats-server cannot reload: ask for those, set the cluster file's lameDuck to what the servers' configs say, or enabled: false`));
+}
 
 function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline: string, source: string, problems: Problems): CheckedCluster | undefined {
   const given = (['topology', 'preset', 'attach', 'external'] as const).filter((k) => c[k] !== undefined);
@@ -120,7 +129,7 @@ function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline
     // Relative to the playbook's folder, so a playbook and its cluster file travel together.
     const file = path.resolve(path.dirname(path.resolve(source)), c.external);
     try {
-      return { kind: 'external', file, servers: externalServers(file) };
+      return { kind: 'external', file, ...externalPlan(file) };
     } catch (err) {
       if (!(err instanceof BadInputError)) throw err;
       const list = err.problems.length ? err.problems : [err.message];
