@@ -77,7 +77,7 @@ describe('rollout on an external cluster (script-started servers, hooks)', funct
   after(() => { delete process.env.EXTERNAL_CLUSTER_SH; });
 
   async function cluster(variant: string, basePort: number): Promise<ScriptCluster> {
-    const cl = await startScriptCluster({ variant, basePort });
+    const cl = await startScriptCluster({ variant, basePort, extra: { lameDuck: { durationSeconds: 30, graceSeconds: 1 } } });
     clusters.push(cl);
     process.env.LOCAL_CLUSTER_DIR = cl.dir;
     return cl;

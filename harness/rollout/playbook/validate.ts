@@ -77,7 +77,8 @@ export function validatePlaybook(input: unknown, source: string): Playbook {
   const lameDuck = oneLameDuck(stages, problems);
   if (lameDuck && cluster?.kind === 'external') sameLameDuck(lameDuck, cluster, stages, problems);
   const externalGiven = pb.cluster.external !== undefined;
-  const hooks = validateHooks({ hooks: pb.hooks, expectVersion: pb.expectVersion, external: externalGiven, workDir: path.dirname(path.resolve(source)), baseline, target, stages }, problems);
+  const rawTop = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+  const hooks = validateHooks({ hooks: pb.hooks, raw: rawTop.hooks, expectVersion: pb.expectVersion, rawExpectVersion: rawTop.expectVersion, external: externalGiven, workDir: path.dirname(path.resolve(source)), baseline, target, stages }, problems);
   if (problems.length || !cluster || !whole) throw invalid(source, problems);
   const withLameDuck = lameDuck && cluster.kind === 'topology' ? { ...cluster, topology: { ...cluster.topology, lameDuck } } : cluster;
   const planned = withLameDuck.kind === 'external' ? { kind: 'external' as const, file: withLameDuck.file } : withLameDuck;
@@ -133,7 +134,8 @@ function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline
     } catch (err) {
       if (!(err instanceof BadInputError)) throw err;
       const list = err.problems.length ? err.problems : [err.message];
-      problems.push(...list.map((p) => problem(['cluster', 'external'], `${c.external}: ${p}`)));
+      // Each names the cluster file already (its path, then the field).
+      problems.push(...list.map((p) => problem(['cluster', 'external'], p)));
       return undefined;
     }
   }
