@@ -226,7 +226,7 @@ describe('rollout --dry-run and bad hooks (no cluster)', function () {
     const at = (s: string) => out.indexOf(s);
     const ldm = at(`lameDuck [timeout 10 s] touch ran-lameDuck-${canary}-v2.10.14 ${host} iad 2.10.14`);
     const stop = at(`stop     [timeout 20 s] touch ran-stop-${canary}-v2.10.14 ${host} iad 2.10.14`);
-    const start = at(`start    [timeout 20 s] touch 'ran-start-${canary}-v2.10.14+brownout' ${host} iad '2.10.14+brownout'`);
+    const start = at(`start    [timeout 20 s] touch ran-start-${canary}-v2.10.14+brownout ${host} iad 2.10.14+brownout`);
     assert.ok(ldm > 0 && ldm < stop && stop < start, out);
     // The global stage upgrades without lame duck: no lameDuck command there.
     const global = out.slice(at('stage 3/3'), at('rollback'));

@@ -62,7 +62,7 @@ export function rolloutDryRun(a: DryRunArgs): number {
       moved.push(...batch);
       if (b === 0 && t.baselinePeer) {
         const peer = byName.get(t.baselinePeer)!;
-        w(`    baseline peer ${peer.name} restarts on ${pb.baseline} when the canary stops (the comparison's other side):`);
+        w(`    baseline peer ${peer.name} restarts on ${pb.baseline} when the canary stops (the comparison's other side)${pb.hooks ? ':' : ": stop, start (brownout's own steps)"}`);
         if (pb.hooks) {
           for (const hook of pb.hooks.upgrade ? (['upgrade'] as const) : (['stop', 'start'] as const)) {
             w(`      ${hook.padEnd(8)} [timeout ${pb.hooks[hook]!.timeoutSeconds} s] ${shellQuote(hookArgv(pb.hooks, hook, peer, pb.baseline)!)}`);
