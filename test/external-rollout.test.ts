@@ -185,6 +185,45 @@ describe('rollout on an external cluster (script-started servers, hooks)', funct
     leftAsFound(cl, before, ['iad-2'], end);
     process.stderr.write(`    (start hook exits 1: ${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
   });
+
+  it('external rollout - a controller stopped mid-rollout: the next one attaches again, starts through the start hook a server found stopped (on the variant rollout.json says), and completes', async () => {
+    const t0 = Date.now();
+    const cl = await cluster(built.stock, 25300);
+    const before = cl.pids();
+    const file = examplePlaybook(work, cl.clusterFile, (pb) => {
+      pb.stages = [
+        { kind: 'canary', server: 'iad-1', upgrade: { lameDuck: { enabled: false } }, soakSeconds: 3, gates: [{ threshold: 'recovery.noneStuck' }] },
+        { kind: 'global', upgrade: { batchSize: 4, lameDuck: { enabled: false } }, soakSeconds: 2, gates: [{ threshold: 'recovery.noneStuck' }] },
+      ];
+    });
+    const c1 = new RolloutController({ progress: silentProgress, runsDir: runs });
+    const started = await c1.start({ playbook: readFileSync(file, 'utf8'), source: file });
+    const end1 = Date.now() + 60_000;
+    while (c1.get(started.id).stages[0]!.phase !== 'soaking') {
+      assert.ok(Date.now() < end1, `the canary did not reach its soak: ${c1.get(started.id).message}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await c1.close();
+    const mid = c1.get(started.id);
+    assert.equal(mid.phase, 'progressing', mid.message);
+    // Meanwhile the canary goes down (as after a crash between its start and the next controller).
+    await cl.script$('stop', 'iad-1');
+    const c2 = new RolloutController({ progress: silentProgress, runsDir: runs });
+    try {
+      assert.deepEqual(await c2.recover(), [started.id]);
+      const end = await c2.settled(started.id);
+      assert.equal(end.phase, 'succeeded', end.message);
+      const v = await versions(cl, [...before.keys()]);
+      for (const [n, version] of Object.entries(v)) assert.equal(version, built.patched.replace(/^v/, ''), `${n} runs the target`);
+      const logs = readdirSync(path.join(end.runDir, 'hooks'));
+      assert.ok(logs.includes('iad-1.start.2.log'), `the resuming controller started iad-1 again through its hook: ${logs.join(', ')}`);
+      assert.match(readFileSync(path.join(end.runDir, 'hooks', 'iad-1.start.2.log'), 'utf8'), /iad-1 started on v2\.10\.14\+brownout/);
+      leftAsFound(cl, before, [...before.keys()], end);
+    } finally {
+      await c2.close();
+    }
+    process.stderr.write(`    (stopped and resumed: ${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+  });
 });
 
 describe('rollout --dry-run and bad hooks (no cluster)', function () {

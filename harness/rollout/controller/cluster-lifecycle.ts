@@ -18,7 +18,7 @@ export async function reconcileCluster(x: DriveContext): Promise<void> {
     // Not ours: attached again by every controller (on start and on resume), never claimed or stopped.
     const resuming = [...s.stages.flatMap((st) => st.servers), ...(s.rollback?.servers ?? [])].some((u) => u.step !== 'pending');
     x.info(`rollout ${s.id}: attaching to the external cluster of ${pb.cluster.file}${resuming ? ' (resuming)' : ''}; its servers move only through the playbook's hooks`);
-    x.setCluster(await attachExternalCluster(pb, s.runDir, x.deps.progress));
+    x.setCluster(await attachExternalCluster(s, x.deps.progress));
     s.cluster = { owned: false };
     x.save();
     if (resuming) await startServersLeftDown(x);
