@@ -1,13 +1,14 @@
 // `rollout start <playbook> --dry-run`: what the rollout would do, in order, without doing any of
 // it: the stages and their batches as the controller plans them (canary → region → global), every
 // hook command filled for its server, then the rollback's commands toward the baseline. Reads the
-// playbook and its cluster file (or a cluster's state file) only: no controller, no server, no hook.
+// playbook and its cluster file (or a cluster's state file) only: no controller, no server, no hook;
+// a secret the cluster file reads from an environment variable need not be set for it.
 import { expectedVersionOf, hookArgv, moveCalls, shellQuote, type HooksConfig } from '../../clusters/hook-templates.ts';
 import type { ExternalServerRef } from '../../clusters/external-hooks.ts';
 import { findAttachable, readState, serversOf } from '../../clusters/index.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { loadPlaybook, planTargets, type Playbook, type ServerRef, type Stage } from '../rollout/playbook.ts';
-import { externalServerRefs } from '../rollout/playbook/external-servers.ts';
+import { DRY_RUN_ENV, externalServerRefs } from '../rollout/playbook/external-servers.ts';
 
 export interface DryRunArgs {
   playbook: string;
@@ -18,7 +19,7 @@ export interface DryRunArgs {
 /** The servers the rollout would plan over, without a live cluster. */
 function plannedServers(pb: Playbook, source: string): { servers: ExternalServerRef[]; where: string } {
   const ref = (s: ServerRef): ExternalServerRef => ({ ...s, host: s.name, clientUrl: '', monitorUrl: '' });
-  if (pb.cluster.kind === 'external') return { servers: externalServerRefs(pb.cluster.file), where: `the external cluster of ${pb.cluster.file}` };
+  if (pb.cluster.kind === 'external') return { servers: externalServerRefs(pb.cluster.file, DRY_RUN_ENV), where: `the external cluster of ${pb.cluster.file}` };
   if (pb.cluster.kind === 'topology') return { servers: serversOf(pb.cluster.topology).map(ref), where: `a ${pb.cluster.topology.regions.map((r) => `${r.name}×${r.servers}`).join(' ')} cluster it boots (${pb.cluster.backend})` };
   const target = findAttachable(pb.cluster.id);
   const state = readState(target.runId);
@@ -43,7 +44,7 @@ function moveLines(hooks: HooksConfig | undefined, s: ExternalServerRef, from: s
 
 /** Prints the plan; returns 0. Nothing is contacted or started. */
 export function rolloutDryRun(a: DryRunArgs): number {
-  const pb = loadPlaybook(a.playbook);
+  const pb = loadPlaybook(a.playbook, { clusterEnv: DRY_RUN_ENV });
   const { servers, where } = plannedServers(pb, a.playbook);
   const seed = a.seed ?? pb.seed ?? 1;
   const targets = planTargets(pb, servers, seed);

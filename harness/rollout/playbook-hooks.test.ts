@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BadInputError } from '../../core/errors.ts';
-import { validatePlaybook } from './playbook.ts';
+import { REPO_ROOT } from '../../core/layout.ts';
+import { loadPlaybook, validatePlaybook } from './playbook.ts';
+import { DRY_RUN_ENV } from './playbook/external-servers.ts';
 
 const CLUSTER = `
 name: lab
@@ -102,4 +104,22 @@ describe('rollout playbook on an external cluster', () => {
     const missing = problemsOf({ ...base(), cluster: { external: 'nope.yaml' } });
     assert.ok(missing.some((p) => p.startsWith('cluster.external: ') && p.includes(path.join(dir, 'nope.yaml'))), missing.join('\n'));
   });
+
+  for (const ex of ['systemd-ssh', 'supervisor']) {
+    it(`rollout playbook - examples/external/${ex}/playbook.yaml validates with its cluster file (secrets stood in for, as a dry run does)`, () => {
+      const file = path.join(REPO_ROOT, 'examples/external', ex, 'playbook.yaml');
+      const p = loadPlaybook(file, { clusterEnv: DRY_RUN_ENV });
+      assert.equal(p.cluster.kind, 'external');
+      assert.ok(p.hooks?.lameDuck && (p.hooks.upgrade || (p.hooks.start && p.hooks.stop)));
+      assert.equal(p.hooks.workDir, path.dirname(file));
+      // Without the stand-in, the unset secret variable is bad input naming it.
+      const saved = process.env.NATS_SYS_PASSWORD;
+      delete process.env.NATS_SYS_PASSWORD;
+      try {
+        assert.throws(() => loadPlaybook(file), (e) => e instanceof BadInputError && e.problems.some((q) => q.startsWith('cluster.external: ') && q.includes('system.passwordEnv: environment variable NATS_SYS_PASSWORD is not set')));
+      } finally {
+        if (saved !== undefined) process.env.NATS_SYS_PASSWORD = saved;
+      }
+    });
+  }
 });

@@ -14,8 +14,8 @@ export interface ExternalPlan {
 }
 
 /** Every server of the cluster file, in its order; BadInputError (exit 2) naming the file and its fields. */
-export function externalPlan(file: string): ExternalPlan {
-  const spec = loadClusterFile(file);
+export function externalPlan(file: string, env: NodeJS.ProcessEnv = process.env): ExternalPlan {
+  const spec = loadClusterFile(file, env);
   return {
     servers: spec.servers.map((s) => ({ name: s.name, region: s.region, host: s.host, clientUrl: s.clientUrl, monitorUrl: s.monitorUrl })),
     lameDuck: spec.lameDuck ?? NATS_LAME_DUCK_DEFAULTS,
@@ -23,9 +23,17 @@ export function externalPlan(file: string): ExternalPlan {
   };
 }
 
-export function externalServerRefs(file: string): ExternalServerRef[] {
-  return externalPlan(file).servers;
+export function externalServerRefs(file: string, env: NodeJS.ProcessEnv = process.env): ExternalServerRef[] {
+  return externalPlan(file, env).servers;
 }
+
+/**
+ * For a dry run, which connects to nothing: every variable the cluster file names for a secret
+ * reads as a stand-in when it is not set, so a plan can be printed where the secrets are not.
+ */
+export const DRY_RUN_ENV: NodeJS.ProcessEnv = new Proxy(process.env, {
+  get: (env, k) => (typeof k === 'string' && (env[k] === undefined || env[k] === '') ? 'dry-run-stand-in' : Reflect.get(env, k)),
+});
 
 export function externalServers(file: string): { name: string; region: string }[] {
   return externalServerRefs(file).map((s) => ({ name: s.name, region: s.region }));

@@ -31,7 +31,12 @@ function lenientTop(input: unknown, error: z.ZodError): z.output<typeof playbook
 const DEFAULT_STAGES: { kind: StageKind }[] = [{ kind: 'canary' }, { kind: 'region' }, { kind: 'global' }];
 
 /** Validate `input`; `source` (a file name) heads the error. Throws BadInputError listing every problem. */
-export function validatePlaybook(input: unknown, source: string): Playbook {
+export interface ValidateOptions {
+  /** The environment an external cluster file's secret variables are read from (default process.env). */
+  clusterEnv?: NodeJS.ProcessEnv;
+}
+
+export function validatePlaybook(input: unknown, source: string, opts: ValidateOptions = {}): Playbook {
   const problems: Problems = [];
   const top = playbookSchema.safeParse(input);
   let pb: z.output<typeof playbookSchema>;
@@ -49,7 +54,7 @@ export function validatePlaybook(input: unknown, source: string): Playbook {
   const target = resolveVariantAlias(pb.target);
   if (whole && baseline === target) problems.push(problem(['target'], `"${pb.target}" is the baseline too; the target must be another variant (aliases: ${Object.entries(VARIANT_ALIASES).map(([a, v]) => `${a}=${v}`).join(', ')})`));
 
-  const cluster = validateCluster(pb.cluster, baseline, source, problems);
+  const cluster = validateCluster(pb.cluster, baseline, source, problems, opts.clusterEnv);
   const topology = cluster?.kind === 'topology' ? cluster.topology : undefined;
   const servers = topology ? serversOf(topology) : cluster?.kind === 'external' ? cluster.servers : undefined;
 
@@ -119,7 +124,7 @@ function sameLameDuck(asked: { durationSeconds: number; graceSeconds: number }, 
   problems.push(problem(['stages', i, 'upgrade', 'lameDuck'], `duration ${asked.durationSeconds} s, grace ${asked.graceSeconds} s; the servers run with ${has.durationSeconds} s / ${has.graceSeconds} s (${c.lameDuckGiven ? "the cluster file's lameDuck" : "nats-server's defaults: the cluster file sets no lameDuck"}), which nats-server cannot reload: ask for those, set the cluster file's lameDuck to what the servers' configs say, or enabled: false`));
 }
 
-function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline: string, source: string, problems: Problems): CheckedCluster | undefined {
+function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline: string, source: string, problems: Problems, env?: NodeJS.ProcessEnv): CheckedCluster | undefined {
   const given = (['topology', 'preset', 'attach', 'external'] as const).filter((k) => c[k] !== undefined);
   if (given.length !== 1) {
     problems.push(problem(['cluster'], `name exactly one of topology, preset, attach or external (got ${given.length ? given.join(' and ') : 'none'})`));
@@ -130,7 +135,7 @@ function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline
     // Relative to the playbook's folder, so a playbook and its cluster file travel together.
     const file = path.resolve(path.dirname(path.resolve(source)), c.external);
     try {
-      return { kind: 'external', file, ...externalPlan(file) };
+      return { kind: 'external', file, ...externalPlan(file, env) };
     } catch (err) {
       if (!(err instanceof BadInputError)) throw err;
       const list = err.problems.length ? err.problems : [err.message];
