@@ -6,8 +6,8 @@
 // After each, every server the script started still runs (a new pid where a hook restarted it),
 // and brownout left nothing of its own: no cluster state file, no hook process.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -45,10 +45,20 @@ async function versions(cl: ScriptCluster, names: readonly string[]): Promise<Re
   return out;
 }
 
-/** Processes whose command line mentions `text` (the hooks' folder): none may outlive a rollout. */
-function processesMentioning(text: string): string[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => l.includes(text) && !l.includes('ps -eo'));
+/**
+ * Processes working in `dir` (hooks run in the playbook's folder, and so do the servers a start
+ * hook launched) other than the servers in `servers`: what a hook left behind.
+ */
+function processesIn(dir: string, servers: ReadonlySet<number>): string[] {
+  const out: string[] = [];
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readlinkSync(`/proc/${p}/cwd`) === dir && !servers.has(Number(p))) out.push(`${p} ${readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return out;
 }
 
 describe('rollout on an external cluster (script-started servers, hooks)', function () {
@@ -76,8 +86,8 @@ describe('rollout on an external cluster (script-started servers, hooks)', funct
   });
   after(() => { delete process.env.EXTERNAL_CLUSTER_SH; });
 
-  async function cluster(variant: string, basePort: number): Promise<ScriptCluster> {
-    const cl = await startScriptCluster({ variant, basePort, extra: { lameDuck: { durationSeconds: 30, graceSeconds: 1 } } });
+  async function cluster(variant: string, basePort: number, secret: 'file' | 'env' = 'file'): Promise<ScriptCluster> {
+    const cl = await startScriptCluster({ variant, basePort, secret, extra: { lameDuck: { durationSeconds: 30, graceSeconds: 1 } } });
     clusters.push(cl);
     process.env.LOCAL_CLUSTER_DIR = cl.dir;
     return cl;
@@ -104,7 +114,10 @@ describe('rollout on an external cluster (script-started servers, hooks)', funct
     assert.deepEqual(statesBefore(), states0, 'no cluster state file: the external cluster is never recorded as ours');
     assert.equal(end.cluster.owned, false);
     assert.equal(end.cluster.runId, undefined);
-    assert.deepEqual(processesMentioning(work), [], 'no hook process left running');
+    // The servers the hooks started work in the hooks' folder (so the check below looks in the right place) ...
+    for (const n of moved) assert.equal(readlinkSync(`/proc/${after.get(n)}/cwd`), work, `${n} was started by a hook`);
+    // ... and nothing else does: no hook, nor anything a hook started, is left.
+    assert.deepEqual(processesIn(work, new Set(after.values())), [], 'no hook process left running');
   }
 
   it('external rollout - stock → patched through the example\'s hooks completes: every server on the target, still running, hooks\' output in the run folder', async () => {
@@ -142,7 +155,9 @@ describe('rollout on an external cluster (script-started servers, hooks)', funct
       pb.target = 'stock';
       pb.stages = [
         { kind: 'canary', region: 'iad', upgrade: { lameDuck: { enabled: false } }, soakSeconds: 3, gates: [{ threshold: 'statsz.maxPerServerPerSecond' }, { threshold: 'recovery.noneStuck' }] },
-        { kind: 'global', upgrade: { batchSize: 4, lameDuck: { enabled: false } }, soakSeconds: 3, gates: [{ threshold: 'statsz.maxPerServerPerSecond' }, { threshold: 'recovery.noneStuck' }] },
+        // Two at once: a storm. A stage moves all its batches before it is judged, so the region
+        // stage (the canary's region only) bounds the rollback to three servers.
+        { kind: 'region', upgrade: { batchSize: 2, lameDuck: { enabled: false } }, soakSeconds: 3, gates: [{ threshold: 'statsz.maxPerServerPerSecond' }, { threshold: 'recovery.noneStuck' }] },
       ];
     });
     const end = await run(file);
@@ -166,11 +181,12 @@ describe('rollout on an external cluster (script-started servers, hooks)', funct
 
   it('external rollout - a start hook that exits 1 fails the canary\'s upgrade, named in the message, and the rollback brings it back on the baseline', async () => {
     const t0 = Date.now();
-    const cl = await cluster(built.stock, 25200);
+    // The system password comes from an environment variable here: a hook must not inherit it.
+    const cl = await cluster(built.stock, 25200, 'env');
     const before = cl.pids();
     const file = examplePlaybook(work, cl.clusterFile, (pb) => {
       // Refuses to start the target (as a host without its binary would), starts anything else.
-      pb.hooks.start.argv = ['sh', '-c', 'if [ "$1" = "' + built.patched + '" ]; then echo "no binary for $1 on this host" >&2; exit 1; fi; exec ./hooks/supervise.sh start "$0" "$1"', '{server}', '{variant}'];
+      pb.hooks.start.argv = ['sh', '-c', 'echo "password variable: ${' + cl.passwordEnv + ':-not inherited}"; if [ "$1" = "' + built.patched + '" ]; then echo "no binary for $1 on this host" >&2; exit 1; fi; exec ./hooks/supervise.sh start "$0" "$1"', '{server}', '{variant}'];
       pb.stages = [{ kind: 'canary', server: 'iad-2', upgrade: { lameDuck: { enabled: false } }, soakSeconds: 3, gates: [{ threshold: 'recovery.noneStuck' }] }, { kind: 'global', upgrade: { lameDuck: { enabled: false } }, soakSeconds: 3 }];
     });
     const end = await run(file);
@@ -183,6 +199,10 @@ describe('rollout on an external cluster (script-started servers, hooks)', funct
     const v = await versions(cl, [...before.keys()]);
     for (const [n, version] of Object.entries(v)) assert.equal(version, built.stock.replace(/^v/, ''), `${n} runs the baseline`);
     leftAsFound(cl, before, ['iad-2'], end);
+    const startLog = readFileSync(path.join(end.runDir, 'hooks', 'iad-2.start.1.log'), 'utf8');
+    assert.match(startLog, /password variable: not inherited/);
+    const grep = spawnSync('grep', ['-rl', '--', cl.systemPassword, end.runDir], { encoding: 'utf8' });
+    assert.equal(grep.status, 1, `the password is nowhere in the run folder (found in: ${grep.stdout})`);
     process.stderr.write(`    (start hook exits 1: ${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
   });
 
