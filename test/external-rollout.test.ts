@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { statesDir } from '../clusters/index.ts';
+import { BadInputError } from '../core/errors.ts';
 import { REPO_ROOT } from '../core/layout.ts';
 import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
 import { silentProgress } from '../core/progress.ts';
@@ -189,6 +190,17 @@ describe('rollout on an external cluster (script-started servers, hooks)', funct
       pb.hooks.start.argv = ['sh', '-c', 'echo "password variable: ${' + cl.passwordEnv + ':-not inherited}"; if [ "$1" = "' + built.patched + '" ]; then echo "no binary for $1 on this host" >&2; exit 1; fi; exec ./hooks/supervise.sh start "$0" "$1"', '{server}', '{variant}'];
       pb.stages = [{ kind: 'canary', server: 'iad-2', upgrade: { lameDuck: { enabled: false } }, soakSeconds: 3, gates: [{ threshold: 'recovery.noneStuck' }] }, { kind: 'global', upgrade: { lameDuck: { enabled: false } }, soakSeconds: 3 }];
     });
+    // First, a playbook whose baseline the servers do not run is refused before anything moves.
+    const wrong = parse(readFileSync(file, 'utf8')) as PlaybookDoc;
+    wrong.baseline = 'patched';
+    wrong.target = 'stock';
+    const c = new RolloutController({ progress: silentProgress, runsDir: runs });
+    await assert.rejects(c.start({ playbook: stringify(wrong), source: file }), (err: Error) => {
+      assert.ok(err instanceof BadInputError, String(err));
+      assert.match(err.problems.join('\n'), /^baseline: iad-1 reports version 2\.10\.14; every server must run v2\.10\.14\+brownout \(version 2\.10\.14\+brownout\) before a rollout$/m);
+      return true;
+    });
+    await c.close();
     const end = await run(file);
     assert.equal(end.phase, 'rolled-back', end.message);
     assert.match(end.message, /hook start failed for iad-2: exited with code 1 after [\d.]+ s; last output: no binary for v2\.10\.14\+brownout on this host \(output in .*iad-2\.start\.1\.log\)/);
