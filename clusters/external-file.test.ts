@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FAULT_NAMES } from '../chaos/faults/registry.ts';
 import { BadInputError } from '../core/errors.ts';
+import { REPO_ROOT } from '../core/layout.ts';
 import { EXTERNAL_LINK_FAULTS, EXTERNAL_SERVER_FAULTS, externalRefusedFaults, externalTopology } from './external-attach.ts';
 import { sameAddress } from './external-backend.ts';
 import { loadClusterFile, parseClusterFile, type ClusterFileInput } from './external-file.ts';
@@ -130,6 +131,16 @@ describe('clusters external cluster file', () => {
     const ok = path.join(dir, 'ok.yaml');
     writeFileSync(ok, 'name: prod\nservers:\n  - { name: a-1, region: a, monitorUrl: "http://127.0.0.1:8222", clientUrl: "nats://127.0.0.1:4222" }\nsystem: { user: sys, passwordFile: sys.password }\n');
     assert.equal(loadClusterFile(ok).system && 'password' in loadClusterFile(ok).system ? 'ok' : 'no', 'ok');
+  });
+
+  it('external file - the examples load (placeholders are valid values)', () => {
+    const env = { NATS_SYSTEM_PASSWORD: 'x', NATS_PROBE_PASSWORD: 'y', BROWNOUT_EXAMPLE_SYS_PASSWORD: 'z' };
+    const ssh = loadClusterFile(path.join(REPO_ROOT, 'examples', 'external', 'cluster.yaml'), env);
+    assert.equal(ssh.servers.length, 9);
+    assert.equal(ssh.servers[0]!.host, 'nats-iad-a.staging.example.net');
+    assert.deepEqual(ssh.probe, { subjectPrefix: 'brownout.probe', credentials: { user: 'brownout-probe', password: 'y' } });
+    const local = loadClusterFile(path.join(REPO_ROOT, 'examples', 'external', 'local', 'cluster.yaml'), env);
+    assert.deepEqual(local.regions, ['iad', 'lhr', 'syd']);
   });
 
   it('external file - every fault is either a server fault (always refused) or a link fault (only through a named Toxiproxy)', () => {

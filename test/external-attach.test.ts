@@ -16,7 +16,7 @@ import { attachExternal, findAttachable, loadClusterFile } from '../clusters/ind
 import { ToxiproxyClient } from '../clusters/toxiproxy-client.ts';
 import { waitFor } from '../clusters/wait.ts';
 import { BadInputError, EXIT } from '../core/errors.ts';
-import { toxiproxyBinary } from '../core/layout.ts';
+import { REPO_ROOT, toxiproxyBinary } from '../core/layout.ts';
 import { clusterDiscover } from '../harness/cli/cluster.ts';
 import { attachTarget } from '../harness/cli/plan-flags.ts';
 import { executePlan, planRun } from '../harness/run/index.ts';
@@ -110,9 +110,14 @@ describe('external cluster: attach', function () {
     assert.deepEqual(c.pids(), pidsBefore);
   });
 
-  it('external attach - a server step through the cluster object is refused, nothing is signalled, no bypass is claimed', async () => {
-    const cluster = await attachExternal(c.clusterFile);
+  it('external attach - the local example\'s cluster file attaches; a server step through the cluster object is refused, nothing is signalled, no bypass is claimed', async () => {
+    // examples/external/local/cluster.yaml describes exactly this script cluster (base port 24000).
+    process.env.BROWNOUT_EXAMPLE_SYS_PASSWORD = c.systemPassword;
+    const cluster = await attachExternal(path.join(REPO_ROOT, 'examples', 'external', 'local', 'cluster.yaml'));
     try {
+      assert.equal(cluster.runId, 'external:local-demo');
+      assert.equal(cluster.topology.lameDuck?.durationSeconds, 30);
+      assert.deepEqual(cluster.topology.ping, { interval: '1s', max: 2 }, 'read from /varz');
       assert.equal(cluster.owned, false);
       for (const [what, act] of [['kill', () => cluster.server('iad-1').kill()], ['restart', () => cluster.server('iad-1').restart()], ['pause', () => cluster.server('iad-1').pause()], ['upgrade', () => cluster.server('iad-1').upgrade('v2.10.14+brownout')]] as const) {
         await assert.rejects(act(), (e: unknown) => e instanceof BadInputError && /external cluster/.test(e.message), what);
@@ -120,6 +125,7 @@ describe('external cluster: attach', function () {
       assert.deepEqual(await cluster.gatewayBypasses(), [], 'no Toxiproxy named: nothing is bypassed');
     } finally {
       await cluster.stop();
+      delete process.env.BROWNOUT_EXAMPLE_SYS_PASSWORD;
     }
     assert.deepEqual(c.pids(), pidsBefore);
   });
