@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { statesDir } from '../clusters/index.ts';
-import { BadInputError } from '../core/errors.ts';
+import { BadInputError, EXIT, exitCodeOf } from '../core/errors.ts';
 import { REPO_ROOT } from '../core/layout.ts';
 import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
 import { silentProgress } from '../core/progress.ts';
@@ -244,7 +244,7 @@ describe('rollout on an external cluster (script-started servers, hooks)', funct
     const file = examplePlaybook(work, cl.clusterFile, (pb) => {
       pb.stages = [
         { kind: 'canary', server: 'iad-1', upgrade: { lameDuck: { enabled: false } }, soakSeconds: 3, gates: [{ threshold: 'recovery.noneStuck' }] },
-        { kind: 'global', upgrade: { batchSize: 4, lameDuck: { enabled: false } }, soakSeconds: 2, gates: [{ threshold: 'recovery.noneStuck' }] },
+        { kind: 'global', upgrade: { batchSize: 8, lameDuck: { enabled: false } }, soakSeconds: 2, gates: [{ threshold: 'recovery.noneStuck' }] },
       ];
     });
     const c1 = new RolloutController({ progress: silentProgress, runsDir: runs });
@@ -328,7 +328,7 @@ describe('rollout --dry-run and bad hooks (no cluster)', function () {
     assert.ok(rollback.includes(`start    [timeout 20 s] touch ran-start-${canary}-v2.10.14 ${host} iad 2.10.14`), rollback);
   });
 
-  it('external rollout - bad hooks exit 2 from the command line, every problem with its path; nothing is contacted', () => {
+  it('external rollout - bad hooks exit 2 from the command line, every problem with its path; nothing is contacted', async () => {
     const file = examplePlaybook(dir, clusterFile(), (pb) => {
       pb.hooks.start.argv = ['./hooks/supervise.sh', 'start', '{server}', '{varient}'];
       pb.hooks.stop.argv = [];
@@ -340,10 +340,13 @@ describe('rollout --dry-run and bad hooks (no cluster)', function () {
       assert.ok(r.stderr.includes(`  - ${p}`), `${p} missing:\n${r.stderr}`);
     }
     assert.equal(existsSync(path.join(dir, 'runs')), false, 'no controller, no run folder');
-    // Hooks on a cluster brownout boots are refused too.
+    // Hooks on a cluster brownout boots are refused too (in-process: the same BadInputError, exit 2).
     const own = examplePlaybook(dir, clusterFile(), (pb) => { pb.cluster = { preset: 'three-regions' }; });
-    const r2 = runScript('harness/cli/main.ts', ['rollout', 'start', own, '--dry-run'], { ...process.env, BROWNOUT_RUNS_DIR: path.join(dir, 'runs') }, 60_000);
-    assert.equal(r2.status, 2, r2.stderr);
-    assert.ok(r2.stderr.includes('  - hooks: hooks move servers of an external cluster'), r2.stderr);
+    await assert.rejects(rolloutStart({ playbook: own, controllerFile: path.join(dir, 'runs', '.controller.json'), write: () => {} }), (err: Error) => {
+      assert.equal(exitCodeOf(err), EXIT.badInput);
+      assert.ok((err as BadInputError).problems.some((p) => p.startsWith('hooks: hooks move servers of an external cluster')), String((err as BadInputError).problems));
+      return true;
+    });
+    assert.equal(existsSync(path.join(dir, 'runs')), false, 'no controller, no run folder');
   });
 });
