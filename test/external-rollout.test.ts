@@ -218,19 +218,22 @@ describe('rollout on an external cluster (script-started servers, hooks)', funct
     process.stderr.write(`    (start hook exits 1: ${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
   });
 
-  it('external rollout - a start hook that exits 0 but leaves a server on another version than expectVersion fails the step by the /varz check and rolls back', async () => {
+  it('external rollout - an upgrade hook that exits 0 but leaves a server on another version than expectVersion fails the step by the /varz check and rolls back through the same hook', async () => {
     const t0 = Date.now();
     const cl = await cluster(built.stock, 25400);
     const before = cl.pids();
     const file = examplePlaybook(work, cl.clusterFile, (pb) => {
       // The patched build reports 2.10.14+brownout: a playbook expecting another version must fail the move.
       pb.expectVersion = { patched: '2.10.99' };
+      // The one-command form: `upgrade` stops, swaps and starts (the rollback runs it too).
+      pb.hooks = { upgrade: { argv: ['sh', '-c', './hooks/supervise.sh stop "$0" && exec ./hooks/supervise.sh start "$0" "$1"', '{server}', '{variant}'], timeoutSeconds: 30 } };
       pb.stages = [{ kind: 'canary', server: 'lhr-3', upgrade: { lameDuck: { enabled: false } }, soakSeconds: 2, gates: [{ threshold: 'recovery.noneStuck' }] }];
     });
     const end = await run(file);
     assert.equal(end.phase, 'rolled-back', end.message);
     assert.match(end.message, /upgrade of lhr-3 failed \(lhr-3 was started as v2\.10\.14\+brownout by the start hook but its \/varz reports version 2\.10\.14\+brownout, not 2\.10\.99\)/);
     assert.deepEqual(end.rollback?.servers.map((u) => [u.server, u.step]), [['lhr-3', 'done']]);
+    assert.deepEqual(readdirSync(path.join(end.runDir, 'hooks')).sort(), ['lhr-3.upgrade.1.log', 'lhr-3.upgrade.2.log'], 'the move and its rollback, each one upgrade command');
     const v = await versions(cl, ['lhr-3']);
     assert.equal(v['lhr-3'], built.stock.replace(/^v/, ''), 'lhr-3 is back on the baseline');
     leftAsFound(cl, before, ['lhr-3'], end);
