@@ -1,6 +1,7 @@
 // npm run rollout -- serve [--host H --port N --metrics-port N|0|off --idle-exit-minutes N]   the controller, in the foreground
 //                         [--tls-cert F --tls-key F --tls-ca F | --insecure]                  TLS (required off loopback)
 // npm run rollout -- start <playbook> [--seed N] [--detach]             validate here, start, watch to the end
+//                         [--dry-run]                                     print the plan and every hook command; start nothing
 // npm run rollout -- status [id] [--json] | list [--active] | watch [id]
 // npm run rollout -- promote|abort|resume [id] [--reason TEXT]
 // Every command but serve talks to the controller over gRPC (runs/.controller.json says where);
@@ -23,6 +24,7 @@ import { loadPlaybook } from '../rollout/playbook.ts';
 import { parseSeed } from './chaos.ts';
 import { metricsPortOption, parseMetricsPort } from './metrics-port.ts';
 import { parseMinutes, parsePort, rolloutServe, untilSignal } from './rollout-serve.ts';
+import { rolloutDryRun } from './rollout-dry-run.ts';
 import { eventLine, exitCodeForPhase, pausedHint, renderDamaged, renderList, renderRollout, rolloutHeader } from './rollout-render.ts';
 
 export { rolloutServe, type ServeArgs } from './rollout-serve.ts';
@@ -66,11 +68,14 @@ export interface StartArgs extends ClientArgs {
   playbook: string;
   seed?: number;
   detach?: boolean;
+  /** Print the plan and every hook command in order (the rollback's too), run nothing, contact no controller. */
+  dryRun?: boolean;
   signal?: AbortSignal;
 }
 
 export async function rolloutStart(a: StartArgs): Promise<number> {
   const write = a.write ?? stdout;
+  if (a.dryRun) return rolloutDryRun({ playbook: a.playbook, ...(a.seed === undefined ? {} : { seed: a.seed }), write });
   // Every problem of the file, named by its path, before anything is contacted or started.
   const pb = loadPlaybook(a.playbook);
   const text = readFileSync(a.playbook, 'utf8');
@@ -206,8 +211,9 @@ export function command(): Command {
     .argument('<playbook>', 'playbook file, e.g. examples/rollout-story.yaml')
     .option('--seed <n>', 'chooses the canary when the playbook names none and has no seed')
     .option('--detach', 'return once it started; follow it with watch')
-    .action(async (playbook: string, o: { seed?: string; detach?: boolean }) => {
-      process.exitCode = await rolloutStart({ playbook, seed: parseSeed(o.seed), detach: o.detach });
+    .option('--dry-run', 'print the stages, batches and every hook command with its arguments, in order, then the rollback\'s; run nothing')
+    .action(async (playbook: string, o: { seed?: string; detach?: boolean; dryRun?: boolean }) => {
+      process.exitCode = await rolloutStart({ playbook, seed: parseSeed(o.seed), detach: o.detach, dryRun: o.dryRun });
     });
   root.command('status')
     .description('One rollout (the newest by default): stages, servers, gates')

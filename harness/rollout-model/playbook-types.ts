@@ -4,6 +4,7 @@
 // playbook without importing the controller's folder. The compiler checks the two agree wherever a
 // validated playbook becomes a rollout's (planRollout). At merge, playbook/types.ts can re-export these.
 import type { Topology } from '../../clusters/index.ts';
+import type { HooksConfig } from '../../clusters/hook-templates.ts';
 import type { FaultName } from '../../chaos/faults/registry.ts';
 import type { Harm } from './canary-metrics.ts';
 import type { StageKind } from './phases.ts';
@@ -12,7 +13,9 @@ export type FailurePolicy = 'rollback' | 'pause';
 
 export type PlaybookCluster =
   | { kind: 'topology'; topology: Topology; backend: 'auto' | 'local' | 'docker' }
-  | { kind: 'attach'; id: string };
+  | { kind: 'attach'; id: string }
+  /** A cluster brownout did not start: its cluster file (absolute), moved through the playbook's hooks. */
+  | { kind: 'external'; file: string };
 
 export interface StageFault {
   type: FaultName;
@@ -72,4 +75,9 @@ export interface Playbook {
   target: string;
   seed?: number;
   stages: Stage[];
+  /**
+   * An external cluster's upgrade hooks (with where they run and the versions to expect), for every
+   * stage and for the rollback; only with `cluster.kind` external.
+   */
+  hooks?: HooksConfig;
 }

@@ -32,7 +32,7 @@ interface Bad {
 const bad: Bad[] = [
   { name: 'unknown top-level key and missing target', input: { name: 'p', cluster: { topology }, baseline: 'stock', colour: 'red' }, expect: ['target: expected string, got nothing', 'colour: unknown key'] },
   { name: 'target equal to baseline through an alias', input: { ...base, target: 'v2.10.14' }, expect: ['target: "v2.10.14" is the baseline too'] },
-  { name: 'no cluster named', input: { ...base, cluster: {} }, expect: ['cluster: name exactly one of topology, preset or attach (got none)'] },
+  { name: 'no cluster named', input: { ...base, cluster: {} }, expect: ['cluster: name exactly one of topology, preset, attach or external (got none)'] },
   { name: 'two clusters named', input: { ...base, cluster: { topology, attach: 'latest' } }, expect: ['got topology and attach'] },
   { name: 'an attach id that leaves runs/', input: { ...base, cluster: { attach: '../../../x' } }, expect: ['cluster.attach: "../../../x" is not a run id: letters, digits'] },
   { name: 'attach with a backend', input: { ...base, cluster: { attach: 'latest', backend: 'docker' } }, expect: ['cluster.backend: an attached cluster runs where it was started'] },

@@ -7,13 +7,22 @@ import { HarnessError } from '../../../core/errors.ts';
 import { writeRolloutReports } from '../../report/write-rollout-reports.ts';
 import { saveServerLogs } from '../../run/run-files.ts';
 import { claimCluster } from './claim-cluster.ts';
+import { attachExternalCluster } from './external-cluster.ts';
 import type { DriveContext } from './drive-context.ts';
 
 /** Boot the playbook's cluster, or attach to the one the state names; then mark the canary and baseline roles. */
 export async function reconcileCluster(x: DriveContext): Promise<void> {
   const s = x.state;
   const pb = s.playbook;
-  if (s.cluster.runId && readState(s.cluster.runId)) {
+  if (pb.cluster.kind === 'external') {
+    // Not ours: attached again by every controller (on start and on resume), never claimed or stopped.
+    const resuming = [...s.stages.flatMap((st) => st.servers), ...(s.rollback?.servers ?? [])].some((u) => u.step !== 'pending');
+    x.info(`rollout ${s.id}: attaching to the external cluster of ${pb.cluster.file}${resuming ? ' (resuming)' : ''}; its servers move only through the playbook's hooks`);
+    x.setCluster(await attachExternalCluster(s, x.deps.progress));
+    s.cluster = { owned: false };
+    x.save();
+    if (resuming) await startServersLeftDown(x);
+  } else if (s.cluster.runId && readState(s.cluster.runId)) {
     x.info(`rollout ${s.id}: attaching to cluster ${s.cluster.runId}`);
     // Its own cluster, left by a controller that stopped: this one owns it now (before attaching, so
     // the attached view keeps writing this owner). A cluster from `cluster up` stays its starter's.
@@ -34,7 +43,7 @@ export async function reconcileCluster(x: DriveContext): Promise<void> {
   } else {
     throw new HarnessError(`cluster ${s.cluster.runId ?? '(none)'} of this rollout is not running`);
   }
-  s.cluster.backend = x.cluster.backend;
+  s.cluster.backend = x.cluster.backend as typeof s.cluster.backend;
   for (const st of s.stages) if (st.baselinePeer) x.metrics?.setServerRole(st.baselinePeer, x.cluster.server(st.baselinePeer).region, 'baseline');
   if (s.stages[0]?.kind === 'canary') {
     const c = s.stages[0].servers[0];

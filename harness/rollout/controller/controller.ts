@@ -11,6 +11,8 @@ import { natsServerBinary } from '../../../core/layout.ts';
 import { checkRunId } from '../../../core/run-id.ts';
 import { silentProgress, type Progress } from '../../../core/progress.ts';
 import { parsePlaybookText, validatePlaybook, type Playbook, type ServerRef } from '../playbook.ts';
+import { externalServers } from '../playbook/external-servers.ts';
+import { checkExternalBaseline } from './external-cluster.ts';
 import { RolloutDriver } from './rollout-driver.ts';
 import { planRollout } from './plan-rollout.ts';
 import { ENDED_PHASES, type Decision, type RolloutEvent, type RolloutEventBody, type RolloutList, type RolloutState } from '../../rollout-model/index.ts';
@@ -72,6 +74,8 @@ export class RolloutController implements RolloutService {
 
   async start(req: { playbook: string; source: string; seed?: number }): Promise<RolloutState> {
     const { pb, source, servers, attachTo } = checkStart(req);
+    // A cluster brownout did not start is checked live: every server up and on the baseline.
+    await checkExternalBaseline(pb, source);
     const seed = req.seed ?? pb.seed ?? 1;
     const { id, runDir } = this.store.create(pb.name);
     const state = planRollout({ id, runDir, playbook: pb, source, seed, servers, ...(attachTo ? { attachTo } : {}) });
@@ -236,13 +240,15 @@ export function checkStart(req: { playbook: string; source: string }): { pb: Pla
   const source = req.source || 'playbook';
   const pb = validatePlaybook(parsePlaybookText(req.playbook, source), source);
   const { servers, attachTo } = clusterServers(pb, source);
-  requireBuilt([pb.baseline, pb.target]);
+  // An external cluster's hooks place the binaries on its hosts: brownout builds nothing for it.
+  if (pb.cluster.kind !== 'external') requireBuilt([pb.baseline, pb.target]);
   return { pb, source, servers, ...(attachTo ? { attachTo } : {}) };
 }
 
 /** The servers a playbook's rollout will move, known before anything boots. */
 function clusterServers(pb: Playbook, source: string): { servers: ServerRef[]; attachTo?: string } {
   if (pb.cluster.kind === 'topology') return { servers: serversOf(pb.cluster.topology).map((s) => ({ name: s.name, region: s.region })) };
+  if (pb.cluster.kind === 'external') return { servers: externalServers(pb.cluster.file) };
   if (pb.cluster.id === COMPOSE_ATTACH_ID) {
     throw new BadInputError(`${source}: a rollout cannot run on the compose stack`, { problems: [`cluster.attach: docker-compose owns the compose stack's containers, so servers cannot be upgraded in place; use a cluster from npm run cluster -- up (an id or latest), or a topology`] });
   }

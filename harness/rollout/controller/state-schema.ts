@@ -41,7 +41,7 @@ const stageState = z.looseObject({
 
 // The playbook was validated when the rollout started; here only what the driver reads by position.
 const playbook = z.looseObject({
-  name: z.string(), baseline: z.string(), target: z.string(), cluster: z.looseObject({ kind: z.enum(['topology', 'attach']) }),
+  name: z.string(), baseline: z.string(), target: z.string(), cluster: z.looseObject({ kind: z.enum(['topology', 'attach', 'external']) }),
   stages: z.array(z.looseObject({ soakSeconds: z.number(), upgrade: z.looseObject({ readySeconds: z.number() }) })),
 });
 

@@ -88,7 +88,7 @@ export function rolloutToProto(s: RolloutState): Rollout {
       name: st.name, kind: ENUMS.stageKind.name(st.kind), phase: ENUMS.stagePhase.name(st.phase), servers: st.servers.map(upgradeToProto), gates: st.gates.map(gateToProto),
       soakStartedAt: st.soakStartedAt ?? '', soakEndedAt: st.soakEndedAt ?? '',
     })),
-    message: s.message, createdAt: s.createdAt, updatedAt: s.updatedAt, runDir: s.runDir, cluster: s.cluster.runId ?? '',
+    message: s.message, createdAt: s.createdAt, updatedAt: s.updatedAt, runDir: s.runDir, cluster: s.cluster.runId ?? (s.playbook.cluster.kind === 'external' ? `external:${s.playbook.cluster.file}` : ''),
     ...(s.rollback ? { rollback: { servers: s.rollback.servers.map(upgradeToProto), gates: s.rollback.gates.map(gateToProto), startedAt: s.rollback.startedAt, endedAt: s.rollback.endedAt ?? '' } } : {}),
   };
 }

@@ -29,8 +29,27 @@ export const clusterSchema = z.strictObject({
     const problem = runIdProblem(ctx.value);
     if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: `${problem} (a cluster run id from runs/.clusters/, "latest" or "compose")` });
   }).optional(),
-  /** Where a booted cluster runs; not for `attach`. */
+  /**
+   * Or a cluster brownout did not start: its cluster file (clusters/external-file.ts), relative to
+   * the playbook's folder. Its servers are moved by the playbook's `hooks`.
+   */
+  external: z.string().min(1, 'a cluster file, relative to the playbook\'s folder').optional(),
+  /** Where a booted cluster runs; not for `attach` or `external`. */
   backend: z.enum(BACKENDS).optional(),
+});
+
+/** One upgrade hook: an argv template (no shell; write `sh -c '…'` for one) and its timeout. */
+export const hookCommandSchema = z.strictObject({
+  argv: z.array(z.string()).min(1, 'at least the program to run'),
+  timeoutSeconds: z.number().positive('more than 0 seconds').max(3600),
+});
+
+/** The commands that move a server of an external cluster: start + stop, or upgrade; lameDuck when a stage uses it. */
+export const hooksSchema = z.strictObject({
+  lameDuck: hookCommandSchema.optional(),
+  stop: hookCommandSchema.optional(),
+  start: hookCommandSchema.optional(),
+  upgrade: hookCommandSchema.optional(),
 });
 
 export const upgradeSchema = z.strictObject({
@@ -104,6 +123,10 @@ export const playbookSchema = z.strictObject({
   cluster: clusterSchema,
   baseline: variantName,
   target: variantName,
+  /** An external cluster's upgrade hooks (HOOK_NAMES), for every stage and for the rollback. */
+  hooks: hooksSchema.optional(),
+  /** The /varz version each variant (or alias) must report once started by the hooks; default its own version. */
+  expectVersion: z.record(variantName, z.string().min(1)).optional(),
   /** Chooses the canary (and the comparison's baseline server) when not named. */
   seed: z.number().int().min(0).optional(),
   /** Default: canary → region → global, each with its defaults. */

@@ -1,6 +1,7 @@
 // Validate a playbook (already parsed from YAML or JSON): shapes first, then every name against its
 // registry and the topology. Every problem is collected, with its path and what is allowed, and
 // thrown together as one BadInputError.
+import path from 'node:path';
 import type { z } from 'zod';
 import { BadInputError } from '../../../core/errors.ts';
 import { prefixProblem } from '../../../core/problem-path.ts';
@@ -9,6 +10,8 @@ import { resolveVariantAlias, VARIANT_ALIASES } from '../../variants/aliases.ts'
 import { problem, zodProblems, type Problems } from './problem-path.ts';
 import { playbookSchema, stageSchema, type StageKind } from './schema.ts';
 import type { Playbook, PlaybookCluster, Stage } from './types.ts';
+import { externalPlan } from './external-servers.ts';
+import { validateHooks } from './validate-hooks.ts';
 import { validateStage, withoutFailedFields } from './validate-stage.ts';
 import { withoutFailed } from './without-failed.ts';
 
@@ -28,7 +31,12 @@ function lenientTop(input: unknown, error: z.ZodError): z.output<typeof playbook
 const DEFAULT_STAGES: { kind: StageKind }[] = [{ kind: 'canary' }, { kind: 'region' }, { kind: 'global' }];
 
 /** Validate `input`; `source` (a file name) heads the error. Throws BadInputError listing every problem. */
-export function validatePlaybook(input: unknown, source: string): Playbook {
+export interface ValidateOptions {
+  /** The environment an external cluster file's secret variables are read from (default process.env). */
+  clusterEnv?: NodeJS.ProcessEnv;
+}
+
+export function validatePlaybook(input: unknown, source: string, opts: ValidateOptions = {}): Playbook {
   const problems: Problems = [];
   const top = playbookSchema.safeParse(input);
   let pb: z.output<typeof playbookSchema>;
@@ -46,9 +54,9 @@ export function validatePlaybook(input: unknown, source: string): Playbook {
   const target = resolveVariantAlias(pb.target);
   if (whole && baseline === target) problems.push(problem(['target'], `"${pb.target}" is the baseline too; the target must be another variant (aliases: ${Object.entries(VARIANT_ALIASES).map(([a, v]) => `${a}=${v}`).join(', ')})`));
 
-  const cluster = validateCluster(pb.cluster, baseline, problems);
+  const cluster = validateCluster(pb.cluster, baseline, source, problems, opts.clusterEnv);
   const topology = cluster?.kind === 'topology' ? cluster.topology : undefined;
-  const servers = topology ? serversOf(topology) : undefined;
+  const servers = topology ? serversOf(topology) : cluster?.kind === 'external' ? cluster.servers : undefined;
 
   const rawStages = pb.stages ?? DEFAULT_STAGES;
   const stages: Stage[] = [];
@@ -72,9 +80,17 @@ export function validatePlaybook(input: unknown, source: string): Playbook {
   });
 
   const lameDuck = oneLameDuck(stages, problems);
+  if (lameDuck && cluster?.kind === 'external') sameLameDuck(lameDuck, cluster, stages, problems);
+  const externalGiven = pb.cluster.external !== undefined;
+  const rawTop = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+  const hooks = validateHooks({ hooks: pb.hooks, raw: rawTop.hooks, expectVersion: pb.expectVersion, rawExpectVersion: rawTop.expectVersion, external: externalGiven, workDir: path.dirname(path.resolve(source)), baseline, target, stages }, problems);
   if (problems.length || !cluster || !whole) throw invalid(source, problems);
   const withLameDuck = lameDuck && cluster.kind === 'topology' ? { ...cluster, topology: { ...cluster.topology, lameDuck } } : cluster;
-  return { name: pb.name, ...(pb.description !== undefined ? { description: pb.description } : {}), cluster: withLameDuck, baseline, target, ...(pb.seed !== undefined ? { seed: pb.seed } : {}), stages };
+  const planned = withLameDuck.kind === 'external' ? { kind: 'external' as const, file: withLameDuck.file } : withLameDuck;
+  return {
+    name: pb.name, ...(pb.description !== undefined ? { description: pb.description } : {}), cluster: planned, baseline, target, ...(pb.seed !== undefined ? { seed: pb.seed } : {}), stages,
+    ...(hooks ? { hooks } : {}),
+  };
 }
 
 /**
@@ -98,11 +114,35 @@ function oneLameDuck(stages: readonly Stage[], problems: Problems): { durationSe
   return { durationSeconds, graceSeconds };
 }
 
-function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline: string, problems: Problems): PlaybookCluster | undefined {
-  const given = (['topology', 'preset', 'attach'] as const).filter((k) => c[k] !== undefined);
+type CheckedCluster = Exclude<PlaybookCluster, { kind: 'external' }> | ({ kind: 'external'; file: string } & ReturnType<typeof externalPlan>);
+
+/** nats-server cannot change its lame duck at run time: the stages must ask for what the external servers run with. */
+function sameLameDuck(asked: { durationSeconds: number; graceSeconds: number }, c: ReturnType<typeof externalPlan>, stages: readonly Stage[], problems: Problems): void {
+  const has = c.lameDuck;
+  if (asked.durationSeconds === has.durationSeconds && asked.graceSeconds === has.graceSeconds) return;
+  const i = stages.findIndex((s) => s.upgrade.lameDuck.enabled);
+  problems.push(problem(['stages', i, 'upgrade', 'lameDuck'], `duration ${asked.durationSeconds} s, grace ${asked.graceSeconds} s; the servers run with ${has.durationSeconds} s / ${has.graceSeconds} s (${c.lameDuckGiven ? "the cluster file's lameDuck" : "nats-server's defaults: the cluster file sets no lameDuck"}), which nats-server cannot reload: ask for those, set the cluster file's lameDuck to what the servers' configs say, or enabled: false`));
+}
+
+function validateCluster(c: z.output<typeof playbookSchema>['cluster'], baseline: string, source: string, problems: Problems, env?: NodeJS.ProcessEnv): CheckedCluster | undefined {
+  const given = (['topology', 'preset', 'attach', 'external'] as const).filter((k) => c[k] !== undefined);
   if (given.length !== 1) {
-    problems.push(problem(['cluster'], `name exactly one of topology, preset or attach (got ${given.length ? given.join(' and ') : 'none'})`));
+    problems.push(problem(['cluster'], `name exactly one of topology, preset, attach or external (got ${given.length ? given.join(' and ') : 'none'})`));
     return undefined;
+  }
+  if (c.external !== undefined) {
+    if (c.backend !== undefined) problems.push(problem(['cluster', 'backend'], 'an external cluster runs where its operators run it; remove backend'));
+    // Relative to the playbook's folder, so a playbook and its cluster file travel together.
+    const file = path.resolve(path.dirname(path.resolve(source)), c.external);
+    try {
+      return { kind: 'external', file, ...externalPlan(file, env) };
+    } catch (err) {
+      if (!(err instanceof BadInputError)) throw err;
+      const list = err.problems.length ? err.problems : [err.message];
+      // Each names the cluster file already (its path, then the field).
+      problems.push(...list.map((p) => problem(['cluster', 'external'], p)));
+      return undefined;
+    }
   }
   if (c.attach !== undefined) {
     if (c.backend !== undefined) problems.push(problem(['cluster', 'backend'], 'an attached cluster runs where it was started; remove backend'));
