@@ -1,0 +1,83 @@
+// Fault windows from what the observer saw, for a cluster brownout only watches (`brownout watch`):
+// nobody wrote `fault` records, but a server that stopped answering, or came back under a new server
+// ID (a restart), is the same event a chaos step would have caused. The checks that judge around
+// fault steps (the STATSZ excess after a restart, recovery after a heal, probe loss outside faults)
+// read these windows instead. Pure.
+import { recordsOf, type TimelineRecord } from '../timeline/records.ts';
+import type { FaultWindow } from './faults.ts';
+
+/** One server's stretch out of service: from its last answer to its first answer after. */
+export interface ObservedOutage {
+  server: string;
+  /** Its last answer before the outage (the round before it failed or came back with a new ID). */
+  begun: number;
+  /** Seen answering again; null: not by the end of the records. */
+  back: number | null;
+  /** It came back under a new server ID: a restart (else a pause, or the network). */
+  restarted: boolean;
+}
+
+/** Every outage and restart of every server, from `server` records (and `varz` for the last answer). */
+export function observedOutages(records: readonly TimelineRecord[]): ObservedOutage[] {
+  const events = records.filter((r) => r.kind === 'server' || r.kind === 'varz');
+  // Stable: within one round a server's `server` record comes before its `varz` record.
+  events.sort((a, b) => a.t - b.t);
+  const lastSeen = new Map<string, number>();
+  const open = new Map<string, ObservedOutage>();
+  const out: ObservedOutage[] = [];
+  for (const r of events) {
+    if (r.kind === 'varz') { lastSeen.set(r.server, r.t); continue; }
+    if (r.kind !== 'server') continue;
+    const o = open.get(r.server);
+    if (r.state === 'unreachable') {
+      if (!o) open.set(r.server, { server: r.server, begun: lastSeen.get(r.server) ?? r.t, back: null, restarted: false });
+    } else if (r.state === 'restarted') {
+      out.push({ ...(o ?? { server: r.server, begun: lastSeen.get(r.server) ?? r.t }), back: r.t, restarted: true });
+      open.delete(r.server);
+    } else if (o) {
+      out.push({ ...o, back: r.t });
+      open.delete(r.server);
+    }
+  }
+  return [...out, ...open.values()].sort((a, b) => a.begun - b.begun || a.server.localeCompare(b.server));
+}
+
+/**
+ * Outages that overlap, or follow each other within `gapMs`, as one fault window (a rolling restart
+ * by a script is one storm, not nine): `restart` when any server came back with a new ID, else
+ * `outage`. An outage still open (a server stopped and not back) never swallows later ones.
+ */
+export function observedFaults(records: readonly TimelineRecord[], gapMs = 2000): FaultWindow[] {
+  const groups: ObservedOutage[][] = [];
+  let end = -Infinity;
+  for (const o of observedOutages(records)) {
+    const last = groups[groups.length - 1];
+    if (last && o.begun <= end + gapMs) {
+      last.push(o);
+      end = Math.max(end, o.back ?? o.begun);
+    } else {
+      groups.push([o]);
+      end = o.back ?? o.begun;
+    }
+  }
+  return groups.map((g) => {
+    const restarted = g.some((o) => o.restarted);
+    const targets = [...new Set(g.map((o) => o.server))];
+    const begun = Math.min(...g.map((o) => o.begun));
+    const reverted = g.some((o) => o.back === null) ? null : Math.max(...g.map((o) => o.back!));
+    const fault = restarted ? 'restart' : 'outage';
+    return { fault, targets, label: `${fault} ${targets.join(', ')} (observed)`, applied: begun, begun, reverted, attributes: { observed: true } };
+  });
+}
+
+/** Servers out of service at some point in [from, to] (or still out at `to`). */
+export function serversOutDuring(records: readonly TimelineRecord[], from: number, to: number): Set<string> {
+  return new Set(observedOutages(records).filter((o) => o.begun <= to && (o.back === null || o.back >= from)).map((o) => o.server));
+}
+
+/** Region of each server, from the `server` and `varz` records. */
+export function regionOfServers(records: readonly TimelineRecord[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of [...recordsOf(records, 'server'), ...recordsOf(records, 'varz')]) out.set(r.server, r.region);
+  return out;
+}
