@@ -15,6 +15,8 @@ export interface ObservedOutage {
   back: number | null;
   /** It came back under a new server ID: a restart (else a pause, or the network). */
   restarted: boolean;
+  /** When the observer first saw it out: its first unanswered round, else the round that saw the new ID. */
+  seenOut: number;
 }
 
 /** Every outage and restart of every server, from `server` records (and `varz` for the last answer). */
@@ -30,34 +32,36 @@ export function observedOutages(records: readonly TimelineRecord[]): ObservedOut
     if (r.kind !== 'server') continue;
     const o = open.get(r.server);
     if (r.state === 'unreachable') {
-      if (!o) open.set(r.server, { server: r.server, begun: lastSeen.get(r.server) ?? r.t, back: null, restarted: false });
+      if (!o) open.set(r.server, { server: r.server, begun: lastSeen.get(r.server) ?? r.t, back: null, restarted: false, seenOut: r.t });
     } else if (r.state === 'restarted') {
-      out.push({ ...(o ?? { server: r.server, begun: lastSeen.get(r.server) ?? r.t }), back: r.t, restarted: true });
+      out.push({ ...(o ?? { server: r.server, begun: lastSeen.get(r.server) ?? r.t, seenOut: r.t }), back: r.t, restarted: true });
       open.delete(r.server);
     } else if (o) {
       out.push({ ...o, back: r.t });
       open.delete(r.server);
     }
   }
-  return [...out, ...open.values()].sort((a, b) => a.begun - b.begun || a.server.localeCompare(b.server));
+  return [...out, ...open.values()].sort((a, b) => a.seenOut - b.seenOut || a.server.localeCompare(b.server));
 }
 
 /**
- * Outages that overlap, or follow each other within `gapMs`, as one fault window (a rolling restart
- * by a script is one storm, not nine): `restart` when any server came back with a new ID, else
- * `outage`. An outage still open (a server stopped and not back) never swallows later ones.
+ * Outages seen at the same time as one fault window (a mass restart is one storm): an outage joins
+ * the group when the observer saw it out before the group's last server was back. One after the
+ * other (a rolling restart) they stay apart, each judged in its own window as a chaos run's restart
+ * steps are. `restart` when any server came back with a new ID, else `outage`. An outage still
+ * open (a server stopped and not back) never swallows later ones.
  */
-export function observedFaults(records: readonly TimelineRecord[], gapMs = 2000): FaultWindow[] {
+export function observedFaults(records: readonly TimelineRecord[]): FaultWindow[] {
   const groups: ObservedOutage[][] = [];
   let end = -Infinity;
   for (const o of observedOutages(records)) {
     const last = groups[groups.length - 1];
-    if (last && o.begun <= end + gapMs) {
+    if (last && o.seenOut < end) {
       last.push(o);
-      end = Math.max(end, o.back ?? o.begun);
+      end = Math.max(end, o.back ?? o.seenOut);
     } else {
       groups.push([o]);
-      end = o.back ?? o.begun;
+      end = o.back ?? o.seenOut;
     }
   }
   return groups.map((g) => {

@@ -4,11 +4,12 @@
 // and times in, a verdict out. SlidingJudge keeps, across windows, when each threshold first failed.
 import { recordsOf, type StatszRecord, type TimelineRecord } from '../timeline/records.ts';
 import { statszTimes } from '../timeline/statsz-times.ts';
+import { linkHistories, stateAt } from '../timeline/link-history.ts';
 import type { JudgeContext } from './context.ts';
 import { settingOf, withRole } from './judge.ts';
 import { observedFaults, regionOfServers, serversOutDuring } from './observed-faults.ts';
 import { CHECK_KEYS, THRESHOLD_REGISTRY, type ThresholdEntry, type ThresholdKey } from './registry.ts';
-import { clock, notApplicable, secs, type CheckResult, type ThresholdResult, type Verdict } from './result.ts';
+import { cap, clock, notApplicable, secs, type CheckResult, type ThresholdResult, type Verdict } from './result.ts';
 import { thresholdValue, type Thresholds } from './thresholds.ts';
 
 export interface WatchWindow {
@@ -27,7 +28,7 @@ export const WATCH_JUDGING: Readonly<Record<ThresholdKey, string>> = {
   'recovery.noneStuck': 'no link down or in handshake through the last stuckWindowSeconds, leaving out links of a server that was out of service in the last stuckWindowSeconds + recovery.maxSeconds (recovery.maxSeconds judges those)',
   'recovery.stuckWindowSeconds': 'setting',
   'statsz.maxPerServerPerSecond': 'every STATSZ in the window (no boot to leave out: the cluster was running before the watch)',
-  'statsz.maxExcessPerRestart': 'after each observed restart (a server back under a new ID; restarts within 2 s of each other are one)',
+  'statsz.maxExcessPerRestart': 'after each observed restart (a server back under a new ID; servers seen out at the same time are one restart)',
   'statsz.restartWindowSeconds': 'setting',
   'memory.maxRssMiB': 'as in a run',
   'memory.maxGrowthRatio': 'per server process, over the window',
@@ -96,13 +97,67 @@ export function judgeWatchWindow(records: readonly TimelineRecord[], thresholds:
     const value = thresholdValue(thresholds, key);
     if (value === undefined || value === null || value === false) continue;
     const check = (THRESHOLD_REGISTRY[key] as ThresholdEntry<unknown>).check!;
-    results.push(withRole(key === 'recovery.noneStuck' ? noneStuck(ctx, records, check, value, setting) : check(ctx, value, setting), 'guard'));
+    const result = key === 'recovery.noneStuck' ? noneStuck(ctx, records, check, value, setting)
+      : key === 'recovery.maxSeconds' ? recoveryPerOutage(ctx, value as number)
+        : key === 'probe.maxResumeSeconds' ? check({ ...ctx, faults: settledFaults(ctx, value as number) }, value, setting)
+          : check(ctx, value, setting);
+    results.push(withRole(result, 'guard'));
   }
   const failed = results.filter((r) => r.status === 'fail').map((r) => r.name);
   return { pass: failed.length === 0, incomplete: false, results, detectorsFailed: [], guardsFailed: failed };
 }
 
 type Check = NonNullable<ThresholdEntry<unknown>['check']>;
+
+/** Outages over at least `boundSeconds` before the window's end: only those have had their chance to recover. */
+function settledFaults(ctx: JudgeContext, boundSeconds: number): JudgeContext['faults'] {
+  return ctx.faults.filter((f) => f.reverted !== null && f.reverted <= ctx.runEnd - boundSeconds * 1000);
+}
+
+/**
+ * recovery.maxSeconds over observed outages: every link that was not up at some point of an outage
+ * is up at its end (the server answers again) or comes up within the bound after it. Each outage
+ * on its own: in a rolling restart the next server going out is not a fault step that ends the
+ * previous one's recovery, nor does what it does to the links later count against it.
+ */
+function recoveryPerOutage(ctx: JudgeContext, maxSeconds: number): CheckResult {
+  const name = 'recovery.maxSeconds';
+  const bound = `≤ ${maxSeconds} s`;
+  const faults = settledFaults(ctx, maxSeconds);
+  if (faults.length === 0) return notApplicable(name, bound, `no observed outage or restart over for ${maxSeconds} s or more in the window`);
+  const histories = linkHistories(ctx.records);
+  const failures: string[] = [];
+  let judged = 0;
+  let worst = 0;
+  let unrecovered = 0;
+  for (const f of faults) {
+    const R = f.reverted!;
+    for (const h of histories) {
+      const atStart = stateAt(h, f.begun);
+      const wasDown = (atStart !== undefined && atStart.state !== 'up') || h.transitions.some((x) => x.at > f.begun && x.at <= R && x.state !== 'up');
+      if (!wasDown) continue;
+      judged += 1;
+      const up = stateAt(h, R)?.state === 'up' ? R : h.transitions.find((x) => x.at > R && x.state === 'up')?.at;
+      const link = `${h.server} → ${h.peer} ${h.linkType}`;
+      if (up === undefined || up - R > maxSeconds * 1000) {
+        if (up === undefined) unrecovered += 1;
+        else worst = Math.max(worst, up - R);
+        failures.push(up === undefined
+          ? `${link} not up again ${secs(ctx.runEnd - R)} after ${f.label} ended at ${clock(R)}`
+          : `${link} up ${secs(up - R)} after ${f.label} ended at ${clock(R)}`);
+        continue;
+      }
+      worst = Math.max(worst, up - R);
+    }
+  }
+  if (judged === 0) return notApplicable(name, bound, `no link went down in ${faults.length} observed outage(s)`);
+  const pass = failures.length === 0;
+  const summary = `${judged} link outage(s) in ${faults.length} observed outage(s), ${judged - unrecovered} back up, slowest in ${secs(worst)}`;
+  return {
+    name, bound, observed: unrecovered > 0 ? `${unrecovered} link(s) not recovered` : secs(worst), observedValue: unrecovered > 0 ? null : worst / 1000,
+    status: pass ? 'pass' : 'fail', evidence: cap([...failures, summary]),
+  };
+}
 
 function noneStuck(ctx: JudgeContext, all: readonly TimelineRecord[], check: Check, value: unknown, setting: ReturnType<typeof settingOf>): CheckResult {
   const recentMs = (((setting('recovery.stuckWindowSeconds') as number | null) ?? 5) + ((setting('recovery.maxSeconds') as number | null) ?? 10)) * 1000;
