@@ -1,6 +1,7 @@
 // attachCluster(): a StartedCluster view of a cluster another process left running (`npm run
 // cluster -- up`, local or docker), rebuilt from its state file, or of the running compose stack
-// (`compose`, a reserved id: clusters/compose-attach.ts). Faults work on it as on one we booted; stop() only
+// (`compose`, a reserved id: clusters/compose-attach.ts), or of a cluster brownout did not start at
+// all (`external:FILE`, a cluster file: clusters/external-attach.ts). Faults work on it as on one we booted; stop() only
 // lets go of it: the servers keep running until `cluster down`, `npm run clean` or `docker-compose down`.
 import { BadInputError, EnvironmentError, HarnessError } from '../core/errors.ts';
 import { sameProcess } from '../core/process-identity.ts';
@@ -8,10 +9,12 @@ import { checkRunId } from '../core/run-id.ts';
 import type { Backend } from './backend.ts';
 import { Cluster, type StartedCluster } from './cluster.ts';
 import { attachCompose, COMPOSE_ATTACH_ID, composeAttachTarget, isComposeAttach } from './compose-attach.ts';
+import { attachExternal, EXTERNAL_ATTACH_PREFIX, externalAttachTarget, externalFileOf, isExternalAttach } from './external-attach.ts';
 import { LocalBackend } from './local-backend.ts';
 import { pidAlive, unrecordedOurs, type ProcessIdentity } from './pids.ts';
 import { runProcesses } from './reaper.ts';
-import { listStates, readState, scanStates, type ClusterState, type LocalServerState } from './state-file.ts';
+import { listStates, readState, scanStates, type BackendKind, type ClusterState, type LocalServerState } from './state-file.ts';
+import type { Topology } from './topology.ts';
 
 export interface AttachOptions {
   /** Deadline for the full mesh before attaching (default 15 s); 0 skips the check. */
@@ -25,11 +28,22 @@ export interface AttachOptions {
 }
 
 /** What a run plans with when attaching: the cluster's id, topology and backend. */
-export type AttachTarget = Pick<ClusterState, 'runId' | 'topology' | 'backend'>;
+export interface AttachTarget {
+  /** The id to attach with (what attachCluster takes). */
+  runId: string;
+  topology: Topology;
+  backend: BackendKind;
+}
 
-/** `compose`: the compose stack (found when attaching); else the state of run `id`, or of the newest cluster left running on purpose for `latest`. */
+/**
+ * `compose`: the compose stack (found when attaching); `external:FILE`: the cluster file, read and
+ * checked (BadInputError naming its problems); else the state of run `id`, or of the newest cluster
+ * left running on purpose for `latest`.
+ */
 export function findAttachable(id: string): AttachTarget {
-  return isComposeAttach(id) ? composeAttachTarget() : findState(id);
+  if (isComposeAttach(id)) return composeAttachTarget();
+  if (isExternalAttach(id)) return externalAttachTarget(id);
+  return findState(id);
 }
 
 function findState(id: string): ClusterState {
@@ -38,7 +52,7 @@ function findState(id: string): ClusterState {
   const detached = states.filter((s) => s.detached);
   const state = id === 'latest' ? detached.at(-1) : readState(id);
   const known = detached.map((s) => s.runId);
-  const problems = [`--attach: ${COMPOSE_ATTACH_ID}, latest or one of ${known.length ? known.join(', ') : '(none running)'}`];
+  const problems = [`--attach: ${COMPOSE_ATTACH_ID}, ${EXTERNAL_ATTACH_PREFIX}FILE, latest or one of ${known.length ? known.join(', ') : '(none running)'}`];
   if (!state) {
     throw new BadInputError(id === 'latest' ? 'no cluster is left running to attach to' : `no cluster run "${id}"`, {
       problems, hint: 'start one with npm run cluster -- up',
@@ -52,6 +66,7 @@ function findState(id: string): ClusterState {
 
 export async function attachCluster(id: string, opts: AttachOptions = {}): Promise<StartedCluster> {
   if (isComposeAttach(id)) return attachCompose(opts);
+  if (isExternalAttach(id)) return attachExternal(externalFileOf(id), { ...(opts.meshDeadlineMs !== undefined ? { meshDeadlineMs: opts.meshDeadlineMs } : {}) });
   const state = findState(id);
   const backend = state.backend === 'docker' ? await attachDocker(state, opts.resuming === true) : attachLocal(state, opts.resuming === true);
   const cluster = new Cluster(state.runId, state.topology, state.runDir, state.secrets, backend, {

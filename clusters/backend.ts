@@ -1,10 +1,11 @@
 // What a backend does for the cluster; the StartedCluster adds topology, state and the link API.
 import type { PacketLossDriver, ProxyRef } from './links.ts';
-import type { BackendName, ClusterState } from './state-file.ts';
+import type { MeshReport } from './mesh.ts';
+import type { BackendKind, ClusterState } from './state-file.ts';
 import type { ServerEndpoint } from './view.ts';
 
 export interface Backend {
-  readonly kind: BackendName;
+  readonly kind: BackendKind;
   readonly proxies: ProxyRef[];
   readonly packetLoss?: PacketLossDriver;
   endpoint(name: string): ServerEndpoint;
@@ -25,6 +26,13 @@ export interface Backend {
   onStateChange?: () => void;
   /** Backend part of the state file. */
   stateFields(): Pick<ClusterState, 'local' | 'docker'>;
+  /**
+   * The /varz version a server started on `variant` must report; absent: versionOfVariant (the
+   * external backend answers with its hooks' rule, a playbook field).
+   */
+  expectedVersion?(variant: string): string | undefined;
+  /** Outbound gateways that bypass a proxy, when the backend judges them itself (external: only the links a user's Toxiproxy covers). */
+  gatewayBypasses?(report: MeshReport): string[];
   /** Let go of a cluster this process did not start: undo what it placed there beyond faults (iptables rules). */
   release?(): Promise<void>;
   teardown(): Promise<void>;

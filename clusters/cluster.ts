@@ -5,13 +5,12 @@ import type { Backend } from './backend.ts';
 import { Links } from './links.ts';
 import { gatewayBypasses, snapshotMesh, waitForMesh, type MeshReport } from './mesh.ts';
 import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
-import type { ClusterSecrets } from './render-config.ts';
 import { upgradeServer, type UpgradeOptions, type UpgradeTiming } from './lame-duck-upgrade.ts';
 import { registerLive, unregisterLive } from './signals.ts';
 import { selfIdentity, type ProcessIdentity } from '../core/process-identity.ts';
-import { removeState, updateState, type BackendName, type ClusterState } from './state-file.ts';
+import { removeState, updateState, type BackendKind, type ClusterState } from './state-file.ts';
 import { serversOf, type Topology } from './topology.ts';
-import type { ClusterView, ServerEndpoint, SystemUser } from './view.ts';
+import type { ClusterView, ProbeAccess, ServerEndpoint, SystemUser } from './view.ts';
 
 export type { UpgradeOptions, UpgradeStep, UpgradeTiming } from './lame-duck-upgrade.ts';
 
@@ -47,7 +46,7 @@ export interface ClusterServer {
 }
 
 export interface StartedCluster extends ClusterView, AsyncDisposable {
-  readonly backend: BackendName;
+  readonly backend: BackendKind;
   readonly topology: Topology;
   readonly runDir: string;
   readonly links: Links;
@@ -88,6 +87,7 @@ export interface ClusterOwnership {
 export class Cluster implements StartedCluster {
   readonly regions: readonly string[];
   readonly system: SystemUser;
+  readonly probe?: ProbeAccess;
   readonly links: Links;
   private readonly handles = new Map<string, ClusterServer>();
   readonly owned: boolean;
@@ -104,7 +104,7 @@ export class Cluster implements StartedCluster {
     readonly runId: string,
     readonly topology: Topology,
     readonly runDir: string,
-    private readonly secrets: ClusterSecrets,
+    secrets: { system: SystemUser; probe?: ProbeAccess },
     private readonly impl: Backend,
     ownership: ClusterOwnership = { owned: true, createdAt: new Date().toISOString(), ownerPid: process.pid, owner: selfIdentity(), detached: false },
   ) {
@@ -112,8 +112,9 @@ export class Cluster implements StartedCluster {
     this.owned = ownership.owned;
     this.regions = topology.regions.map((r) => r.name);
     this.system = { ...secrets.system };
+    if (secrets.probe) this.probe = { ...secrets.probe };
     const regionOf = new Map(serversOf(topology).map((s) => [s.name, s.region]));
-    this.links = new Links(impl.proxies, (n) => regionOf.get(n), impl.packetLoss);
+    this.links = new Links(impl.proxies, (n) => regionOf.get(n), impl.packetLoss, impl.kind === 'external');
     for (const s of serversOf(topology)) this.handles.set(s.name, this.handle(s.name, s.region));
     impl.onStateChange = () => this.save();
     // An attached cluster is not ours to tear down, not even on Ctrl-C.
@@ -122,7 +123,7 @@ export class Cluster implements StartedCluster {
     if (this.owned) this.save(serversOf(topology).map((s) => s.name));
   }
 
-  get backend(): BackendName {
+  get backend(): BackendKind {
     return this.impl.kind;
   }
 
@@ -152,7 +153,9 @@ export class Cluster implements StartedCluster {
   }
 
   async gatewayBypasses(report?: MeshReport): Promise<string[]> {
-    return gatewayBypasses(report ?? (await this.meshStatus()), this.links.proxyAddresses());
+    const r = report ?? (await this.meshStatus());
+    // A backend that judges its own (external: only the gateways a user's proxy is named for).
+    return this.impl.gatewayBypasses ? this.impl.gatewayBypasses(r) : gatewayBypasses(r, this.links.proxyAddresses());
   }
 
   async stop(): Promise<void> {

@@ -24,9 +24,9 @@ export function composeAttachTarget(): { runId: string; topology: Topology; back
   return { runId: COMPOSE_ATTACH_ID, topology: composeTopology(), backend: 'docker' };
 }
 
-/** Fault types an attached cluster cannot take, with why (the plan turns them into problems). */
-export function refusedFaults(attachId: string): Record<string, string> {
-  return isComposeAttach(attachId) ? { upgrade: UPGRADE_REFUSED } : {};
+/** Fault types the compose stack cannot take, with why (clusters/refused-faults.ts gathers every attach kind's). */
+export function composeRefusedFaults(): Record<string, string> {
+  return { upgrade: UPGRADE_REFUSED };
 }
 
 export async function attachCompose(opts: { meshDeadlineMs?: number } = {}): Promise<StartedCluster> {

@@ -40,8 +40,9 @@ export async function upgradeServer(ctx: UpgradeContext, name: string, variant: 
   // Checked before anything happens, whatever state the server is in: the new server starts with the same config.
   if (opts.lameDuck) checkLameDuck(name, opts.lameDuck, lameDuckOf(ctx.topology), ctx.topology.lameDuck !== undefined);
 
+  const want = backend.expectedVersion?.(variant) ?? versionOfVariant(variant);
   let running = await backend.isRunning(name);
-  if (running && backend.endpoint(name).variant === variant && (await versionOf(backend, name)) === versionOfVariant(variant)) return timing;
+  if (running && backend.endpoint(name).variant === variant && (await versionOf(backend, name)) === want) return timing;
 
   if (running && opts.lameDuck) {
     step('lame-duck');
@@ -71,8 +72,8 @@ export async function upgradeServer(ctx: UpgradeContext, name: string, variant: 
   }
   timing.startMs = Date.now() - t0;
   const version = await versionOf(backend, name);
-  if (version !== versionOfVariant(variant)) {
-    throw new HarnessError(`${name} was started as ${variant} but its /varz reports version ${version}, not ${versionOfVariant(variant)}`);
+  if (version !== want) {
+    throw new HarnessError(`${name} was started as ${variant} but its /varz reports version ${version}, not ${want}`);
   }
   return timing;
 }

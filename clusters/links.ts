@@ -95,11 +95,20 @@ let seq = 0;
 
 export class Links {
   private readonly lossHandles = new Set<Revertible>();
+  /** Scoped links (a user's Toxiproxy): what this object placed, so reset() undoes only that. */
+  private readonly placedToxics = new Set<string>();
+  private readonly disabledByUs = new Set<ProxyRef>();
 
+  /**
+   * `scoped`: the Toxiproxy is not ours (an external cluster's, named in its cluster file): reset()
+   * removes only the toxics this object added and enables only the proxies it disabled, never a
+   * Toxiproxy-wide /reset that would wipe the user's own toxics.
+   */
   constructor(
     private readonly refs: ProxyRef[],
     private readonly regionOf: (server: string) => string | undefined,
     private readonly loss?: PacketLossDriver,
+    private readonly scoped = false,
   ) {}
 
   list(sel: LinkSelector = {}): LinkInfo[] {
@@ -113,11 +122,11 @@ export class Links {
 
   /** Partition: the proxy stops listening and closes every connection through it. */
   async disable(sel: LinkSelector = {}): Promise<void> {
-    await Promise.all(this.select(sel).map((r) => r.client.setEnabled(r.name, false)));
+    await Promise.all(this.select(sel).map(async (r) => { this.disabledByUs.add(r); await r.client.setEnabled(r.name, false); }));
   }
 
   async enable(sel: LinkSelector = {}): Promise<void> {
-    await Promise.all(this.select(sel).map((r) => r.client.setEnabled(r.name, true)));
+    await Promise.all(this.select(sel).map(async (r) => { await r.client.setEnabled(r.name, true); this.disabledByUs.delete(r); }));
   }
 
   /**
@@ -144,6 +153,7 @@ export class Links {
         const toxic = `${id}_${stream}`;
         await ref.client.addToxic(ref.name, { name: toxic, type, stream, toxicity, attributes });
         placed.push({ ref, toxic });
+        this.placedToxics.add(`${ref.name}\u0000${toxic}`);
       }
     }
     return {
@@ -153,7 +163,10 @@ export class Links {
         await Promise.all(placed.map((p) => p.ref.client.updateToxic(p.ref.name, p.toxic, patch)));
       },
       remove: async () => {
-        await Promise.all(placed.map((p) => p.ref.client.removeToxic(p.ref.name, p.toxic)));
+        await Promise.all(placed.map(async (p) => {
+          await p.ref.client.removeToxic(p.ref.name, p.toxic);
+          this.placedToxics.delete(`${p.ref.name}\u0000${p.toxic}`);
+        }));
       },
     };
   }
@@ -196,6 +209,17 @@ export class Links {
   async reset(): Promise<void> {
     for (const h of [...this.lossHandles]) await h.revert();
     this.lossHandles.clear();
+    if (this.scoped) {
+      const byName = new Map(this.refs.map((r) => [r.name, r]));
+      await Promise.all([...this.placedToxics].map(async (key) => {
+        const [proxy, toxic] = key.split('\u0000') as [string, string];
+        // Already gone (removed by its fault's revert, or by the user) is fine.
+        await byName.get(proxy)?.client.removeToxic(proxy, toxic).catch(() => undefined);
+        this.placedToxics.delete(key);
+      }));
+      await Promise.all([...this.disabledByUs].map(async (r) => { await r.client.setEnabled(r.name, true); this.disabledByUs.delete(r); }));
+      return;
+    }
     const clients = new Set(this.refs.map((r) => r.client));
     await Promise.all([...clients].map((c) => c.reset()));
   }

@@ -13,7 +13,10 @@ import { RUNS_DIR } from '../core/layout.ts';
 import { checkRunId, runIdProblem } from '../core/run-id.ts';
 import { topologySchema } from './topology.ts';
 
+/** A backend brownout boots clusters on (and writes state files for). */
 export type BackendName = 'local' | 'docker';
+/** What drives a running cluster: a backend brownout boots on, or `external` (servers it did not start, never persisted). */
+export type BackendKind = BackendName | 'external';
 
 const identitySchema = z.strictObject({ pid: z.number().int().positive(), startTime: z.number().int().nonnegative(), exe: z.string() });
 const portsSchema = z.strictObject({ client: z.number().int(), cluster: z.number().int(), gateway: z.number().int(), monitor: z.number().int(), proxy: z.number().int() });

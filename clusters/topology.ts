@@ -5,7 +5,17 @@ import { BadInputError } from '../core/errors.ts';
 import { DEFAULT_NATS_TAG, patchedName } from '../core/layout.ts';
 import { problemAt, schemaProblems } from '../core/problem-path.ts';
 
-const name = z.string().regex(/^[a-z][a-z0-9]{1,15}$/, 'lowercase letters and digits, 2-16 chars, starting with a letter');
+/** A region brownout boots: it names Docker networks, containers and servers (`<region>-<n>`). */
+export const BOOTED_REGION_NAME = /^[a-z][a-z0-9]{1,15}$/;
+const BOOTED_REGION_RULE = 'lowercase letters and digits, 2-16 chars, starting with a letter';
+/**
+ * A region or server of a cluster brownout did not start (explicit `serverNames`): what nats-server
+ * accepts as a gateway or server name and real fleets use (`us-east-1`, `nats-iad-a.prod`), without
+ * spaces, wildcards or subject separators trouble (`*`, `>`), at most 64 characters.
+ */
+export const EXTERNAL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+export const EXTERNAL_NAME_RULE = 'letters, digits, ".", "_", ":" and "-", 1-64 chars, starting with a letter or digit';
+const name = z.string().regex(EXTERNAL_NAME, EXTERNAL_NAME_RULE);
 const variant = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'a variant name such as v2.10.14 or v2.10.14+brownout');
 // Go duration as nats-server parses it (the forms this schema allows).
 const DURATION = /^(\d+)(ms|s|m)$/;
@@ -30,6 +40,11 @@ export const MAX_SERVERS = 128;
 const regionSchema = z.strictObject({
   name,
   servers: z.number().int().min(1).max(MAX_SERVERS_PER_REGION),
+  /**
+   * The servers' own names, for a cluster brownout did not start (clusters/external-file.ts); as
+   * many as `servers`. Absent: `<region>-<n>`, and the region name follows the booted rule.
+   */
+  serverNames: z.array(z.string().regex(EXTERNAL_NAME, EXTERNAL_NAME_RULE)).optional(),
 });
 
 /** Docker restart policies a server container may have; `no` is the backend's own choice (clusters/docker-backend.ts). */
@@ -88,7 +103,7 @@ export type Topology = z.output<typeof topologySchema>;
 export type TopologyInput = z.input<typeof topologySchema>;
 
 export interface ServerSpec {
-  /** Stable name `<region>-<n>`, n from 1. */
+  /** Stable name `<region>-<n>`, n from 1 (or the region's `serverNames[n-1]`). */
   name: string;
   region: string;
   index: number;
@@ -106,11 +121,24 @@ export type PresetName = keyof typeof presets;
 export function parseTopology(input: unknown): Topology {
   const parsed = topologySchema.safeParse(input);
   const problems = parsed.success ? [] : schemaProblems([], parsed.error.issues, input);
+  problems.push(...bootedRegionNames(input));
   if (parsed.success) problems.push(...crossCheck(parsed.data));
   if (problems.length > 0 || !parsed.success) {
     throw new BadInputError(`invalid topology (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { problems });
   }
   return parsed.data;
+}
+
+/** A region without `serverNames` is one brownout may boot: its name follows the stricter booted rule. */
+function bootedRegionNames(input: unknown): string[] {
+  const regions = (input as { regions?: unknown } | null)?.regions;
+  if (!Array.isArray(regions)) return [];
+  return regions.flatMap((r: unknown, i) => {
+    const o = (r ?? {}) as { name?: unknown; serverNames?: unknown };
+    return typeof o.name === 'string' && o.serverNames === undefined && EXTERNAL_NAME.test(o.name) && !BOOTED_REGION_NAME.test(o.name)
+      ? [problemAt(['regions', i, 'name'], `${BOOTED_REGION_RULE}, got ${JSON.stringify(o.name)}`)]
+      : [];
+  });
 }
 
 function crossCheck(t: Topology): string[] {
@@ -119,7 +147,13 @@ function crossCheck(t: Topology): string[] {
   t.regions.forEach((r, i) => {
     if (seen.has(r.name)) problems.push(problemAt(['regions', i, 'name'], `duplicate region "${r.name}"`));
     seen.add(r.name);
+    if (r.serverNames && r.serverNames.length !== r.servers) problems.push(problemAt(['regions', i, 'serverNames'], `${r.serverNames.length} names for ${r.servers} servers; one name per server`));
   });
+  const named = new Map<string, number>();
+  t.regions.forEach((r, i) => r.serverNames?.forEach((n, j) => {
+    if (named.has(n)) problems.push(problemAt(['regions', i, 'serverNames', j], `duplicate server name "${n}"`));
+    named.set(n, i);
+  }));
   const names = new Set(serversOf({ ...t, variants: {} }).map((s) => s.name));
   for (const key of Object.keys(t.variants)) {
     if (!names.has(key)) problems.push(problemAt(['variants', key], `"${key}" is not a server; one of ${[...names].join(', ')}`));
@@ -141,11 +175,11 @@ export function dockerOnlyProblems(t: Topology, backend: string): string[] {
   return set.map(([k]) => `docker.${k}: docker backend only; the ${backend} backend runs servers as processes (use --backend docker, or leave docker.${k} out)`);
 }
 
-/** Every server of the topology, region by region. */
+/** Every server of the topology, region by region: `<region>-<n>`, or the region's own `serverNames`. */
 export function serversOf(t: Topology): ServerSpec[] {
   return t.regions.flatMap((r) =>
     Array.from({ length: r.servers }, (_, i) => {
-      const n = `${r.name}-${i + 1}`;
+      const n = r.serverNames?.[i] ?? `${r.name}-${i + 1}`;
       return { name: n, region: r.name, index: i + 1, variant: t.variants[n] ?? t.variant };
     }),
   );

@@ -13,9 +13,29 @@ export interface ServerEndpoint {
   monitorUrl: string;
 }
 
-export interface SystemUser {
+/**
+ * Credentials of the system account: a user and password (clusters brownout starts generate one per
+ * run), or a .creds file's text (JWT and seed; an external cluster's operator mode). Connections turn
+ * either into nats.js options through one helper, clusters/nats-auth.ts.
+ */
+export type SystemUser = UserPassword | CredsText;
+
+export interface UserPassword {
   user: string;
   password: string;
+}
+
+export interface CredsText {
+  /** The text of a .creds file (never its path: the file is read once, when the cluster file is). */
+  creds: string;
+}
+
+/** Where and as whom the log-stream probe publishes (harness/probe/log-probe.ts). */
+export interface ProbeAccess {
+  /** First subject tokens, e.g. `logs` (clusters brownout starts) or the user's `brownout.probe`. */
+  subjectPrefix: string;
+  /** Absent: no credentials (the cluster's no_auth_user account). */
+  credentials?: SystemUser;
 }
 
 export interface ClusterView {
@@ -23,6 +43,8 @@ export interface ClusterView {
   readonly regions: readonly string[];
   /** Current endpoints; ports may change when a server is restarted, so ask again after a restart. */
   endpoints(): ServerEndpoint[];
-  /** The system-account user, generated per run. */
+  /** The system-account user, generated per run (or given by an external cluster's file). */
   readonly system: SystemUser;
+  /** Where the probe may publish; absent: `logs.>` without credentials (clusters brownout starts). */
+  readonly probe?: ProbeAccess;
 }

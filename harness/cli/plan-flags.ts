@@ -2,7 +2,7 @@
 // BadInputError whose problems name the flag and the bad value; collectFlag gathers them so the
 // command reports every problem at once (exit 2) instead of the first.
 import path from 'node:path';
-import { findAttachable, MAX_SERVERS_PER_REGION, parseTopology, statesDir, type Topology } from '../../clusters/index.ts';
+import { findAttachable, isExternalAttach, MAX_SERVERS_PER_REGION, parseTopology, statesDir, type Topology } from '../../clusters/index.ts';
 import { BadInputError } from '../../core/errors.ts';
 import { oneLine, prefixProblem, problemAt, showValue } from '../../core/problem-path.ts';
 import { runIdProblem } from '../../core/run-id.ts';
@@ -36,17 +36,31 @@ export function collectFlag<T>(parse: () => T, problems: string[]): T | undefine
 
 /**
  * `--attach`: a run id (the one rule of core/run-id.ts: it names a file under runs/ and cannot leave
- * it), `latest` or `compose`, resolved to the cluster it names. Problems go to `problems`.
+ * it), `latest`, `compose` or `external:FILE` (a cluster file, read and checked here: its problems
+ * join the plan's), resolved to the cluster it names. Problems go to `problems`.
  */
 export function attachTarget(attach: string | undefined, problems: string[]): PlanInput['attached'] {
   if (attach === undefined) return undefined;
+  if (isExternalAttach(attach)) return externalTarget(attach, problems);
   const bad = runIdProblem(attach);
-  if (bad) return void problems.push(`--attach: ${bad}; or latest, or compose`);
+  if (bad) return void problems.push(`--attach: ${bad}; or latest, compose, or external:FILE`);
   try {
     return checkedTarget(findAttachable(attach), problems);
   } catch (err) {
     if (!(err instanceof BadInputError)) throw err;
     // `no cluster run "x"`, then what there is to attach to.
+    problems.push(`--attach: ${err.message}`, ...err.problems);
+    return undefined;
+  }
+}
+
+/** `external:FILE`: the cluster file's every problem (each names the file and a field path). */
+function externalTarget(attach: string, problems: string[]): PlanInput['attached'] {
+  if (attach === 'external:') return void problems.push('--attach: external: names no file; allowed: external:FILE, a cluster file (YAML or JSON)');
+  try {
+    return findAttachable(attach);
+  } catch (err) {
+    if (!(err instanceof BadInputError)) throw err;
     problems.push(`--attach: ${err.message}`, ...err.problems);
     return undefined;
   }

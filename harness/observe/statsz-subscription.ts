@@ -2,6 +2,7 @@
 // blast radius. It only receives: a subscriber misses what a restarted server sends before that
 // server's route (or gateway) to this one is up, so pick a server the scenario does not touch.
 import { connect, type NatsConnection } from 'nats';
+import { authOptions } from '../../clusters/nats-auth.ts';
 import type { ServerEndpoint, SystemUser } from '../../clusters/view.ts';
 import type { StatszMessage } from './statsz-counter.ts';
 
@@ -23,7 +24,7 @@ export function parseStatsz(subject: string, data: Uint8Array): { serverId: stri
 
 export async function subscribeStatsz(on: ServerEndpoint, system: SystemUser, onMessage: (m: StatszMessage) => void): Promise<StatszSubscription> {
   const nc: NatsConnection = await connect({
-    servers: [on.clientUrl], user: system.user, pass: system.password, name: 'brownout-observer-statsz',
+    servers: [on.clientUrl], ...authOptions(system), name: 'brownout-observer-statsz',
     // Stay on the chosen server: following gossip could land the subscription inside the blast radius.
     noRandomize: true, ignoreClusterUpdates: true, maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 2000,
   });

@@ -3,6 +3,7 @@
 // this run booted it. Signals (SIGINT/SIGTERM) stop the steps and take the same path out.
 import type { Registry } from 'prom-client';
 import { attachCluster, startCluster, type StartedCluster } from '../../clusters/index.ts';
+import { HarnessError } from '../../core/errors.ts';
 import { silentProgress, type Progress } from '../../core/progress.ts';
 import { TOXIPROXY_VERSION } from '../../core/layout.ts';
 import { ensureVariant } from '../variants/registry.ts';
@@ -34,9 +35,10 @@ async function attachTo(id: string, progress: Progress): Promise<StartedCluster>
 }
 
 function boot(plan: RunPlan, folder: RunFolder, progress: Progress): Promise<StartedCluster> {
+  if (plan.backend === 'external') throw new HarnessError('an external cluster is attached to (--attach external:FILE), never booted');
   const shape = plan.topology.regions.map((r) => `${r.name}×${r.servers}`).join(' ');
   return progress.step(`boot ${shape}`, () => startCluster(plan.topology, {
-    backend: plan.backend, runId: folder.runId, runDir: folder.runDir, progress,
+    backend: plan.backend as Exclude<RunPlan['backend'], 'external'>, runId: folder.runId, runDir: folder.runDir, progress,
   }));
 }
 

@@ -1,7 +1,7 @@
 // planRun(): validate everything a user wrote against the topology it will run on, collect every
 // problem (one path format: `steps[2].fault.to`, `thresholds.statsz.maxPerServerPerSecond`) and
 // throw them together, or return a typed RunPlan. No process, container or socket is touched.
-import { durationMs, isComposeAttach, refusedFaults, serversOf, type BackendChoice, type Topology } from '../../clusters/index.ts';
+import { durationMs, isComposeAttach, isExternalAttach, refusedFaults, serversOf, type BackendChoice, type Topology } from '../../clusters/index.ts';
 import { randomSeed } from '../../chaos/rng.ts';
 import { formatPath, parseScenario, scenarioSeconds, type Scenario, type ScenarioInput } from '../../chaos/scenario.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
@@ -151,7 +151,7 @@ function attachWarnings(data: unknown, t: Topology): string[] {
 }
 
 function attachedName(runId: string): string {
-  return isComposeAttach(runId) ? 'the compose stack' : `the cluster ${runId}`;
+  return isComposeAttach(runId) ? 'the compose stack' : isExternalAttach(runId) ? `the external cluster ${runId.slice('external:'.length)}` : `the cluster ${runId}`;
 }
 
 /** Faults the attached cluster refuses (an upgrade on the compose stack), and where the topology came from when a step does not fit it. */

@@ -1,6 +1,6 @@
 // The run plan: everything a user wrote (scenario, overrides, thresholds, seed), validated against
 // the topology and resolved before the first process starts. The executor reads only this.
-import type { BackendChoice, BackendName, Topology } from '../../clusters/index.ts';
+import type { BackendChoice, BackendKind, Topology } from '../../clusters/index.ts';
 import type { TypedFault } from '../../chaos/faults/registry.ts';
 import type { Scenario } from '../../chaos/scenario.ts';
 import type { Thresholds } from '../verdict/thresholds.ts';
@@ -18,7 +18,7 @@ export interface PlanInput {
   /** `--regions` / `--servers`. */
   topology?: TopologyOverride;
   /** Attaching to a running cluster: its topology replaces the scenario's, its backend is known. */
-  attached?: { runId: string; topology: Topology; backend: BackendName };
+  attached?: { runId: string; topology: Topology; backend: BackendKind };
   backend?: BackendChoice;
   seed?: number;
   /** `--thresholds FILE` then `--threshold key=value` flags, over the scenario's own. */
@@ -42,7 +42,8 @@ export interface RunPlan {
   description: string;
   variant: string;
   topology: Topology;
-  backend: BackendChoice;
+  /** `external` only when attached to an external cluster (nothing is booted then). */
+  backend: BackendChoice | 'external';
   /** Set when the plan runs on a cluster already running. */
   attachTo?: string;
   steps: PlannedStep[];
