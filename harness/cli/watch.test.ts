@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { BadInputError, EXIT } from '../../core/errors.ts';
 import type { Verdict } from '../verdict/result.ts';
-import { parseDuration, planWatch, watchExitCode } from './watch.ts';
+import { command, parseDuration, planWatch, watchExitCode } from './watch.ts';
 
 const verdict = (pass: boolean): Verdict => ({ pass, incomplete: false, results: [], detectorsFailed: [], guardsFailed: pass ? [] : ['statsz.maxPerServerPerSecond'] });
 
@@ -36,5 +36,18 @@ describe('watch cli - flags and exit codes', () => {
     assert.equal(watchExitCode({ verdict: verdict(true), endedBy: 'signal', incomplete: false, signal: 'SIGINT' }), EXIT.pass);
     assert.equal(watchExitCode({ verdict: verdict(true), endedBy: 'signal', incomplete: true, signal: 'SIGINT' }), EXIT.interrupted);
     assert.equal(watchExitCode({ verdict: verdict(true), endedBy: 'signal', incomplete: true, signal: 'SIGTERM' }), EXIT.terminated);
+  });
+
+  it('watch cli - the probe is on unless --no-probe; --probe says so explicitly', async () => {
+    const probeOf = async (...flags: string[]): Promise<unknown> => {
+      let seen: unknown;
+      const c = command().exitOverride();
+      c.action((o: { probe: unknown }) => { seen = o.probe; });
+      await c.parseAsync(['--attach', 'latest', ...flags], { from: 'user' });
+      return seen;
+    };
+    assert.equal(await probeOf(), true);
+    assert.equal(await probeOf('--probe'), true);
+    assert.equal(await probeOf('--no-probe'), false);
   });
 });

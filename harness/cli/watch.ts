@@ -94,7 +94,7 @@ export function watchExitCode(r: Pick<WatchResult, 'verdict' | 'endedBy' | 'inco
 export async function watch(a: WatchArgs): Promise<{ exitCode: number; result: WatchResult }> {
   const write = a.write ?? ((l: string) => process.stdout.write(l + '\n'));
   const setup = planWatch(a);
-  const progress = createProgress('watch', write);
+  const progress = createProgress('watch', a.write);
   const registry = new Registry();
   const metrics = await serveMetrics(a.metricsPort ?? 'off', registry, write);
   let cluster: StartedCluster | undefined;
@@ -133,7 +133,8 @@ export function command(): Command {
     .option('--threshold <key=value>', 'override one threshold, e.g. statsz.maxPerServerPerSecond=4 (repeatable; =null switches it off)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--thresholds <file>', 'JSON file of threshold overrides')
     .option('--window <d>', 'length of the sliding window judged every second', DEFAULT_WATCH_WINDOW)
-    .addOption(new Option('--no-probe', 'do not run the log-stream probe (it publishes on its own logs.* subjects)'))
+    .addOption(new Option('--probe', 'run the log-stream probe beside the observer (the default; on an external cluster it publishes only under the cluster file\'s probe.subjectPrefix)').default(true))
+    .addOption(new Option('--no-probe', 'do not run the log-stream probe: the watch then only reads monitoring endpoints and subscribes to STATSZ'))
     .addOption(metricsPortOption())
     .addHelpText('after', '\nExit codes: 0 clean (the duration ended, or Ctrl-C without --duration), 1 a threshold failed, 2 bad input, 3 environment, 4 harness, 130/143 a signal before --duration was over.')
     .action(async (o: WatchFlags) => {
