@@ -88,6 +88,7 @@ export class Cluster implements StartedCluster {
   readonly regions: readonly string[];
   readonly system: SystemUser;
   readonly probe?: ProbeAccess;
+  readonly monitorOnly: boolean;
   readonly links: Links;
   private readonly handles = new Map<string, ClusterServer>();
   readonly owned: boolean;
@@ -113,6 +114,7 @@ export class Cluster implements StartedCluster {
     this.regions = topology.regions.map((r) => r.name);
     this.system = { ...secrets.system };
     if (secrets.probe) this.probe = { ...secrets.probe };
+    this.monitorOnly = impl.kind === 'external';
     const regionOf = new Map(serversOf(topology).map((s) => [s.name, s.region]));
     this.links = new Links(impl.proxies, (n) => regionOf.get(n), impl.packetLoss, impl.kind === 'external');
     for (const s of serversOf(topology)) this.handles.set(s.name, this.handle(s.name, s.region));

@@ -2,7 +2,7 @@
 // with `ldm: true`, the server closes them spread over its lame-duck duration, then exits), then the
 // target variant under the same name, config and ports. Safe to run twice: a controller restarted
 // mid-step repeats it, and a server already on the target, or already stopped, is taken as it is.
-import { HarnessError } from '../core/errors.ts';
+import { BadInputError, HarnessError } from '../core/errors.ts';
 import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
 import type { Backend } from './backend.ts';
 import { checkLameDuck, lameDuckExitDeadlineMs, lameDuckOf, versionOfVariant, type LameDuckSettings } from './lame-duck.ts';
@@ -86,6 +86,8 @@ async function stop(backend: Backend, name: string): Promise<void> {
   try {
     await backend.stopServer(name, 'SIGTERM');
   } catch (cause) {
+    // A step the backend refuses (an external cluster without hooks) is the user's to fix, as it says.
+    if (cause instanceof BadInputError) throw cause;
     throw new HarnessError(`${name} could not be stopped for its upgrade: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }

@@ -47,4 +47,9 @@ export interface ClusterView {
   readonly system: SystemUser;
   /** Where the probe may publish; absent: `logs.>` without credentials (clusters brownout starts). */
   readonly probe?: ProbeAccess;
+  /**
+   * True for a cluster brownout did not start (external): only its monitoring endpoints may be read,
+   * never its processes (/proc), even when they run on this host.
+   */
+  readonly monitorOnly?: boolean;
 }

@@ -1,6 +1,6 @@
 // npm run chaos -- <scenario> [--variant NAME] [--backend auto|local|docker] [--seed N]
 //                 [--threshold key=value ...] [--thresholds FILE] [--compare stock,patched]
-//                 [--regions a,b --servers N] [--attach <cluster id|latest|compose>] [--metrics-port N|0|off]
+//                 [--regions a,b --servers N] [--attach <cluster id|latest|compose|external:FILE>] [--metrics-port N|0|off]
 import { Command } from 'commander';
 import { backendProblem, planRun, type RunPlan, type RunResult, type TopologyOverride } from '../run/index.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
@@ -97,7 +97,7 @@ export function command(): Command {
     .option('--regions <a,b,c>', "replace the scenario's regions")
     .option('--servers <n>', "servers per region (default: the scenario's)")
     .option('--compare <a,b>', 'run on two variants and print them side by side, e.g. stock,patched')
-    .option('--attach <id|latest|compose>', 'run on a cluster left running by npm run cluster -- up (its run id, or latest), or on the running docker-compose stack (compose: the reserved word; COMPOSE_PROJECT_NAME picks one of several); it keeps running after')
+    .option('--attach <id|latest|compose|external:FILE>', 'run on a cluster left running by npm run cluster -- up (its run id, or latest), on the running docker-compose stack (compose: the reserved word; COMPOSE_PROJECT_NAME picks one of several), or on a cluster brownout did not start, named by a cluster file (external:FILE: server faults refused, link faults only through the Toxiproxy the file names); it keeps running after')
     .addOption(metricsPortOption())
     .addHelpText('after', `\nScenarios:\n${SCENARIO_NAMES.map((n) => `  ${n.padEnd(16)} ${SCENARIOS[n].description}`).join('\n')}`)
     .action(async (scenario: string, o: ChaosFlags) => {

@@ -1,5 +1,5 @@
-// npm run cluster -- up|status|down: boot a super-cluster and leave it running, show its mesh per
-// region, tear it down. `up` records pids, ports, run label and system password in the state file
+// npm run cluster -- up|status|down|discover: boot a super-cluster and leave it running, show its mesh per
+// region, tear it down; or write a cluster file for one brownout did not start (discover). `up` records pids, ports, run label and system password in the state file
 // (runs/.clusters/<runId>.json) that `status`, `down` and `npm run clean` read.
 import Table from 'cli-table3';
 import { Command, Option } from 'commander';
@@ -18,6 +18,11 @@ import { checkRunId } from '../../core/run-id.ts';
 import { sameProcess } from '../../core/process-identity.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ourRunProcesses, ownerStatus, reapDecision, terminate } from '../../clusters/index.ts';
+import { discoverCluster, hasTodo, renderClusterFile, type SystemRef } from '../../clusters/external-discover.ts';
+import { loadClusterFile } from '../../clusters/external-file.ts';
+import type { SystemUser } from '../../clusters/view.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 type Write = (line: string) => void;
 const stdout: Write = (l) => process.stdout.write(l + '\n');
@@ -161,6 +166,76 @@ function renderEndpoints(s: ClusterState): string {
   return table.toString();
 }
 
+export interface DiscoverArgs {
+  monitorUrl: string;
+  systemUser?: string;
+  /** Environment variable holding the system password (never the password on the command line). */
+  systemPasswordEnv?: string;
+  systemPasswordFile?: string;
+  /** A .creds file of a system account user. */
+  systemCreds?: string;
+  name?: string;
+  out?: string;
+}
+
+/** The system account from the flags, and how the written file names it; BadInputError for a bad combination. */
+function discoverCredentials(a: DiscoverArgs): { system?: SystemUser; ref?: SystemRef } {
+  const problems: string[] = [];
+  const sources = [a.systemPasswordEnv && '--system-password-env', a.systemPasswordFile && '--system-password-file', a.systemCreds && '--system-creds'].filter(Boolean);
+  if (sources.length > 1) problems.push(`${sources.join(', ')}: give one`);
+  if ((a.systemPasswordEnv || a.systemPasswordFile) && !a.systemUser) problems.push('--system-user: missing; a password needs its user');
+  if (a.systemUser && !a.systemPasswordEnv && !a.systemPasswordFile) problems.push('--system-user: needs --system-password-env VAR or --system-password-file FILE (a password is never taken on the command line)');
+  if (a.systemCreds && a.systemUser) problems.push('--system-user: not with --system-creds (the JWT names the user)');
+  const env = a.systemPasswordEnv ? process.env[a.systemPasswordEnv] : undefined;
+  if (a.systemPasswordEnv && !env) problems.push(`--system-password-env: environment variable ${a.systemPasswordEnv} is not set`);
+  const read = (f: string, flag: string): string | undefined => {
+    try { return readFileSync(f, 'utf8'); } catch (e) { problems.push(`${flag}: cannot read ${f} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); return undefined; }
+  };
+  const file = a.systemPasswordFile ? read(a.systemPasswordFile, '--system-password-file') : undefined;
+  const creds = a.systemCreds ? read(a.systemCreds, '--system-creds') : undefined;
+  if (problems.length) throw new BadInputError(`cluster discover: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, { problems });
+  if (a.systemCreds && creds) return { system: { creds }, ref: { credsFile: path.resolve(a.systemCreds) } };
+  if (a.systemUser && env) return { system: { user: a.systemUser, password: env }, ref: { user: a.systemUser, passwordEnv: a.systemPasswordEnv! } };
+  if (a.systemUser && file) return { system: { user: a.systemUser, password: file.replace(/\r?\n$/, '') }, ref: { user: a.systemUser, passwordFile: path.resolve(a.systemPasswordFile!) } };
+  return {};
+}
+
+/** Discover a running cluster from one monitoring URL: print what was found, write a cluster file. */
+export async function clusterDiscover(a: DiscoverArgs, write: Write = stdout): Promise<{ text: string; todo: boolean }> {
+  let seed: URL | undefined;
+  try { seed = new URL(a.monitorUrl); } catch { /* below */ }
+  if (!seed || !/^https?:$/.test(seed.protocol)) {
+    throw new BadInputError(`cluster discover: ${JSON.stringify(a.monitorUrl)} is not a monitoring URL`, { problems: ['monitorUrl: an http(s) URL of one server\'s monitoring port, e.g. http://10.0.0.1:8222'] });
+  }
+  const { system, ref } = discoverCredentials(a);
+  const d = await discoverCluster(a.monitorUrl, system ? { system } : {});
+  const text = renderClusterFile(d, { name: a.name ?? 'discovered', ...(ref ? { system: ref } : {}) });
+  write(`discovered from ${d.seed}${d.viaSystemAccount ? ' (through the system account)' : ' (monitoring endpoints only; give --system-user and --system-password-env for every server)'}:`);
+  for (const f of d.found) write(`  found: ${f}`);
+  for (const g of d.guessed) write(`  guessed: ${g}`);
+  for (const m of d.missing) write(`  missing: ${m}`);
+  const table = new Table({ head: ['server', 'region', 'monitor', 'client', 'version'], style: { head: [], border: [] } });
+  for (const s of d.servers) table.push([s.name, s.region ?? '?', s.monitorUrl ?? 'TODO', s.clientUrl ?? 'TODO', s.version ?? '?']);
+  write(table.toString());
+  const todo = hasTodo(text);
+  if (a.out) {
+    writeFileSync(a.out, text);
+    write(`wrote ${a.out}${todo ? ': fill in every TODO before using it' : ''}`);
+    // A complete file is checked as brownout will read it (secrets from where it names them).
+    if (!todo) {
+      try {
+        loadClusterFile(a.out);
+        write(`${a.out} checks: use it with --attach external:${a.out}`);
+      } catch (err) {
+        if (!(err instanceof BadInputError)) throw err;
+        write(`${a.out} does not check yet:`);
+        for (const p of err.problems) write(`  ${p}`);
+      }
+    }
+  } else write(text);
+  return { text, todo };
+}
+
 export function command(): Command {
   const cmd = new Command('cluster').description('boot, inspect and tear down a multi-region super-cluster');
   const backend = () => new Option('--backend <name>', 'where servers run').choices(['auto', 'local', 'docker']).default('auto');
@@ -185,5 +260,15 @@ export function command(): Command {
     .option('--run <id>', 'run to remove (default: the newest whose owner is gone)')
     .option('--all', 'every recorded run whose owner is gone')
     .action(async (o: { run?: string; all?: boolean }) => { await clusterDown(o); });
+  cmd.command('discover')
+    .description('write a cluster file for a running cluster brownout did not start, from one monitoring URL')
+    .argument('<monitorUrl>', "one server's monitoring URL, e.g. http://10.0.0.1:8222")
+    .option('--system-user <user>', 'system account user: every server through $SYS.REQ.SERVER.PING (else only what monitoring shows)')
+    .option('--system-password-env <VAR>', 'environment variable holding its password (the file names VAR, never the password)')
+    .option('--system-password-file <FILE>', 'file holding its password')
+    .option('--system-creds <FILE>', 'a .creds file of a system account user instead')
+    .option('--name <label>', 'the cluster\'s name in the file (default discovered)')
+    .option('--out <FILE>', 'write the cluster file here (default: print it)')
+    .action(async (monitorUrl: string, o: Omit<DiscoverArgs, 'monitorUrl'>) => { await clusterDiscover({ monitorUrl, ...o }); });
   return cmd;
 }

@@ -1,4 +1,4 @@
-// npm run gate [-- --variant NAME --backend ... --seed N --attach ID --metrics-port N|0|off]: the release gate.
+// npm run gate [-- --variant NAME --backend ... --seed N --attach ID|external:FILE --metrics-port N|0|off]: the release gate.
 // Plans every scenario of the suite first (every problem of every scenario at once), runs them and
 // exits non-zero when any threshold of any scenario fails. Meant for CI.
 import { Command } from 'commander';
@@ -93,7 +93,7 @@ export function command(): Command {
     .option('--patches <dir>', 'gate the variant of this folder of *.patch files on the tag of --variant (built or reused from the cache)')
     .option('--backend <backend>', 'auto, local or docker', 'auto')
     .option('--seed <n>', 'seed for every random choice')
-    .option('--attach <id|latest|compose>', 'run every scenario on a cluster left running by npm run cluster -- up (its run id, or latest), or on the running docker-compose stack; the gate judges the build it runs')
+    .option('--attach <id|latest|compose|external:FILE>', 'run every scenario on a cluster left running by npm run cluster -- up (its run id, or latest), on the running docker-compose stack, or on a cluster named by a cluster file (external:FILE); the gate judges the build it runs')
     .option('--scenario <name>', 'run only these scenarios (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--threshold <key=value>', 'override one threshold (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--thresholds <file>', 'JSON file of threshold overrides')

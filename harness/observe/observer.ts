@@ -50,7 +50,7 @@ export interface ObserverOptions {
   registry?: Registry;
   /** Also run the log-stream probe (its records go to the same timeline). */
   probe?: Omit<ProbeOptions, 'timeline'> | false;
-  /** Process RSS/CPU and open sockets (handshake detection); default: /proc when servers are local. */
+  /** Process RSS/CPU and open sockets (handshake detection); default: /proc when servers are local (never on a monitor-only view: an external cluster). */
   process?: ProcessInspector | false;
   /** Written on the `run` records and the scenario metric. */
   scenario?: string;
@@ -153,7 +153,8 @@ export async function startObserver(view: ClusterView, opts: ObserverOptions): P
   // A fault or step record (the runner's) ends a steady stretch at once: sample as asked again.
   const wake = { append: (r: TimelineRecord) => { if (r.kind === 'fault' || r.kind === 'step') loop?.wake(); } };
   const sink = teeSink(opts.timeline, memory, wake, ...(metrics ? [{ append: (r: TimelineRecord) => metrics.observe(r) }] : []));
-  const inspector = opts.process === false ? undefined : (opts.process ?? (view.endpoints().every(isLocal) ? localProcessInspector() : undefined));
+  // An external cluster's servers are not ours, even on this host: their monitoring endpoints only, no /proc.
+  const inspector = opts.process === false || (view.monitorOnly && opts.process === undefined) ? undefined : (opts.process ?? (view.endpoints().every(isLocal) ? localProcessInspector() : undefined));
   const runRecord = (phase: 'start' | 'end'): TimelineRecord => ({
     t: Date.now(), kind: 'run', phase, runId: view.runId, regions: [...view.regions],
     servers: view.endpoints().map((e) => ({ name: e.name, region: e.region, variant: e.variant })), intervalMs: cfg.intervalMs,

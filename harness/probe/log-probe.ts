@@ -1,5 +1,7 @@
 // The log-stream probe: what the platform in the story ships. Publishers in every region publish on
-// `logs.<app>.<region>.<instance>` with sequence numbers and send times; a subscriber on `logs.>` in
+// `logs.<app>.<region>.<instance>` with sequence numbers and send times (`logs` is the subject
+// prefix: on an external cluster the user's, e.g. `brownout.probe`, with the credentials its cluster
+// file gives the probe, so nothing is published outside it); a subscriber on `logs.>` in
 // every region accounts per region pair (publisher region → subscriber region) and appends one
 // `probe` record per pair per window. A subscriber that hears nothing for N expected intervals is
 // stalled: it resubscribes, then reconnects, by itself (the shipper in the story did neither); the
@@ -8,6 +10,7 @@
 // reconnects share one lifecycle and one set of counters; the pure parts (accounting, windows, the
 // stall machine, placement) are files of their own.
 import { connect, type NatsConnection, type Subscription } from 'nats';
+import { authOptions } from '../../clusters/nats-auth.ts';
 import type { ClusterView } from '../../clusters/view.ts';
 import { BadInputError } from '../../core/errors.ts';
 import type { TimelineSink } from '../timeline/writer.ts';
@@ -23,6 +26,8 @@ export interface ProbeOptions {
   timeline: TimelineSink;
   /** The `<app>` subject token; the subscriber ignores other apps on `logs.>`. */
   app?: string;
+  /** First subject tokens (default: the view's `probe.subjectPrefix`, else `logs`). */
+  subjectPrefix?: string;
   /** Messages per second per publisher instance (default 20). */
   ratePerSecond?: number;
   instancesPerRegion?: number;
@@ -59,8 +64,11 @@ export interface StartedProbe {
 
 export const DEFAULT_PROBE_SEED = 0;
 
+/** The prefix of clusters brownout starts: `logs.<app>.<region>.<instance>`. */
+export const DEFAULT_SUBJECT_PREFIX = 'logs';
+
 interface ProbeConfig {
-  app: string; rate: number; instances: number; windowMs: number; settleMs: number;
+  app: string; prefix: string; rate: number; instances: number; windowMs: number; settleMs: number;
   regions: string[]; seed: number; intervalMs: number; stallAfterMs: number;
 }
 
@@ -73,7 +81,7 @@ const serverOf = (nc: NatsConnection | undefined): string => (nc ? (nc.info?.ser
 /** Every problem with the options at once, or the resolved configuration. */
 export function resolveProbeOptions(view: ClusterView, opts: Omit<ProbeOptions, 'timeline'>): ProbeConfig {
   const c = {
-    app: opts.app ?? 'probe', rate: opts.ratePerSecond ?? 20, instances: opts.instancesPerRegion ?? 1,
+    app: opts.app ?? 'probe', prefix: opts.subjectPrefix ?? view.probe?.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX, rate: opts.ratePerSecond ?? 20, instances: opts.instancesPerRegion ?? 1,
     windowMs: opts.windowMs ?? 1000, settleMs: opts.settleMs ?? 2000, regions: [...(opts.regions ?? view.regions)],
     seed: opts.seed ?? DEFAULT_PROBE_SEED,
   };
@@ -83,6 +91,7 @@ export function resolveProbeOptions(view: ClusterView, opts: Omit<ProbeOptions, 
   if (!(Number.isInteger(c.instances) && c.instances >= 1 && c.instances <= 16)) problems.push(`instancesPerRegion: ${c.instances}; allowed 1..16`);
   if (!(c.windowMs >= 100)) problems.push(`windowMs: ${c.windowMs}; allowed ≥ 100`);
   if (!/^[A-Za-z0-9_-]+$/.test(c.app)) problems.push(`app: "${c.app}"; allowed letters, digits, _ and -`);
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(c.prefix)) problems.push(`subjectPrefix: "${c.prefix}"; allowed tokens of letters, digits, _ and -, joined by "."`);
   if (!Number.isInteger(c.seed)) problems.push(`seed: ${c.seed}; allowed an integer`);
   for (const r of c.regions) if (!view.regions.includes(r)) problems.push(`regions: "${r}" is not one of ${view.regions.join(', ')}`);
   if (problems.length > 0) throw new BadInputError('invalid probe options', { problems });
@@ -98,6 +107,7 @@ function dial(view: ClusterView, cfg: ProbeConfig, region: string, role: 'pub' |
   const order = placementOrder(cfg.seed, `${role}:${region}:${attempt}`, view.endpoints().filter((e) => e.region === region));
   return connect({
     servers: order.map((e) => e.clientUrl), noRandomize: true, ignoreClusterUpdates: true, reconnectJitter: 0,
+    ...authOptions(view.probe?.credentials),
     name: `brownout-probe-${role}-${region}`, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 2000, timeout: 2000,
   });
 }
@@ -133,7 +143,7 @@ class LogProbe {
     this.sentTotal = new Map(cfg.regions.map((r) => [r, 0]));
     this.publishers = cfg.regions.flatMap((region) => Array.from({ length: cfg.instances }, (_, i) => {
       const instance = `p${i + 1}`;
-      return { region, instance, subject: `logs.${cfg.app}.${region}.${instance}`, seq: 0, sends: [] };
+      return { region, instance, subject: `${cfg.prefix}.${cfg.app}.${region}.${instance}`, seq: 0, sends: [] };
     }));
     this.subscribers = cfg.regions.map((region) => ({ region, nc: undefined, sub: undefined, stall: initialStall(this.start), dials: 0 }));
   }
@@ -163,7 +173,7 @@ class LogProbe {
 
   subscribe(s: Subscriber): void {
     if (!s.nc) return;
-    s.sub = s.nc.subscribe('logs.>', { callback: (err, msg) => { if (!err) this.onMessage(s, msg.subject, msg.data); } });
+    s.sub = s.nc.subscribe(`${this.cfg.prefix}.>`, { callback: (err, msg) => { if (!err) this.onMessage(s, msg.subject, msg.data); } });
   }
 
   stream(key: string): StreamAccounting {
@@ -174,7 +184,7 @@ class LogProbe {
 
   onMessage(s: Subscriber, subject: string, data: Uint8Array): void {
     const t = now();
-    const [, msgApp, from, instance] = subject.split('.');
+    const [msgApp, from, instance] = subject.slice(this.cfg.prefix.length + 1).split('.');
     if (msgApp !== this.cfg.app || from === undefined || instance === undefined) return;
     const pair = this.pairs.get(`${from}>${s.region}`);
     if (!pair) return;

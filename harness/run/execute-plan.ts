@@ -57,7 +57,9 @@ export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Pro
     progress.info(`run ${folder.runId}: ${plan.scenario} on ${plan.variant}, seed ${plan.seed} (replay with --seed ${plan.seed})`);
     const cluster = attached ?? await boot(plan, folder, progress);
     if (!attached) stack.defer('stop the cluster', () => cluster.stop());
-    return await runOnCluster(plan, cluster, { ...opts, folder, stack, interrupt });
+    // An external cluster's file may not say what runs: once attached, /varz has (variant, ping).
+    const played = attached && plan.backend === 'external' ? { ...plan, variant: attached.topology.variant, topology: attached.topology } : plan;
+    return await runOnCluster(played, cluster, { ...opts, folder, stack, interrupt });
   } finally {
     const failed = await stack.dispose();
     for (const f of failed) progress.info(`teardown: ${f}`);
