@@ -23,7 +23,7 @@ export interface WatchPlan {
   thresholds: Thresholds;
   /** Length of the sliding window each judgement covers (ms). */
   windowMs: number;
-  /** How often the window is judged (ms; 1000 by default). */
+  /** How often the window is judged (ms; by default 1000, 500 with --fail-fast: it is a circuit breaker). */
   judgeEveryMs?: number;
   /** Stop after this long (ms); undefined: until a signal (or --fail-fast). */
   durationMs?: number;
@@ -91,21 +91,23 @@ export async function watchCluster(view: ClusterView, plan: WatchPlan, opts: Wat
     });
     startedAt = Date.now();
     judge = new SlidingJudge(plan.thresholds, plan.windowMs, startedAt);
-    progress.info(`run ${folder.runId}: watching ${view.endpoints().length} servers in ${view.regions.join(', ')} (${variant})${plan.durationMs ? ` for ${Math.round(plan.durationMs / 1000)} s` : ' until Ctrl-C'}; judging the last ${Math.round(plan.windowMs / 1000)} s every ${Math.round((plan.judgeEveryMs ?? 1000) / 1000)} s${plan.failFast ? ', --fail-fast' : ''}`);
+    progress.info(`run ${folder.runId}: watching ${view.endpoints().length} servers in ${view.regions.join(', ')} (${variant})${plan.durationMs ? ` for ${Math.round(plan.durationMs / 1000)} s` : ' until Ctrl-C'}; judging the last ${Math.round(plan.windowMs / 1000)} s every ${(judgeEvery(plan) / 1000).toFixed(1)} s${plan.failFast ? ', --fail-fast' : ''}`);
     stack.defer('stop the status line', startWatchStatus(observer, judge, plan, startedAt, progress));
     endedBy = await judgeUntilEnd(observer, judge, plan, opts, progress);
   } finally {
-    const failed = await stack.dispose();
+    const failed = await progress.step('stop the observer', () => stack.dispose());
     for (const f of failed) progress.info(`teardown: ${f}`);
   }
   const endedAt = Date.now();
   const verdict = judge!.final(records, endedAt);
   const incomplete = endedBy === 'signal' && plan.durationMs !== undefined;
-  writeRunReports(folder.runDir, {
+  await progress.step(`write ${folder.runDir}`, async () => writeRunReports(folder.runDir, {
     scenario: 'watch', variant, seed: 'n/a', startedAt, endedAt, verdict, thresholds: plan.thresholds, incomplete, records,
-  });
+  }));
   return { ...folder, variant, verdict, failures: judge!.failures, endedBy, incomplete, startedAt, endedAt };
 }
+
+const judgeEvery = (p: WatchPlan): number => p.judgeEveryMs ?? (p.failFast ? 500 : 1000);
 
 /** Judge every second until the duration is over, the caller aborts, or (--fail-fast) a threshold fails. */
 function judgeUntilEnd(observer: StartedObserver, judge: SlidingJudge, plan: WatchPlan, opts: WatchOptions, progress: Progress): Promise<WatchEnd> {
@@ -127,7 +129,7 @@ function judgeUntilEnd(observer: StartedObserver, judge: SlidingJudge, plan: Wat
       for (const f of newFailures) progress.info(`FAIL ${f.name}: ${f.observed}; ${f.evidence[0] ?? ''}`);
       if (newFailures.length > 0) observer.note(`watch: ${newFailures.map((f) => f.name).join(', ')} failed in the window ending ${clock(now)}`, 'warn');
       if (plan.failFast && newFailures.length > 0) end('fail-fast');
-    }, plan.judgeEveryMs ?? 1000));
+    }, judgeEvery(plan)));
   });
 }
 
