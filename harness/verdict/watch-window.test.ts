@@ -116,7 +116,8 @@ describe('watch window - judging a cluster brownout only watches', () => {
   });
 
   it('watch window - SlidingJudge remembers the first failure, and the final verdict keeps it failed after the window moved on', () => {
-    const records = [run('start', 0), ...quiet(0, 100), statszAt(20, 'syd-1', 'syd-1-a', spread(7, 0, 200))];
+    // In time order, as the observer appends them: the judge reads only what is new each time.
+    const records = [run('start', 0), ...quiet(0, 100), statszAt(20, 'syd-1', 'syd-1-a', spread(7, 0, 200))].sort((a, b) => a.t - b.t);
     const j = new SlidingJudge(DEFAULT_THRESHOLDS, 30_000, at(0));
     assert.equal(j.judge(records.filter((r) => r.t <= at(15)), at(15)).verdict.pass, true);
     const hit = j.judge(records.filter((r) => r.t <= at(22)), at(22));

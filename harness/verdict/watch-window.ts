@@ -191,12 +191,24 @@ export interface WindowFailure {
 export class SlidingJudge {
   readonly #failures = new Map<string, WindowFailure>();
   #last: Verdict | undefined;
+  /** Records kept for the windows to come: every `link` and `server` record, the rest while recent. */
+  #kept: TimelineRecord[] = [];
+  #seen = 0;
 
   constructor(readonly thresholds: Thresholds, readonly windowMs: number, readonly startedAt: number) {}
 
+  /**
+   * `records` grows by appending (the observer's timeline): each call reads only what is new, and
+   * forgets what no window will judge again, so a watch of hours costs what a watch of one window does.
+   */
   judge(records: readonly TimelineRecord[], now: number): { verdict: Verdict; newFailures: WindowFailure[] } {
     const window = { from: Math.max(this.startedAt, now - this.windowMs), to: now };
-    const verdict = judgeWatchWindow(records, this.thresholds, window);
+    for (let i = this.#seen; i < records.length; i++) this.#kept.push(records[i]!);
+    this.#seen = records.length;
+    // A minute of margin: statsz and probe records are written after the second or window they describe.
+    const horizon = window.from - 60_000;
+    this.#kept = this.#kept.filter((r) => r.kind === 'link' || r.kind === 'server' || r.t >= horizon);
+    const verdict = judgeWatchWindow(this.#kept, this.thresholds, window);
     const newFailures: WindowFailure[] = [];
     for (const r of verdict.results) {
       if (r.status !== 'fail' || this.#failures.has(r.name)) continue;
