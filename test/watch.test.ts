@@ -11,6 +11,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from '../core/layout.ts';
 import { ensureBuilt, type Built } from './support/build.ts';
+import { runScript } from './support/run-script.ts';
 import { startScriptCluster, type ScriptCluster } from './support/external-cluster.ts';
 
 interface WatchProcess {
@@ -97,6 +98,15 @@ describe('watch - brownout watch on a cluster a shell script started', function 
     runsDir = mkdtempSync(path.join(os.tmpdir(), 'brownout-watch-runs-'));
   });
   after(() => rmSync(runsDir, { recursive: true, force: true }));
+
+  it('watch - bad flags: exit 2 with every problem at once, before attaching, and no run folder', () => {
+    const r = runScript('harness/cli/main.ts', ['watch', '--attach', 'external:/nonexistent/cluster.yaml', '--window', '2s', '--duration', 'soon', '--metrics-port', '99999', '--threshold', 'statsz.nope=1'], { ...process.env, BROWNOUT_RUNS_DIR: runsDir }, 60_000);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^bad input: watch: \d+ problems, nothing started$/m);
+    for (const flag of ['--attach', '--window', '--duration', '--metrics-port', 'statsz.nope']) assert.match(r.stderr, new RegExp(`^ {2}- .*${flag.replace('.', '\\.')}`, 'm'), flag);
+    assert.doesNotMatch(r.stderr, /    at /, 'no stack');
+    assert.deepEqual(readdirSync(runsDir), [], 'no run folder');
+  });
 
   it('watch - --fail-fast on a stock 3×3 exits 1 within 10 s of a scripted mass restart, naming statsz.maxPerServerPerSecond', async () => {
     const c = await startScriptCluster({ variant: built.stock, basePort: 26000 });
