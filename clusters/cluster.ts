@@ -163,7 +163,16 @@ export class Cluster implements StartedCluster {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (!this.owned) return this.impl.release?.();
+    if (!this.owned) {
+      // On a user's Toxiproxy, letting go undoes what this object placed there (a packet-loss heal
+      // leaves its toxic at toxicity 0, for instance), and nothing else.
+      try {
+        if (this.impl.kind === 'external') await this.links.reset();
+      } finally {
+        await this.impl.release?.();
+      }
+      return;
+    }
     try {
       await this.impl.teardown();
       removeState(this.runId);

@@ -53,6 +53,24 @@ export function externalRefusedFaults(spec: Pick<ExternalClusterSpec, 'toxiproxy
 }
 
 /**
+ * Whether link selectors (a fault's `to`/`from`; a partition's region both ways) pick at least one
+ * of the user's proxies, as Links will at run time: the problem (relative to the fault), or undefined.
+ */
+export function externalLinkProblem(spec: Pick<ExternalClusterSpec, 'toxiproxy' | 'servers' | 'file'>, sels: readonly { to?: string; from?: string }[]): string | undefined {
+  const proxies = spec.toxiproxy?.proxies ?? [];
+  const regionOf = new Map(spec.servers.map((s) => [s.name, s.region]));
+  const names = proxies.map((p) => `${p.name} (${p.from ?? 'any region'} → ${p.to})`).join(', ');
+  for (const sel of sels) {
+    const picked = proxies.filter((p) => (sel.to === undefined || p.to === sel.to || regionOf.get(p.to) === sel.to) && (sel.from === undefined || p.from === sel.from));
+    if (picked.length === 0) {
+      const what = [sel.from !== undefined ? `from ${sel.from}` : '', sel.to !== undefined ? `to ${sel.to}` : ''].filter(Boolean).join(' ') || 'any link';
+      return `${sel.to !== undefined ? 'to' : 'from'}: no proxy of the cluster file's Toxiproxy carries ${what}; it names ${names || 'none'} (${spec.file})`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * The topology brownout plans with: regions in the order servers name them, the servers' own names.
  * `observed` (at attach) gives each server's variant and the ping settings read from /varz.
  */

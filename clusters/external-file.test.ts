@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { FAULT_NAMES } from '../chaos/faults/registry.ts';
 import { BadInputError } from '../core/errors.ts';
+import { clusterDiscover } from '../harness/cli/cluster.ts';
+import { planChaos } from '../harness/cli/chaos.ts';
+import { planGate } from '../harness/cli/gate.ts';
 import { REPO_ROOT } from '../core/layout.ts';
 import { EXTERNAL_LINK_FAULTS, EXTERNAL_SERVER_FAULTS, externalRefusedFaults, externalTopology } from './external-attach.ts';
 import { sameAddress } from './external-backend.ts';
@@ -151,6 +154,45 @@ describe('clusters external cluster file', () => {
     assert.match(none.latency!, /names no toxiproxy/);
     const withProxy = externalRefusedFaults({ file: '/x/c.yaml', toxiproxy: { api: 'http://t:8474', proxies: [] } });
     assert.deepEqual(Object.keys(withProxy).sort(), [...EXTERNAL_SERVER_FAULTS].sort());
+  });
+
+  it('external file - --attach external:FILE puts the file\'s problems in the plan\'s one exit-2 list, beside the other flags\'', () => {
+    const bad = path.join(dir, 'bad-for-chaos.yaml');
+    writeFileSync(bad, 'name: x\nservers:\n  - { name: a-1, region: a, monitorUrl: "http://127.0.0.1:1", clientUrl: "nats://127.0.0.1:2" }\nsystem: { user: sys, passwordEnv: BROWNOUT_TEST_SURELY_UNSET }\nextra: 1\n');
+    const problemsOf = (fn: () => unknown): string[] => {
+      try {
+        fn();
+      } catch (e) {
+        assert.ok(e instanceof BadInputError, String(e));
+        return e.problems;
+      }
+      assert.fail('no problem reported');
+    };
+    const p = problemsOf(() => planChaos({ scenario: 'latency', attach: `external:${bad}`, threshold: ['statsz.nonsense=3'] }));
+    assert.ok(p.includes(`--attach: cluster file ${bad}: 1 problem`), p.join('\n'));
+    assert.ok(p.includes(`${bad}: extra: unknown key`), p.join('\n'));
+    assert.ok(p.some((x) => x.startsWith('thresholds.statsz.nonsense')), p.join('\n'));
+    // The schema first: the secret is read only from a file that checks.
+    assert.ok(!p.some((x) => x.includes('BROWNOUT_TEST_SURELY_UNSET')), p.join('\n'));
+    writeFileSync(bad, 'name: x\nservers:\n  - { name: a-1, region: a, monitorUrl: "http://127.0.0.1:1", clientUrl: "nats://127.0.0.1:2" }\nsystem: { user: sys, passwordEnv: BROWNOUT_TEST_SURELY_UNSET }\n');
+    assert.ok(problemsOf(() => planChaos({ scenario: 'latency', attach: `external:${bad}` })).includes(`${bad}: system.passwordEnv: environment variable BROWNOUT_TEST_SURELY_UNSET is not set; set it to the secret before running brownout`));
+    const ok = path.join(dir, 'ok-for-gate.yaml');
+    writeFileSync(ok, 'name: prod\nservers:\n  - { name: a-1, region: a, monitorUrl: "http://127.0.0.1:1", clientUrl: "nats://127.0.0.1:2" }\nsystem: { user: sys, passwordFile: sys.password }\n');
+    const gate = problemsOf(() => planGate({ attach: `external:${ok}`, variant: 'stock', scenarios: ['latency'] }));
+    assert.ok(gate.includes(`--variant: leave it out with --attach external:${ok} (its servers are read when attached, and the gate judges what they run), or name the variant in the cluster file (variant: v2.10.14)`), gate.join('\n'));
+    assert.ok(gate.some((x) => x.startsWith(`latency: steps[1].fault.type: "latency" cannot run on the external cluster ${ok}: the cluster file ${ok} names no toxiproxy`)), gate.join('\n'));
+    assert.deepEqual(problemsOf(() => planChaos({ scenario: 'latency', attach: 'external:' })), ['--attach: external: names no file; allowed: external:FILE, a cluster file (YAML or JSON)']);
+    assert.ok(problemsOf(() => planChaos({ scenario: 'latency', attach: `external:${path.join(dir, 'absent.yaml')}` })).some((x) => /cannot read cluster file .*absent\.yaml: ENOENT/.test(x)));
+  });
+
+  it('external file - discover refuses a password on the command line and half-given credentials before any request', async () => {
+    const refused = async (a: Parameters<typeof clusterDiscover>[0], re: RegExp) => {
+      await assert.rejects(clusterDiscover(a, () => undefined), (e: unknown) => e instanceof BadInputError && e.problems.some((p) => re.test(p)), JSON.stringify(a));
+    };
+    await refused({ monitorUrl: 'nats://127.0.0.1:1' }, /^monitorUrl: an http\(s\) URL/);
+    await refused({ monitorUrl: 'http://127.0.0.1:1', systemUser: 'sys' }, /^--system-user: needs --system-password-env VAR or --system-password-file FILE \(a password is never taken on the command line\)$/);
+    await refused({ monitorUrl: 'http://127.0.0.1:1', systemPasswordEnv: 'X' }, /^--system-user: missing; a password needs its user$/);
+    await refused({ monitorUrl: 'http://127.0.0.1:1', systemUser: 'sys', systemPasswordEnv: 'BROWNOUT_TEST_SURELY_UNSET' }, /^--system-password-env: environment variable BROWNOUT_TEST_SURELY_UNSET is not set$/);
   });
 
   it('external file - a gateway dialing a proxy listening on every interface is through it', () => {

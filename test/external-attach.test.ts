@@ -8,17 +8,19 @@
 // from one monitoring URL finds the whole cluster through the system account.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connect, type NatsConnection } from 'nats';
-import { attachExternal, findAttachable, loadClusterFile } from '../clusters/index.ts';
+import { attachExternal, findAttachable, loadClusterFile, versionOfVariant, type ServerHooks } from '../clusters/index.ts';
 import { ToxiproxyClient } from '../clusters/toxiproxy-client.ts';
 import { waitFor } from '../clusters/wait.ts';
-import { BadInputError, EXIT } from '../core/errors.ts';
+import { BadInputError, EXIT, HarnessError } from '../core/errors.ts';
+import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
 import { REPO_ROOT, toxiproxyBinary } from '../core/layout.ts';
 import { clusterDiscover } from '../harness/cli/cluster.ts';
 import { attachTarget } from '../harness/cli/plan-flags.ts';
+import { startProbe } from '../harness/probe/log-probe.ts';
 import { executePlan, planRun } from '../harness/run/index.ts';
 import { ensureBuilt } from './support/build.ts';
 import { startScriptCluster, type ScriptCluster } from './support/external-cluster.ts';
@@ -71,31 +73,46 @@ describe('external cluster: attach', function () {
     await c?.stop();
   });
 
-  it('external attach - a run observes and probes it under the user\'s prefix: summary and junit, no secret in the run folder', async () => {
-    // A bystander in the APP account: the probe must publish under brownout.probe, never logs.
+  it('external attach - a run observes and probes it under the user\'s prefix, as the user\'s probe account: summary and junit, no secret in the run folder', async () => {
+    // The probe as the APP user the file names (its password in a file), under the file's prefix.
+    writeFileSync(path.join(c.dir, 'app.password'), `app-${c.systemPassword}\n`);
+    const file = c.writeClusterFile('with-probe.yaml', { ...c.clusterData(), probe: { subjectPrefix: 'team.canary', user: 'app', passwordFile: 'app.password' } });
+    // A bystander in the APP account: the probe must publish under team.canary, never logs.
     const nc: NatsConnection = await connect({ servers: c.servers[0]!.clientUrl });
     const seen = { probe: 0, logs: 0 };
-    nc.subscribe('brownout.probe.>', { callback: () => { seen.probe += 1; } });
+    nc.subscribe('team.canary.>', { callback: () => { seen.probe += 1; } });
     nc.subscribe('logs.>', { callback: () => { seen.logs += 1; } });
     await nc.flush();
     try {
-      const plan = planOn(`external:${c.clusterFile}`, scenario('external-observe'));
+      const plan = planOn(`external:${file}`, scenario('external-observe'));
       assert.equal(plan.backend, 'external');
       const r = await executePlan(plan);
       runDirs.push(r.runDir);
       assert.equal(r.backend, 'external');
-      assert.equal(r.attachedTo, `external:${c.clusterFile}`);
+      assert.equal(r.attachedTo, `external:${file}`);
       assert.equal(r.variant, 'v2.10.14', 'the variant /varz reports, once attached');
       assert.equal(r.incomplete, false);
       const files = filesUnder(r.runDir).map((f) => path.relative(r.runDir, f));
       for (const f of ['summary.json', 'junit.xml']) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
+      // Neither the system password nor the probe's (which contains it) is anywhere in the run folder.
       for (const f of filesUnder(r.runDir)) assert.ok(!readFileSync(f, 'latin1').includes(c.systemPassword), `the system password is in ${f}`);
-      assert.ok(seen.probe > 50, `probe messages under brownout.probe: ${seen.probe}`);
+      assert.ok(seen.probe > 50, `probe messages under team.canary: ${seen.probe}`);
       assert.equal(seen.logs, 0, 'nothing published under logs.>');
     } finally {
       await nc.close();
     }
     assert.deepEqual(c.pids(), pidsBefore);
+  });
+
+  it('external attach - the probe connects with the credentials the file gives it: a wrong password is refused by the servers', async () => {
+    writeFileSync(path.join(c.dir, 'wrong.password'), 'not-the-password\n');
+    const file = c.writeClusterFile('wrong-probe.yaml', { ...c.clusterData(), probe: { user: 'app', passwordFile: 'wrong.password' } });
+    const cluster = await attachExternal(file, { meshDeadlineMs: 0 });
+    try {
+      await assert.rejects(startProbe(cluster, { timeline: { append: () => undefined }, regions: ['iad'] }), /Authorization Violation/i);
+    } finally {
+      await cluster.stop();
+    }
   });
 
   it('external attach - server faults exit 2 naming the fault and why; link faults too when the file names no Toxiproxy', () => {
@@ -156,6 +173,41 @@ describe('external cluster: attach', function () {
     assert.deepEqual(c.pids(), pidsBefore);
   });
 
+  it('external attach - with hooks, a server moves only through them: upgraded and checked by /varz, a wrong version fails the step', async function () {
+    const built = await ensureBuilt();
+    const calls: string[] = [];
+    const hooks = (expected: (v: string) => string): ServerHooks => ({
+      steps: { lameDuck: true, stop: true, start: true, upgrade: false },
+      lameDuck: async (s) => { calls.push(`ldm ${s.name}`); await c.script$('ldm', s.name); },
+      stop: async (s) => { calls.push(`stop ${s.name}`); await c.script$('stop', s.name); },
+      start: async (s, v) => { calls.push(`start ${s.name} ${v}`); await c.script$('start', s.name, v); },
+      expectedVersion: expected,
+    });
+    const up = await attachExternal(c.clusterFile, { hooks: hooks(versionOfVariant) });
+    try {
+      assert.equal(up.server('iad-3').variant, built.stock);
+      await up.server('iad-3').upgrade(built.patched);
+      assert.equal(up.server('iad-3').variant, built.patched);
+      assert.equal((await monitorGet<Varz>(c.servers[2]!.monitorUrl, 'varz')).version, versionOfVariant(built.patched));
+      await assert.rejects(up.server('iad-3').kill(), /never kills a server it did not start/);
+    } finally {
+      await up.stop();
+    }
+    const wrong = await attachExternal(c.clusterFile, { hooks: hooks(() => '9.9.9'), meshDeadlineMs: 30_000 });
+    try {
+      await assert.rejects(wrong.server('iad-3').upgrade(built.stock), (e: unknown) => e instanceof HarnessError && /iad-3 was started as v2\.10\.14 by the start hook but its \/varz reports version 2\.10\.14, not 9\.9\.9/.test(e.message));
+      await wrong.waitForMesh(30_000);
+    } finally {
+      await wrong.stop();
+    }
+    assert.deepEqual(calls, ['stop iad-3', `start iad-3 ${built.patched}`, 'stop iad-3', `start iad-3 ${built.stock}`]);
+    // Only the hooks moved iad-3; every other server is the process the script started.
+    const now = c.pids();
+    for (const [name, pid] of pidsBefore) if (name !== 'iad-3') assert.equal(now.get(name), pid, name);
+    assert.ok(now.get('iad-3'));
+    pidsBefore = now;
+  });
+
   describe('through the user\'s Toxiproxy', () => {
     let tp: ChildProcess;
     let client: ToxiproxyClient;
@@ -195,9 +247,25 @@ describe('external cluster: attach', function () {
         await cluster.links.reset();
         assert.deepEqual((await client.proxies())['users-own']!.toxics.map((t) => t.name), ['theirs']);
         assert.deepEqual((await client.proxies())['iad-to-lhr-1']!.toxics, []);
+        // Letting go undoes what is still placed (a packet-loss heal leaves its toxic at toxicity 0).
+        await cluster.links.addToxic({ to: 'lhr-1' }, { type: 'blackhole', toxicity: 0 });
+        await cluster.links.disable({ to: 'lhr-1' });
       } finally {
         await cluster.stop();
       }
+      const after = await client.proxies();
+      assert.deepEqual(after['iad-to-lhr-1']!.toxics, []);
+      assert.equal(after['iad-to-lhr-1']!.enabled, true);
+      assert.deepEqual(after['users-own']!.toxics.map((t) => t.name), ['theirs']);
+      // A link fault that none of the user's proxies carries is refused before anything starts.
+      assert.throws(() => planOn(`external:${file}`, scenario('external-no-proxy', { type: 'latency', to: 'syd', latencyMs: 50 })),
+        (e: unknown) => e instanceof BadInputError && e.problems.some((p) => p.startsWith('steps[1].fault.to: no proxy of the cluster file\'s Toxiproxy carries to syd; it names iad-to-lhr-1 (iad → lhr-1)')));
+      assert.throws(() => planOn(`external:${file}`, scenario('external-no-proxy', { type: 'partition', region: 'lhr' })),
+        (e: unknown) => e instanceof BadInputError && e.problems.some((p) => p.startsWith('steps[1].fault.from: no proxy of the cluster file\'s Toxiproxy carries from lhr')));
+      planOn(`external:${file}`, scenario('external-proxied', { type: 'blackhole', from: 'iad', to: 'lhr' }));
+      // IP-level loss is refused before anything starts, even with a Toxiproxy named.
+      assert.throws(() => planOn(`external:${file}`, scenario('external-ip-loss', { type: 'packet-loss', to: 'lhr-1', model: 'ip-loss', probability: 0.5 })),
+        (e: unknown) => e instanceof BadInputError && e.problems.some((p) => /^steps\[1\]\.fault\.model: "ip-loss" cannot run on the external cluster .*iptables rules to hosts brownout does not own/.test(p)));
       assert.deepEqual(c.pids(), pidsBefore);
     });
 

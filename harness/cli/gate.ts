@@ -48,7 +48,9 @@ export function planGate(a: GateArgs, earlier: readonly string[] = []): RunPlan[
   if (backend) problems.push(backend);
   const attached = attachTarget(a.attach, problems);
   // An attached cluster runs what it runs: the gate judges that build, and says so if asked for another.
-  if (attached && a.variant !== undefined && aliasVariant(a.variant) !== attached.topology.variant) {
+  if (attached && a.variant !== undefined && attached.backend === 'external' && attached.topology.variant === 'unknown') {
+    problems.push(`--variant: leave it out with --attach ${attached.runId} (its servers are read when attached, and the gate judges what they run), or name the variant in the cluster file (variant: ${aliasVariant(a.variant)})`);
+  } else if (attached && a.variant !== undefined && aliasVariant(a.variant) !== attached.topology.variant) {
     problems.push(`--variant: leave it out with --attach (the attached cluster ${attached.runId} runs ${attached.topology.variant}, and the gate judges that), or attach to a cluster running ${aliasVariant(a.variant)}, not ${JSON.stringify(a.variant)}`);
   }
   const variant = attached?.topology.variant ?? aliasVariant(a.variant ?? patchedName(DEFAULT_NATS_TAG));
@@ -69,7 +71,8 @@ export async function gate(a: GateArgs): Promise<GateResult> {
   const { results: runs, interrupted } = await runPlans(plans, { command: 'gate', metricsPort: a.metricsPort ?? 'off', write });
   if (interrupted) return { pass: false, interrupted: true, runs, exitCode: exitCodeFor(interrupted) };
   const pass = runs.every((r) => r.verdict.pass && !r.incomplete);
-  write(`\nrelease gate for ${plans[0]?.variant ?? a.variant}: ${runWord({ pass, incomplete: false })}\n${gateRunsTable(runs)}`);
+  // An external cluster's variant is known once attached (its /varz): the runs say it.
+  write(`\nrelease gate for ${runs[0]?.variant ?? plans[0]?.variant ?? a.variant}: ${runWord({ pass, incomplete: false })}\n${gateRunsTable(runs)}`);
   return { pass, interrupted: false, runs, exitCode: pass ? EXIT.pass : EXIT.thresholdFailed };
 }
 

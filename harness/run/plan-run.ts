@@ -1,7 +1,7 @@
 // planRun(): validate everything a user wrote against the topology it will run on, collect every
 // problem (one path format: `steps[2].fault.to`, `thresholds.statsz.maxPerServerPerSecond`) and
 // throw them together, or return a typed RunPlan. No process, container or socket is touched.
-import { durationMs, isComposeAttach, isExternalAttach, refusedFaults, serversOf, type BackendChoice, type Topology } from '../../clusters/index.ts';
+import { durationMs, EXTERNAL_LINK_FAULTS, externalFileOf, externalLinkProblems, loadClusterFile, isComposeAttach, isExternalAttach, refusedFaults, serversOf, type BackendChoice, type Topology } from '../../clusters/index.ts';
 import { randomSeed } from '../../chaos/rng.ts';
 import { formatPath, parseScenario, scenarioSeconds, type Scenario, type ScenarioInput } from '../../chaos/scenario.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../chaos/scenarios/index.ts';
@@ -150,6 +150,16 @@ function attachWarnings(data: unknown, t: Topology): string[] {
     : [];
 }
 
+const LINK_FAULTS: ReadonlySet<string> = new Set(EXTERNAL_LINK_FAULTS);
+function isLinkFault(f: RunPlan['steps'][number]['fault']): boolean {
+  return f !== undefined && LINK_FAULTS.has(f.type);
+}
+
+/** Whether the external cluster's proxies are per source region (then a partition cuts both ways). */
+function hasSourceProxies(attachId: string): boolean {
+  return (loadClusterFile(externalFileOf(attachId)).toxiproxy?.proxies ?? []).some((p) => p.from !== null);
+}
+
 function attachedName(runId: string): string {
   return isComposeAttach(runId) ? 'the compose stack' : isExternalAttach(runId) ? `the external cluster ${runId.slice('external:'.length)}` : `the cluster ${runId}`;
 }
@@ -158,6 +168,22 @@ function attachedName(runId: string): string {
 function attachProblems(faults: readonly (RunPlan['steps'][number]['fault'])[], a: NonNullable<PlanInput['attached']>, stepsDoNotFit: boolean): string[] {
   const refused = refusedFaults(a.runId);
   const out = faults.flatMap((f, i) => (f && refused[f.type] ? [`${formatPath(['steps', i, 'fault'])}.type: "${f.type}" cannot run on ${attachedName(a.runId)}: ${refused[f.type]}`] : []));
+  // IP-level loss is iptables rules in the servers' namespaces: never on hosts brownout does not own.
+  if (a.backend === 'external') {
+    // A link fault must pick at least one of the user's proxies (as Links will when it runs).
+    const sels = faults.map((f): { to?: string; from?: string }[] | undefined => {
+      if (!f || refused[f.type] || !isLinkFault(f)) return undefined;
+      const at = f.attributes as { to?: string; from?: string; region?: string };
+      if (f.type === 'partition' && at.region !== undefined) return [{ to: at.region }, ...(hasSourceProxies(a.runId) ? [{ from: at.region }] : [])];
+      return [{ ...(at.to !== undefined ? { to: at.to } : {}), ...(at.from !== undefined ? { from: at.from } : {}) }];
+    });
+    externalLinkProblems(a.runId, sels).forEach((p, i) => { if (p) out.push(`${formatPath(['steps', i, 'fault'])}.${p}`); });
+    faults.forEach((f, i) => {
+      if (f?.type === 'packet-loss' && f.attributes.model === 'ip-loss' && !refused[f.type]) {
+        out.push(`${formatPath(['steps', i, 'fault'])}.model: "ip-loss" cannot run on ${attachedName(a.runId)}: it adds iptables rules to hosts brownout does not own; allowed: toxiproxy-blackhole (through the cluster file's Toxiproxy), or leave model out`);
+      }
+    });
+  }
   if (stepsDoNotFit) {
     const shape = a.topology.regions.map((r) => `${r.name}×${r.servers}`).join(', ');
     out.push(`topology: with --attach the scenario runs on ${attachedName(a.runId)}'s topology (${shape}), not its own; every step must fit it`);
