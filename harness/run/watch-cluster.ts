@@ -102,7 +102,7 @@ export async function watchCluster(view: ClusterView, plan: WatchPlan, opts: Wat
   const verdict = judge!.final(records, endedAt);
   const incomplete = endedBy === 'signal' && plan.durationMs !== undefined;
   await progress.step(`write ${folder.runDir}`, async () => writeRunReports(folder.runDir, {
-    scenario: 'watch', variant, seed: 'n/a', startedAt, endedAt, verdict, thresholds: plan.thresholds, incomplete, records,
+    scenario: 'watch', variant, seed: 'none (a watch applies nothing)', startedAt, endedAt, verdict, thresholds: plan.thresholds, incomplete, records,
   }));
   return { ...folder, variant, verdict, failures: judge!.failures, endedBy, incomplete, startedAt, endedAt };
 }
