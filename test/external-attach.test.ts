@@ -210,15 +210,23 @@ describe('external cluster: attach', function () {
 
   describe('through the user\'s Toxiproxy', () => {
     let tp: ChildProcess;
+    let tpDir: string;
     let client: ToxiproxyClient;
     let file: string;
     const gatewayOf = (name: string) => Number(new URL(c.servers.find((s) => s.name === name)!.clientUrl).port) + 2;
 
     before(async () => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'brownout-ext-tp-'));
-      tp = spawn(toxiproxyBinary(), ['-host', '127.0.0.1', '-port', String(TOXIPROXY_PORT)], { stdio: 'ignore', cwd: dir });
+      tpDir = mkdtempSync(path.join(os.tmpdir(), 'brownout-ext-tp-'));
+      tp = spawn(toxiproxyBinary(), ['-host', '127.0.0.1', '-port', String(TOXIPROXY_PORT)], { stdio: 'ignore', cwd: tpDir });
       client = new ToxiproxyClient(`http://127.0.0.1:${TOXIPROXY_PORT}`);
-      await waitFor('the user\'s Toxiproxy', 10_000, async () => ({ done: true, value: await client.version() }));
+      let exited: number | null | undefined;
+      tp.once('exit', (code) => { exited = code; });
+      await waitFor(`the user's Toxiproxy on port ${TOXIPROXY_PORT}`, 10_000, async () => {
+        // Exited at once: the port is taken (another run's Toxiproxy still closing, or someone else's).
+        if (exited !== undefined) throw new Error(`toxiproxy-server exited with ${exited}: is port ${TOXIPROXY_PORT} free?`);
+        return { done: true, value: await client.version() };
+      });
+      assert.equal(exited, undefined, 'our Toxiproxy answers, not one left from before');
       await client.populate([
         { name: 'iad-to-lhr-1', listen: `127.0.0.1:${TOXIPROXY_PORT + 1}`, upstream: `127.0.0.1:${gatewayOf('lhr-1')}`, enabled: true },
         { name: 'users-own', listen: `127.0.0.1:${TOXIPROXY_PORT + 2}`, upstream: '127.0.0.1:9', enabled: true },
@@ -227,7 +235,14 @@ describe('external cluster: attach', function () {
       file = c.writeClusterFile('with-toxiproxy.yaml', { ...c.clusterData(), toxiproxy: { api: `http://127.0.0.1:${TOXIPROXY_PORT}`, proxies: [{ name: 'iad-to-lhr-1', from: 'iad', to: 'lhr-1' }] } });
     });
 
-    after(() => { tp?.kill('SIGTERM'); });
+    after(async () => {
+      if (tp && tp.exitCode === null) {
+        const gone = new Promise((r) => tp.once('exit', r));
+        tp.kill('SIGTERM');
+        await gone;
+      }
+      if (tpDir) rmSync(tpDir, { recursive: true, force: true });
+    });
 
     it('external attach - a latency fault goes through the named proxy only; afterwards only our toxics are gone', async () => {
       const plan = planOn(`external:${file}`, scenario('external-latency', { type: 'latency', to: 'lhr-1', latencyMs: 50 }));
