@@ -4,6 +4,7 @@
 // fault steps (the STATSZ excess after a restart, recovery after a heal, probe loss outside faults)
 // read these windows instead. Pure.
 import { recordsOf, type TimelineRecord } from '../timeline/records.ts';
+import { statszTimes } from '../timeline/statsz-times.ts';
 import type { FaultWindow } from './faults.ts';
 
 /** One server's stretch out of service: from its last answer to its first answer after. */
@@ -19,7 +20,10 @@ export interface ObservedOutage {
   seenOut: number;
 }
 
-/** Every outage and restart of every server, from `server` records (and `varz` for the last answer). */
+/**
+ * Every outage and restart of every server, from `server` records (and `varz` for the last answer),
+ * and restarts only the STATSZ subscription saw (a server name sending under a new ID).
+ */
 export function observedOutages(records: readonly TimelineRecord[]): ObservedOutage[] {
   const events = records.filter((r) => r.kind === 'server' || r.kind === 'varz');
   // Stable: within one round a server's `server` record comes before its `varz` record.
@@ -41,7 +45,33 @@ export function observedOutages(records: readonly TimelineRecord[]): ObservedOut
       open.delete(r.server);
     }
   }
-  return [...out, ...open.values()].sort((a, b) => a.seenOut - b.seenOut || a.server.localeCompare(b.server));
+  // A restart the STATSZ subscription saw (a name sending under a new ID) that /varz did not report.
+  const fromVarz = out.filter((o) => o.restarted);
+  const extra = statszRestarts(records).filter((x) => !fromVarz.some((o) => o.server === x.server && x.seenOut >= o.begun - SAME_RESTART_MS && x.seenOut <= o.back! + SAME_RESTART_MS));
+  return [...out, ...extra, ...open.values()].sort((a, b) => a.seenOut - b.seenOut || a.server.localeCompare(b.server));
+}
+
+/** A STATSZ restart this close to one /varz saw is the same restart. */
+const SAME_RESTART_MS = 10_000;
+
+/** Restarts on the STATSZ subscription: from the old ID's last message to the new ID's first. */
+export function statszRestarts(records: readonly TimelineRecord[]): ObservedOutage[] {
+  const spans = recordsOf(records, 'statsz').map((r) => {
+    const times = statszTimes(r);
+    return { server: r.serverName, id: r.serverId, first: Math.min(...times), last: Math.max(...times) };
+  }).filter((x) => Number.isFinite(x.first)).sort((a, b) => a.first - b.first);
+  const current = new Map<string, { id: string; last: number }>();
+  const seen = new Set<string>();
+  const out: ObservedOutage[] = [];
+  for (const x of spans) {
+    const now = current.get(x.server);
+    if (now && now.id === x.id) { now.last = Math.max(now.last, x.last); continue; }
+    if (seen.has(`${x.server}|${x.id}`)) continue; // a late record of an ID already replaced
+    if (now) out.push({ server: x.server, begun: now.last, back: x.first, restarted: true, seenOut: x.first });
+    current.set(x.server, { id: x.id, last: x.last });
+    seen.add(`${x.server}|${x.id}`);
+  }
+  return out;
 }
 
 /**

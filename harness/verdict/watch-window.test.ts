@@ -74,6 +74,13 @@ describe('watch window - judging a cluster brownout only watches', () => {
     assert.equal(observedOutages([varz(9.5, 'iad-1', 'a', 20), serverState(10, 'iad-1', 'unreachable'), restarted(12, 'iad-1', 'b', 'a')])[0]!.begun, at(9.5));
   });
 
+  it('watch window - a new server ID on the STATSZ subscription is a restart too, once (not again when /varz saw it)', () => {
+    const statszOnly = [statszAt(10, 'lhr-1', 'lhr-1-a', [100]), statszAt(20, 'lhr-1', 'lhr-1-a', [100]), statszAt(23, 'lhr-1', 'lhr-1-b', [400, 600])];
+    assert.deepEqual(observedOutages(statszOnly).map((o) => [o.server, o.begun, o.back, o.restarted]), [['lhr-1', at(20.1), at(23.4), true]]);
+    const both = [...statszOnly, varz(20.5, 'lhr-1', 'lhr-1-a', 20), restarted(23.5, 'lhr-1', 'lhr-1-b', 'lhr-1-a')];
+    assert.deepEqual(observedOutages(both).map((o) => [o.server, o.back]), [['lhr-1', at(23.5)]]);
+  });
+
   it('watch window - recovery after an observed restart: judged only once the bound is over, failing a link that never came back', () => {
     const records = [
       run('start', 0), link(0, 'iad-1', 'lhr-1', 'up', 'route'), link(0, 'iad-2', 'lhr', 'up'),

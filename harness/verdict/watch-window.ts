@@ -28,7 +28,7 @@ export const WATCH_JUDGING: Readonly<Record<ThresholdKey, string>> = {
   'recovery.noneStuck': 'no link down or in handshake through the last stuckWindowSeconds, leaving out links of a server that was out of service in the last stuckWindowSeconds + recovery.maxSeconds (recovery.maxSeconds judges those)',
   'recovery.stuckWindowSeconds': 'setting',
   'statsz.maxPerServerPerSecond': 'every STATSZ in the window (no boot to leave out: the cluster was running before the watch)',
-  'statsz.maxExcessPerRestart': 'after each observed restart (a server back under a new ID; servers seen out at the same time are one restart)',
+  'statsz.maxExcessPerRestart': 'after each observed restart (a server back under a new ID in /varz, or sending STATSZ under a new ID; servers seen out at the same time are one restart)',
   'statsz.restartWindowSeconds': 'setting',
   'memory.maxRssMiB': 'as in a run',
   'memory.maxGrowthRatio': 'per server process, over the window',
