@@ -13,6 +13,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   chaos: async () => (await import('../harness/cli/chaos.ts')).command(),
   gate: async () => (await import('../harness/cli/gate.ts')).command(),
   rollout: async () => (await import('../harness/cli/rollout.ts')).command(),
+  watch: async () => (await import('../harness/cli/watch.ts')).command(),
   clean: () => captureCommand(() => import('../scripts/clean.ts')),
 };
 

@@ -1,4 +1,4 @@
-// Entry point for every npm command that drives clusters: `npm run cluster|chaos|gate|rollout -- ...`.
+// Entry point for every npm command that drives clusters: `npm run cluster|chaos|gate|rollout|watch -- ...`.
 // Each command lives in its own file and exports `command(): Command`; its action is a plain
 // exported function the tests call in-process.
 import { Command } from 'commander';
@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ command(): Command }>> = {
   chaos: () => import('./chaos.ts'),
   gate: () => import('./gate.ts'),
   rollout: () => import('./rollout.ts'),
+  watch: () => import('./watch.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -11,7 +11,8 @@ export function renderSummaryMarkdown(s: RunSummary): string {
   const lines = [
     `# ${s.scenario} on ${s.variant}: ${outcomeOf(s)}`,
     '',
-    `Seed ${s.seed} (replay with \`--seed ${s.seed}\`), ${s.startedAt} to ${s.endedAt} (${s.durationSeconds.toFixed(0)} s).`,
+    // A watch has no seed (it applies nothing): a string says why, and there is nothing to replay.
+    `${typeof s.seed === 'number' ? `Seed ${s.seed} (replay with \`--seed ${s.seed}\`)` : `Seed: ${s.seed}`}, ${s.startedAt} to ${s.endedAt} (${s.durationSeconds.toFixed(0)} s).`,
   ];
   if (s.incomplete) lines.push('', '**Incomplete:** the run ended early; the verdict covers only what was observed.');
   const caught = verdictLines(s.verdict);

@@ -15,7 +15,8 @@ export interface JudgeOptions {
   detectors?: readonly string[];
 }
 
-function withRole(r: CheckResult, role: ThresholdRole): ThresholdResult {
+/** A check's result in its role: a detector with nothing to judge fails. */
+export function withRole(r: CheckResult, role: ThresholdRole): ThresholdResult {
   if (r.status === 'n/a' && role === 'detector') {
     const why = r.evidence.map((e) => e.replace(/^n\/a: /, ''));
     return { ...r, role, status: 'fail', pass: false, observed: 'no data', evidence: [`no data: a detector with nothing to judge fails (${why.join('; ')})`] };
@@ -27,10 +28,7 @@ function withRole(r: CheckResult, role: ThresholdRole): ThresholdResult {
 export function judge(records: readonly TimelineRecord[], thresholds: Thresholds, opts: JudgeOptions = {}): Verdict {
   const ctx = judgeContext(records);
   const detectors = new Set(opts.detectors ?? []);
-  const setting: SettingOf = (key) => {
-    const v = thresholdValue(thresholds, key);
-    return (v === undefined ? THRESHOLD_REGISTRY[key].default : v) as number | boolean | null;
-  };
+  const setting = settingOf(thresholds);
   const results: ThresholdResult[] = [];
   for (const key of CHECK_KEYS) {
     const value = thresholdValue(thresholds, key);
@@ -41,6 +39,14 @@ export function judge(records: readonly TimelineRecord[], thresholds: Thresholds
   const incomplete = !ctx.ended;
   const failed = (role: ThresholdRole): string[] => results.filter((r) => r.role === role && r.status === 'fail').map((r) => r.name);
   return { pass: !incomplete && results.every((r) => r.pass), incomplete, results, detectorsFailed: failed('detector'), guardsFailed: failed('guard') };
+}
+
+/** Effective value of any key under `thresholds`: the configured one, else its default. */
+export function settingOf(thresholds: Thresholds): SettingOf {
+  return (key) => {
+    const v = thresholdValue(thresholds, key);
+    return (v === undefined ? THRESHOLD_REGISTRY[key].default : v) as number | boolean | null;
+  };
 }
 
 /** Detectors named that are not judged keys (for plan validation). */

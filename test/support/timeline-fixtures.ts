@@ -74,3 +74,8 @@ export function steadyProbe(from: string, to: string, startS: number, endS: numb
 export function completeRun(endS: number, ...records: TimelineRecord[]): TimelineRecord[] {
   return [run('start', 0), ...records, run('end', endS)];
 }
+
+/** A server that stopped answering (`unreachable`) or answers again under the same ID (`up`). */
+export function serverState(s: number, server: string, state: 'up' | 'unreachable', serverId?: string): ServerRecord {
+  return { t: at(s), kind: 'server', server, region: server.split('-')[0]!, state, ...(serverId ? { serverId } : {}) };
+}
