@@ -6,7 +6,7 @@
 // the comparison said and promotes, as an operator would once the reason is understood. Then a
 // mixed-version cluster judged as one: iad on v2.10.14+brownout, lhr on v2.12.15, syd on v2.15.3,
 // through statsz-storm and packet-loss with their default thresholds, and a 180 s quiet soak with
-// every default threshold. BROWNOUT_BENCH_BACKENDS=docker runs the mixed cluster on docker too.
+// every default threshold, on both backends (BROWNOUT_BENCH_BACKENDS=local narrows it).
 import { parseTopology, readState, startCluster } from '../clusters/index.ts';
 import { threeByThree } from '../chaos/scenarios/common.ts';
 import { createProgress } from '../core/progress.ts';
@@ -21,7 +21,7 @@ import { DEFAULT_NATS_TAG, patchedName } from '../core/layout.ts';
 const PATCHED = patchedName(DEFAULT_NATS_TAG);
 const HOPS: [string, string][] = [[PATCHED, 'v2.12.15'], ['v2.12.15', 'v2.15.3'], ['v2.15.3', PATCHED]];
 const MIXED: Record<string, string> = { iad: PATCHED, lhr: 'v2.12.15', syd: 'v2.15.3' };
-const BACKENDS = (process.env.BROWNOUT_BENCH_BACKENDS ?? 'local').split(',') as ('local' | 'docker')[];
+const BACKENDS = (process.env.BROWNOUT_BENCH_BACKENDS ?? 'local,docker').split(',') as ('local' | 'docker')[];
 const LAME_DUCK = { durationSeconds: 30, graceSeconds: 5 };
 
 interface Hop {
