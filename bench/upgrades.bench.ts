@@ -101,7 +101,7 @@ async function mixed(backend: 'local' | 'docker'): Promise<MixedRun[]> {
     { name: 'packet-loss', input: undefined },
     {
       name: 'quiet-180s',
-      input: { name: 'quiet', description: 'a mixed 2.10 / 2.12 / 2.15 super-cluster held 180 s without a fault, every default threshold', topology: { ...threeByThree, variants }, steps: [{ name: 'hold', holdSeconds: 180 }], settleSeconds: 0, detectors: [], thresholds: {} },
+      input: { name: 'quiet', description: 'a mixed 2.10 / 2.12 / 2.15 super-cluster held 180 s without a fault, every default threshold', topology: { ...threeByThree, variants }, steps: [{ name: 'hold', holdSeconds: 180 }], settleSeconds: 0, detectors: ['statsz.maxPerServerPerSecond', 'recovery.noneStuck'], thresholds: {} },
     },
   ];
   for (const sc of scenarios) {
@@ -125,11 +125,17 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
   cl.detach();
   const hops: Hop[] = [];
   try {
-    for (const [from, to] of HOPS) {
-      const h = await hop(cl.runId, from, to);
-      hops.push(h);
-      progress.info(`${from} → ${to}: ${h.phase} in ${h.wallSeconds} s${h.promoted.length ? ` (promoted: ${h.promoted.join('; ')})` : ''}`);
-      if (h.phase !== 'succeeded') break;
+    // A hop rolled back (the cluster is on its baseline again) is tried once more, as an operator
+    // would after reading why; both attempts are reported.
+    hops: for (const [from, to] of HOPS) {
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const h = await hop(cl.runId, from, to);
+        hops.push(h);
+        progress.info(`${from} → ${to} (attempt ${attempt}): ${h.phase} in ${h.wallSeconds} s${h.promoted.length ? ` (promoted: ${h.promoted.join('; ')})` : ''}`);
+        if (h.phase === 'succeeded') continue hops;
+        if (h.phase !== 'rolled-back') break hops;
+      }
+      break;
     }
   } finally {
     if (readState(cl.runId)) await clusterDown({ run: cl.runId }, () => {});
