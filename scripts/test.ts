@@ -10,7 +10,7 @@ import { buildAll, renderBuildTable } from '../harness/variants/build-all.ts';
 import { REPO_ROOT } from '../core/layout.ts';
 import { createProgress } from '../core/progress.ts';
 import { formatError } from '../core/errors.ts';
-import { TEST_PATCH_SETS } from '../test/support/build.ts';
+import { TEST_EXTRA_TAGS, TEST_PATCH_SETS } from '../test/support/build.ts';
 import { closingLine, skipSummary, tally } from '../test/support/tally.ts';
 import { runMocha } from '../test/support/mocha-run.ts';
 import { testFiles } from '../test/support/test-files.ts';
@@ -36,7 +36,10 @@ async function prepare(): Promise<boolean> {
     progress.info(`node ${m.node}, ${m.go}, docker engine: ${m.docker}`);
     for (const n of m.notes) progress.info(`note: ${n}`);
     // Stock, patched and each patch alone (the detection matrix needs all four), and Toxiproxy.
-    process.stdout.write(renderBuildTable(await buildAll({ progress, patches: TEST_PATCH_SETS })) + '\n');
+    const results = await buildAll({ progress, patches: TEST_PATCH_SETS });
+    // Other releases some tests run (stock): test/support/build.ts TEST_EXTRA_TAGS.
+    for (const tag of TEST_EXTRA_TAGS) results.splice(-1, 0, ...await buildAll({ progress, tag, patches: ['none'], toxiproxy: false }));
+    process.stdout.write(renderBuildTable(results) + '\n');
     return true;
   } catch (err) {
     process.stderr.write(formatError(err) + '\n');

@@ -74,7 +74,7 @@ export function topologyOverride(a: Pick<ChaosArgs, 'regions' | 'servers'>): Top
   return { regions: a.regions?.split(',').map((r) => r.trim()), servers: a.servers };
 }
 
-/** `stock`, `patched`, `statsz-only`, `gateway-only`: harness/variants/aliases.ts. */
+/** `stock`, `patched`, `statsz-only`, `gateway-only`, `latest`, `v2.15`...: harness/variants/aliases.ts. */
 export function aliasVariant(v: string): string {
   return resolveVariantAlias(v);
 }
@@ -88,7 +88,7 @@ export function command(): Command {
   return new Command('chaos')
     .description('Run a chaos scenario against a super-cluster and print its verdict')
     .argument('<scenario>', `one of ${SCENARIO_NAMES.join(', ')}`)
-    .option('--variant <name>', 'server build: a built variant, a tag (v2.10.16) or <tag>+brownout (built on demand); stock and patched are aliases', patchedName(DEFAULT_NATS_TAG))
+    .option('--variant <name>', 'server build: a built variant, a tag (v2.10.16) or <tag>+brownout (built on demand); aliases: stock, patched, statsz-only, gateway-only, latest (v2.15.3), v2.11 / v2.12 / v2.14 / v2.15 (newest patch of that minor)', patchedName(DEFAULT_NATS_TAG))
     .option('--patches <dir>', 'build (or reuse) the variant of this folder of *.patch files on the tag of --variant, named <tag>+<folder>-<hash8>, and run it')
     .option('--backend <backend>', 'auto (docker when an engine answers), local or docker', 'auto')
     .option('--seed <n>', 'seed for every random choice (printed and recorded)')

@@ -23,6 +23,7 @@ import { loadClusterFile } from '../../clusters/external-file.ts';
 import type { SystemUser } from '../../clusters/view.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { resolveVariantAlias } from '../variants/aliases.ts';
 
 type Write = (line: string) => void;
 const stdout: Write = (l) => process.stdout.write(l + '\n');
@@ -38,7 +39,8 @@ export interface UpArgs extends TopologyFlags {
 /** Boot, wait for the full mesh, detach: the cluster outlives this process. */
 export async function clusterUp(a: UpArgs, write: Write = stdout): Promise<ClusterState> {
   if (a.runId !== undefined) checkRunId(a.runId, '--run-id');
-  const topology = topologyFromFlags(a);
+  // `--variant stock|patched|latest|v2.15|...`: harness/variants/aliases.ts.
+  const topology = topologyFromFlags({ ...a, variant: a.variant === undefined ? undefined : resolveVariantAlias(a.variant) });
   const metrics = await serveMetrics(a.metricsPort ?? 'off', new Registry(), write);
   try {
     return await bootDetached(topology, a, write);
@@ -244,7 +246,7 @@ export function command(): Command {
     .option('--preset <name>', 'two-regions | three-regions | five-regions (default three-regions)')
     .option('--regions <list>', 'comma-separated region names, e.g. iad,lhr,syd')
     .option('--servers <n>', 'servers per region')
-    .option('--variant <name>', 'variant of every server (default v2.10.14+brownout)')
+    .option('--variant <name>', 'variant of every server (default v2.10.14+brownout); aliases: stock, patched, latest, v2.11 … v2.15')
     .option('--ping-interval <duration>', 'ping_interval, e.g. 1s')
     .option('--ping-max <n>', 'ping_max')
     .option('--run-id <id>', 'label for everything this run creates')

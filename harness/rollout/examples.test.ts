@@ -6,7 +6,7 @@ import { serversOf } from '../../clusters/index.ts';
 import { loadPlaybook, planTargets } from './playbook.ts';
 
 const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');
-const files = readdirSync(examples).filter((f) => /^rollout-.*\.(ya?ml|json)$/.test(f)).sort();
+const files = readdirSync(examples).filter((f) => /^(rollout|upgrade)-.*\.(ya?ml|json)$/.test(f)).sort();
 
 describe('rollout examples', () => {
   it('rollout examples - the story and the fault-during-canary playbooks are there', () => {
@@ -29,6 +29,13 @@ describe('rollout examples', () => {
       assert.ok(t[0]!.baselinePeer?.startsWith(`${region}-`), 'the comparison baseline sits beside the canary');
     });
   }
+
+  it('rollout examples - upgrade-2.10-to-2.15.yaml crosses minors: patched v2.10.14 to v2.15.3, lame duck in every stage', () => {
+    const p = loadPlaybook(path.join(examples, 'upgrade-2.10-to-2.15.yaml'));
+    assert.equal(p.baseline, 'v2.10.14+brownout');
+    assert.equal(p.target, 'v2.15.3');
+    assert.ok(p.stages.every((s) => s.upgrade.lameDuck.enabled), JSON.stringify(p.stages.map((s) => s.upgrade)));
+  });
 
   it('rollout examples - rollout-canary-fault.yaml loses packets on the canary links during the canary soak', () => {
     const p = loadPlaybook(path.join(examples, 'rollout-canary-fault.yaml'));

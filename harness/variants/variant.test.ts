@@ -74,6 +74,8 @@ describe('variant', () => {
     assert.equal(resolveVariantAlias('statsz-only'), 'v2.10.14+brownout-statsz');
     assert.equal(resolveVariantAlias('gateway-only'), 'v2.10.14+brownout-gateway');
     assert.equal(resolveVariantAlias('v2.10.16'), 'v2.10.16');
-    assert.deepEqual(Object.keys(VARIANT_ALIASES), ['stock', 'patched', 'statsz-only', 'gateway-only']);
+    assert.deepEqual(Object.keys(VARIANT_ALIASES), ['stock', 'patched', 'statsz-only', 'gateway-only', 'latest', 'v2.11', 'v2.12', 'v2.14', 'v2.15']);
+    assert.equal(resolveVariantAlias('latest'), 'v2.15.3');
+    assert.equal(resolveVariantAlias('v2.12'), 'v2.12.15');
   });
 });

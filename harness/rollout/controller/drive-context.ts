@@ -159,12 +159,17 @@ export class DriveContext {
   /**
    * Until the observer has seen every link up again (bounded). The mesh check reads /routez and
    * /gatewayz directly and answers before the timeline confirms a link (two samples), so a step
-   * that ended there would read as a link still down when the next batch starts.
+   * that ended there would read as a link still down when the next batch starts. First a round
+   * that started now must have ended: a round still running may yet confirm a link down from
+   * samples taken before the mesh came back (back-dated to before the heal), and a next batch
+   * starting a few ms after the heal would leave recovery.maxSeconds judging that link still down
+   * (bench/results/upgrades.md: a v2.12.15 → v2.15.3 region stage rolled back so, before this wait).
    */
   async untilObserverSeesMesh(deadlineMs: number): Promise<void> {
-    const end = Date.now() + deadlineMs;
+    const from = Date.now();
+    const end = from + deadlineMs;
     while (Date.now() < end) {
-      if (this.observation.seesFullMesh()) return;
+      if (this.observation.sampledSince(from) && this.observation.seesFullMesh()) return;
       await this.sleepUntil(Date.now() + 100);
     }
   }

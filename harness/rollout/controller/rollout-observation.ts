@@ -71,6 +71,21 @@ export class RolloutObservation {
     this.#observer?.sink.append(r);
   }
 
+  /**
+   * A sampling round that started at or after `t` has ended. A round appends all its records (its
+   * `varz` ones carry its start) when it ends, and rounds run one at a time, so every round that
+   * started before `t` has ended too: every link change seen until then is in the records.
+   */
+  sampledSince(t: number): boolean {
+    const rs = this.#observer?.records() ?? [];
+    for (let i = rs.length - 1; i >= 0; i--) {
+      const r = rs[i]!;
+      if (r.kind === 'varz' && r.t >= t) return true;
+      if (r.t < t - 60_000) return false;
+    }
+    return false;
+  }
+
   /** This controller's observer has seen every link up. */
   seesFullMesh(): boolean {
     const seen = liveStatus(this.#observer?.records() ?? [], Date.now());
