@@ -24,7 +24,7 @@ export interface Backend {
   /** Set by the cluster: write the state file now (a pid or container changed mid-operation). */
   onStateChange?: () => void;
   /** Backend part of the state file. */
-  stateFields(): Pick<ClusterState, 'local' | 'docker'>;
+  stateFields(): Pick<ClusterState, 'local' | 'docker' | 'swarm'>;
   /** Let go of a cluster this process did not start: undo what it placed there beyond faults (iptables rules). */
   release?(): Promise<void>;
   teardown(): Promise<void>;

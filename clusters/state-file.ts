@@ -13,7 +13,7 @@ import { RUNS_DIR } from '../core/layout.ts';
 import { checkRunId, runIdProblem } from '../core/run-id.ts';
 import { topologySchema } from './topology.ts';
 
-export type BackendName = 'local' | 'docker';
+export type BackendName = 'local' | 'docker' | 'swarm';
 
 const identitySchema = z.strictObject({ pid: z.number().int().positive(), startTime: z.number().int().nonnegative(), exe: z.string() });
 const portsSchema = z.strictObject({ client: z.number().int(), cluster: z.number().int(), gateway: z.number().int(), monitor: z.number().int(), proxy: z.number().int() });
@@ -28,7 +28,7 @@ const credentials = z.strictObject({ user: z.string(), password: z.string() });
 
 export const clusterStateSchema = z.strictObject({
   runId: z.string().refine((id) => runIdProblem(id) === undefined, { error: (i) => runIdProblem(i.input) ?? 'a run id' }),
-  backend: z.enum(['local', 'docker']),
+  backend: z.enum(['local', 'docker', 'swarm']),
   runDir: z.string().refine((d) => path.isAbsolute(d), 'an absolute path'),
   createdAt: z.string(),
   /** The owner's pid, kept for readers of older files; `owner` is what decides. */
@@ -45,6 +45,8 @@ export const clusterStateSchema = z.strictObject({
     servers: z.record(z.string(), localServerSchema),
   }).optional(),
   docker: z.strictObject({ label: z.string(), toxiproxyApis: z.record(z.string(), z.string()) }).optional(),
+  /** The swarm's manager and node engines as the run reached them (BROWNOUT_SWARM_HOST / _ENGINES), for down and clean. */
+  swarm: z.strictObject({ label: z.string(), manager: z.string(), engines: z.array(z.string()), toxiproxyApis: z.record(z.string(), z.string()) }).optional(),
 });
 
 export type ClusterState = z.output<typeof clusterStateSchema>;

@@ -11,7 +11,7 @@ import type { StageKind } from './phases.ts';
 export type FailurePolicy = 'rollback' | 'pause';
 
 export type PlaybookCluster =
-  | { kind: 'topology'; topology: Topology; backend: 'auto' | 'local' | 'docker' }
+  | { kind: 'topology'; topology: Topology; backend: 'auto' | 'local' | 'docker' | 'swarm' }
   | { kind: 'attach'; id: string };
 
 export interface StageFault {
