@@ -32,10 +32,27 @@ import { waitFor } from './wait.ts';
 
 export const LABEL_REGION = 'brownout.region';
 const CONF = '/etc/nats/nats-server.conf';
-/** Published (host-mode) ports on a server's node: unique per server, so servers may share a node. */
-export const SWARM_CLIENT_BASE = 30000;
-export const SWARM_MONITOR_BASE = 31000;
-export const SWARM_PROXY_API_BASE = 32000;
+/**
+ * Published (host-mode) ports on a task's node: unique per server (servers may share a node) and per
+ * run (runs may share a swarm): run block b (0..29) publishes server i's client port at
+ * 30000 + 100b + i, its monitor at 33000 + 100b + i, region r's Toxiproxy API at 36000 + 100b + r.
+ */
+export const SWARM_PORT_BLOCKS = 30;
+export const SWARM_BLOCK_SIZE = 100;
+export function swarmPorts(block: number) {
+  const off = block * SWARM_BLOCK_SIZE;
+  return { client: (i: number) => 30000 + off + i, monitor: (i: number) => 33000 + off + i, proxyApi: (r: number) => 36000 + off + r };
+}
+
+/** Pure: the first block, from `start` round, none of whose client ports another service publishes. */
+export function freePortBlock(used: ReadonlySet<number>, start: number): number {
+  for (let k = 0; k < SWARM_PORT_BLOCKS; k++) {
+    const b = (start + k) % SWARM_PORT_BLOCKS;
+    const p = swarmPorts(b);
+    if (![...used].some((u) => (u >= p.client(0) && u < p.client(SWARM_BLOCK_SIZE)) || (u >= p.monitor(0) && u < p.monitor(SWARM_BLOCK_SIZE)) || (u >= p.proxyApi(0) && u < p.proxyApi(SWARM_BLOCK_SIZE)))) return b;
+  }
+  throw new HarnessError(`every one of the ${SWARM_PORT_BLOCKS} published port blocks of this swarm is in use`);
+}
 
 /** Where a task runs now: its node, that node's address, its container, its IP on each network. */
 export interface TaskPlace { taskId: string; nodeId: string; nodeAddr: string; container: string; ips: Record<string, string> }
@@ -54,6 +71,7 @@ export class SwarmBackend implements Backend {
   readonly regionProxies = new Map<string, { region: string; service: string; container: string; ips: Record<string, string>; client: ToxiproxyClient; task: TaskPlace }>();
   private readonly networks = new Map<string, string>();
   private readonly labeled = new Set<string>();
+  private ports = swarmPorts(0);
   onStateChange?: () => void;
 
   private constructor(
@@ -74,6 +92,7 @@ export class SwarmBackend implements Backend {
     try {
       await b.placeImages([...new Set(specs.map((s) => variantImage(s.variant))), toxiproxyImage()], progress);
       await b.readLabels(progress);
+      await b.pickPorts();
       const regions = topology.regions.map((r) => r.name);
       progress.info(`creating ${regions.length} overlay networks`);
       for (const r of regions) {
@@ -98,6 +117,8 @@ export class SwarmBackend implements Backend {
     const servers = new Map(serversOf(topology).map((spec, i): [string, SwarmServer] => [spec.name, { spec, index: i, variant: variants[spec.name] ?? spec.variant, service: `brownout-${runId}-${spec.name}` }]));
     const b = new SwarmBackend(topology, runId, secrets, engines, servers);
     const regions = topology.regions.map((r) => r.name);
+    const api = (await engines.manager.getService(`brownout-${runId}-toxiproxy-${regions[0]}`).inspect()) as { Spec: { EndpointSpec?: { Ports?: { PublishedPort?: number }[] } } };
+    b.ports = swarmPorts(Math.floor(((api.Spec.EndpointSpec?.Ports?.[0]?.PublishedPort ?? 36000) - 36000) / SWARM_BLOCK_SIZE));
     for (const r of regions) b.networks.set(r, (await engines.manager.getNetwork(`brownout-${runId}-${r}`).inspect()).Id as string);
     for (const [i, r] of regions.entries()) await b.adoptRegionProxy(r, i, await b.awaitTask(`brownout-${runId}-toxiproxy-${r}`, undefined, 10_000));
     for (const s of servers.values()) {
@@ -111,7 +132,7 @@ export class SwarmBackend implements Backend {
   endpoint(name: string): ServerEndpoint {
     const s = this.get(name);
     const addr = s.task?.nodeAddr ?? '0.0.0.0';
-    return { name, region: s.spec.region, variant: s.variant, clientUrl: `nats://${addr}:${SWARM_CLIENT_BASE + s.index}`, monitorUrl: `http://${addr}:${SWARM_MONITOR_BASE + s.index}` };
+    return { name, region: s.spec.region, variant: s.variant, clientUrl: `nats://${addr}:${this.ports.client(s.index)}`, monitorUrl: `http://${addr}:${this.ports.monitor(s.index)}` };
   }
 
   /** A new task of the server's service (`service update --force`), on `variant`'s image. */
@@ -221,6 +242,15 @@ export class SwarmBackend implements Backend {
     }
   }
 
+  /** A port block no other service of the swarm publishes in, starting from one the run id picks. */
+  private async pickPorts(): Promise<void> {
+    const used = new Set<number>();
+    for (const svc of await this.engines.manager.listServices()) for (const p of [...(svc.Endpoint?.Ports ?? []), ...(svc.Spec?.EndpointSpec?.Ports ?? [])]) if (p.PublishedPort) used.add(p.PublishedPort);
+    let h = 0;
+    for (const c of this.runId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    this.ports = swarmPorts(freePortBlock(used, h % SWARM_PORT_BLOCKS));
+  }
+
   private async readLabels(progress: Progress): Promise<void> {
     for (const n of await this.engines.manager.listNodes()) {
       const r = (n as { Spec?: { Labels?: Record<string, string> } }).Spec?.Labels?.[LABEL_REGION];
@@ -253,7 +283,7 @@ export class SwarmBackend implements Backend {
         Networks: [...this.networks].sort(([a], [b]) => (a === region ? -1 : b === region ? 1 : 0)).map(([r, id]) => ({ Target: id, Aliases: r === region ? remote.map((s) => gatewayAlias(s.spec.name)) : [] })),
       },
       Mode: { Replicated: { Replicas: 1 } },
-      EndpointSpec: { Mode: 'dnsrr', Ports: [{ Protocol: 'tcp', TargetPort: TOXIPROXY_API_PORT, PublishedPort: SWARM_PROXY_API_BASE + i, PublishMode: 'host' }] },
+      EndpointSpec: { Mode: 'dnsrr', Ports: [{ Protocol: 'tcp', TargetPort: TOXIPROXY_API_PORT, PublishedPort: this.ports.proxyApi(i), PublishMode: 'host' }] },
     } as Docker.CreateServiceOptions);
     const client = await this.adoptRegionProxy(region, i, await this.awaitTask(service, undefined, 60_000));
     await waitFor(`toxiproxy ${service} API at ${client.apiUrl} with ${configs.length} proxies`, 30_000, async () => {
@@ -264,7 +294,7 @@ export class SwarmBackend implements Backend {
 
   private async adoptRegionProxy(region: string, i: number, task: TaskPlace): Promise<ToxiproxyClient> {
     const service = `brownout-${this.runId}-toxiproxy-${region}`;
-    const client = new ToxiproxyClient(`http://${task.nodeAddr}:${SWARM_PROXY_API_BASE + i}`);
+    const client = new ToxiproxyClient(`http://${task.nodeAddr}:${this.ports.proxyApi(i)}`);
     this.regionProxies.set(region, { region, service, container: `${task.nodeId}/${task.container}`, ips: task.ips, client, task });
     for (const s of this.servers.values()) {
       if (s.spec.region === region) continue;
@@ -295,8 +325,8 @@ export class SwarmBackend implements Backend {
       Mode: { Replicated: { Replicas: 1 } },
       EndpointSpec: {
         Mode: 'dnsrr', Ports: [
-          { Protocol: 'tcp', TargetPort: p.client, PublishedPort: SWARM_CLIENT_BASE + s.index, PublishMode: 'host' },
-          { Protocol: 'tcp', TargetPort: p.monitor, PublishedPort: SWARM_MONITOR_BASE + s.index, PublishMode: 'host' },
+          { Protocol: 'tcp', TargetPort: p.client, PublishedPort: this.ports.client(s.index), PublishMode: 'host' },
+          { Protocol: 'tcp', TargetPort: p.monitor, PublishedPort: this.ports.monitor(s.index), PublishMode: 'host' },
         ],
       },
     } as Docker.CreateServiceOptions);
