@@ -11,7 +11,7 @@
 // container's namespace (swarm-loss-tools.ts). Restart policy `none`: a stopped server stays down
 // until startServer forces a new task (`service update --force`), as on the other backends.
 import type Docker from 'dockerode';
-import { HarnessError } from '../core/errors.ts';
+import { EnvironmentError, HarnessError } from '../core/errors.ts';
 import { docker as hostDocker, dockerAvailable } from '../core/docker-engine.ts';
 import { toxiproxyImage, variantImage } from '../core/layout.ts';
 import { monitorGet } from '../core/nats-monitoring.ts';
@@ -143,7 +143,7 @@ export class SwarmBackend implements Backend {
     const svc = this.engines.manager.getService(s.service);
     const cur = (await svc.inspect()) as { Version: { Index: number }; Spec: Docker.ServiceSpec & { TaskTemplate: { ContainerSpec: { Image?: string }; ForceUpdate?: number } } };
     const spec = cur.Spec;
-    spec.TaskTemplate.ContainerSpec.Image = variantImage(variant);
+    spec.TaskTemplate.ContainerSpec.Image = await this.imageId(variantImage(variant));
     spec.TaskTemplate.ForceUpdate = (spec.TaskTemplate.ForceUpdate ?? 0) + 1;
     const before = s.task?.taskId;
     await svc.update({ _query: { version: cur.Version.Index }, _body: spec } as unknown as Docker.ServiceSpec);
@@ -251,6 +251,19 @@ export class SwarmBackend implements Backend {
     this.ports = swarmPorts(freePortBlock(used, h % SWARM_PORT_BLOCKS));
   }
 
+  /**
+   * A service names its image by id: a node then skips the registry. By tag, every task start first
+   * tries to pull (and without a registry in reach waits for the DNS timeout, ~20 s here) before it
+   * falls back to the loaded image. The id is the same on every node that loaded the image.
+   */
+  private async imageId(tag: string): Promise<string> {
+    try {
+      return (await this.engines.manager.getImage(tag).inspect()).Id;
+    } catch (cause) {
+      throw new EnvironmentError(`image ${tag} is not on the swarm manager`, { cause, hint: 'build it where brownout runs (npm run build:nats) or docker load it on every node' });
+    }
+  }
+
   private async readLabels(progress: Progress): Promise<void> {
     for (const n of await this.engines.manager.listNodes()) {
       const r = (n as { Spec?: { Labels?: Record<string, string> } }).Spec?.Labels?.[LABEL_REGION];
@@ -271,7 +284,7 @@ export class SwarmBackend implements Backend {
       Name: service, Labels: runLabels(this.runId),
       TaskTemplate: {
         ContainerSpec: {
-          Image: toxiproxyImage(), Labels: runLabels(this.runId),
+          Image: await this.imageId(toxiproxyImage()), Labels: runLabels(this.runId),
           Args: ['-host', '0.0.0.0', '-port', String(TOXIPROXY_API_PORT), '-config', '/etc/toxiproxy/proxies.json'],
           Configs: [{ File: { Name: '/etc/toxiproxy/proxies.json', UID: '0', GID: '0', Mode: 0o444 }, ConfigID: (cfg as { id: string }).id, ConfigName: `${service}-proxies` }],
           // As on the docker backend: a lost SYN must not hold the proxy's accept loop for 2 minutes.
@@ -314,7 +327,7 @@ export class SwarmBackend implements Backend {
       Name: s.service, Labels: { ...runLabels(this.runId), 'brownout.server': s.spec.name },
       TaskTemplate: {
         ContainerSpec: {
-          Image: variantImage(s.variant), Args: ['-c', CONF], Hostname: s.spec.name, Labels: { ...runLabels(this.runId), 'brownout.server': s.spec.name },
+          Image: await this.imageId(variantImage(s.variant)), Args: ['-c', CONF], Hostname: s.spec.name, Labels: { ...runLabels(this.runId), 'brownout.server': s.spec.name },
           Secrets: [{ File: { Name: CONF, UID: '0', GID: '0', Mode: 0o400 }, SecretID: (secret as { id: string }).id, SecretName: secretName }],
           StopGracePeriod: 5_000_000_000,
         } as Docker.ContainerSpec,
