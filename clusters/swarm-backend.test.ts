@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { freePortBlock, placementOf, swarmPorts, SWARM_PORT_BLOCKS } from './swarm-backend.ts';
+import { freePortBlock, placementOf, swarmName, swarmPorts, SWARM_PORT_BLOCKS } from './swarm-backend.ts';
 import { engineOptions, swarmAddresses } from './swarm-engines.ts';
 
 describe('clusters swarm backend (pure parts)', () => {
@@ -15,6 +15,12 @@ describe('clusters swarm backend (pure parts)', () => {
     assert.equal(freePortBlock(new Set([36000 + 100 * (SWARM_PORT_BLOCKS - 1)]), SWARM_PORT_BLOCKS - 1), 0);
     const all = new Set(Array.from({ length: SWARM_PORT_BLOCKS }, (_, b) => swarmPorts(b).client(0)));
     assert.throws(() => freePortBlock(all, 0), /in use/);
+  });
+  it('swarm - object names: the run id when it fits swarm\'s 63 characters, a hash of it when not', () => {
+    assert.equal(swarmName('r1', 'iad-1'), 'brownout-r1-iad-1');
+    const long = swarmName('20261205T045159Z-rollout-swarm-rollout', 'toxiproxy-abcdefghijklmnop-proxies');
+    assert.ok(long.length <= 63 && /^brownout-[0-9a-f]{12}-toxiproxy-abcdefghijklmnop-proxies$/.test(long), long);
+    assert.equal(long, swarmName('20261205T045159Z-rollout-swarm-rollout', 'toxiproxy-abcdefghijklmnop-proxies'));
   });
   it('swarm - engine addresses: manager alone by default; unix, tcp, ssh; anything else is bad input', () => {
     assert.equal(swarmAddresses({}), undefined);

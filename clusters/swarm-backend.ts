@@ -10,6 +10,7 @@
 // stop, kill, pause and lame duck are that engine's container API; IP loss is iptables in the
 // container's namespace (swarm-loss-tools.ts). Restart policy `none`: a stopped server stays down
 // until startServer forces a new task (`service update --force`), as on the other backends.
+import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { EnvironmentError, HarnessError } from '../core/errors.ts';
 import { docker as hostDocker, dockerAvailable } from '../core/docker-engine.ts';
@@ -59,6 +60,15 @@ export interface TaskPlace { taskId: string; nodeId: string; nodeAddr: string; c
 
 interface SwarmServer { spec: ServerSpec; index: number; variant: string; service: string; task?: TaskPlace }
 
+/**
+ * Pure: the swarm name of one of a run's objects, `brownout-<run>-<what>`; swarm allows 63
+ * characters, so a long run id (a rollout's) is replaced by a hash of it. Labels keep the full id.
+ */
+export function swarmName(runId: string, what: string): string {
+  const full = `brownout-${runId}-${what}`;
+  return full.length <= 63 ? full : `brownout-${createHash('sha256').update(runId).digest('hex').slice(0, 12)}-${what}`;
+}
+
 /** Pure: the placement constraint of a region, or none (spread) when no node is labeled for it. */
 export function placementOf(region: string, labeledRegions: ReadonlySet<string>): string[] {
   return labeledRegions.has(region) ? [`node.labels.${LABEL_REGION}==${region}`] : [];
@@ -87,7 +97,7 @@ export class SwarmBackend implements Backend {
   static async start(topology: Topology, runId: string, secrets: ClusterSecrets, progress: Progress): Promise<SwarmBackend> {
     const engines = await SwarmEngines.connect();
     const specs = serversOf(topology);
-    const servers = new Map(specs.map((spec, i): [string, SwarmServer] => [spec.name, { spec, index: i, variant: spec.variant, service: `brownout-${runId}-${spec.name}` }]));
+    const servers = new Map(specs.map((spec, i): [string, SwarmServer] => [spec.name, { spec, index: i, variant: spec.variant, service: swarmName(runId, `${spec.name}`) }]));
     const b = new SwarmBackend(topology, runId, secrets, engines, servers);
     try {
       await b.placeImages([...new Set(specs.map((s) => variantImage(s.variant))), toxiproxyImage()], progress);
@@ -96,7 +106,7 @@ export class SwarmBackend implements Backend {
       const regions = topology.regions.map((r) => r.name);
       progress.info(`creating ${regions.length} overlay networks`);
       for (const r of regions) {
-        const net = await engines.manager.createNetwork({ Name: `brownout-${runId}-${r}`, Driver: 'overlay', Attachable: true, Labels: runLabels(runId), CheckDuplicate: true });
+        const net = await engines.manager.createNetwork({ Name: swarmName(runId, `${r}`), Driver: 'overlay', Attachable: true, Labels: runLabels(runId), CheckDuplicate: true });
         b.networks.set(r, net.id);
       }
       progress.info(`starting ${regions.length} toxiproxy services`);
@@ -114,13 +124,13 @@ export class SwarmBackend implements Backend {
   /** The backend of a swarm cluster another process started, found by its services' names through the engines it recorded. */
   static async attach(topology: Topology, runId: string, secrets: ClusterSecrets, variants: Record<string, string>, recorded: { manager: string; engines: string[] }, opts: { resuming?: boolean } = {}): Promise<SwarmBackend> {
     const engines = await SwarmEngines.connect({ BROWNOUT_SWARM_HOST: recorded.manager, BROWNOUT_SWARM_ENGINES: recorded.engines.join(',') });
-    const servers = new Map(serversOf(topology).map((spec, i): [string, SwarmServer] => [spec.name, { spec, index: i, variant: variants[spec.name] ?? spec.variant, service: `brownout-${runId}-${spec.name}` }]));
+    const servers = new Map(serversOf(topology).map((spec, i): [string, SwarmServer] => [spec.name, { spec, index: i, variant: variants[spec.name] ?? spec.variant, service: swarmName(runId, `${spec.name}`) }]));
     const b = new SwarmBackend(topology, runId, secrets, engines, servers);
     const regions = topology.regions.map((r) => r.name);
-    const api = (await engines.manager.getService(`brownout-${runId}-toxiproxy-${regions[0]}`).inspect()) as { Spec: { EndpointSpec?: { Ports?: { PublishedPort?: number }[] } } };
+    const api = (await engines.manager.getService(swarmName(runId, `toxiproxy-${regions[0]}`)).inspect()) as { Spec: { EndpointSpec?: { Ports?: { PublishedPort?: number }[] } } };
     b.ports = swarmPorts(Math.floor(((api.Spec.EndpointSpec?.Ports?.[0]?.PublishedPort ?? 36000) - 36000) / SWARM_BLOCK_SIZE));
-    for (const r of regions) b.networks.set(r, (await engines.manager.getNetwork(`brownout-${runId}-${r}`).inspect()).Id as string);
-    for (const [i, r] of regions.entries()) await b.adoptRegionProxy(r, i, await b.awaitTask(`brownout-${runId}-toxiproxy-${r}`, undefined, 10_000));
+    for (const r of regions) b.networks.set(r, (await engines.manager.getNetwork(swarmName(runId, `${r}`)).inspect()).Id as string);
+    for (const [i, r] of regions.entries()) await b.adoptRegionProxy(r, i, await b.awaitTask(swarmName(runId, `toxiproxy-${r}`), undefined, 10_000));
     for (const s of servers.values()) {
       const t = b.awaitTask(s.service, undefined, 5_000);
       // Resuming: a server found stopped (mid-upgrade) is left for startServer to bring back.
@@ -277,8 +287,8 @@ export class SwarmBackend implements Backend {
   private async startRegionProxy(region: string, i: number): Promise<void> {
     const all = [...this.servers.values()].map((s) => ({ spec: s.spec, proxyPort: proxyPortOf(s.index) }));
     const configs = regionProxyConfigs(this.topology, all, region);
-    const service = `brownout-${this.runId}-toxiproxy-${region}`;
-    const cfg = await this.engines.manager.createConfig({ Name: `${service}-proxies`, Labels: runLabels(this.runId), Data: Buffer.from(JSON.stringify(configs)).toString('base64') });
+    const service = swarmName(this.runId, `toxiproxy-${region}`);
+    const cfg = await this.engines.manager.createConfig({ Name: swarmName(this.runId, `toxiproxy-${region}-proxies`), Labels: runLabels(this.runId), Data: Buffer.from(JSON.stringify(configs)).toString('base64') });
     const remote = [...this.servers.values()].filter((s) => s.spec.region !== region);
     await this.engines.manager.createService({
       Name: service, Labels: runLabels(this.runId),
@@ -286,7 +296,7 @@ export class SwarmBackend implements Backend {
         ContainerSpec: {
           Image: await this.imageId(toxiproxyImage()), Labels: runLabels(this.runId),
           Args: ['-host', '0.0.0.0', '-port', String(TOXIPROXY_API_PORT), '-config', '/etc/toxiproxy/proxies.json'],
-          Configs: [{ File: { Name: '/etc/toxiproxy/proxies.json', UID: '0', GID: '0', Mode: 0o444 }, ConfigID: (cfg as { id: string }).id, ConfigName: `${service}-proxies` }],
+          Configs: [{ File: { Name: '/etc/toxiproxy/proxies.json', UID: '0', GID: '0', Mode: 0o444 }, ConfigID: (cfg as { id: string }).id, ConfigName: swarmName(this.runId, `toxiproxy-${region}-proxies`) }],
           // As on the docker backend: a lost SYN must not hold the proxy's accept loop for 2 minutes.
           Sysctls: { 'net.ipv4.tcp_syn_retries': '1' },
         } as Docker.ContainerSpec,
@@ -306,7 +316,7 @@ export class SwarmBackend implements Backend {
   }
 
   private async adoptRegionProxy(region: string, i: number, task: TaskPlace): Promise<ToxiproxyClient> {
-    const service = `brownout-${this.runId}-toxiproxy-${region}`;
+    const service = swarmName(this.runId, `toxiproxy-${region}`);
     const client = new ToxiproxyClient(`http://${task.nodeAddr}:${this.ports.proxyApi(i)}`);
     this.regionProxies.set(region, { region, service, container: `${task.nodeId}/${task.container}`, ips: task.ips, client, task });
     for (const s of this.servers.values()) {
@@ -320,7 +330,7 @@ export class SwarmBackend implements Backend {
     const wired = [...this.servers.values()].map((o) => ({ spec: o.spec, proxyPort: proxyPortOf(o.index) }));
     const conf = renderConfig({ ...this.topology, gatewayAuthTimeoutSec: undefined }, s.spec, gatewayWiring(this.topology, wired, wired[s.index]!), this.secrets);
     // The config names the system account's password: a secret (encrypted in the swarm's log, a tmpfs file in the task).
-    const secretName = `${s.service}-conf`;
+    const secretName = swarmName(this.runId, `${s.spec.name}-conf`);
     const secret = await this.engines.manager.createSecret({ Name: secretName, Labels: runLabels(this.runId), Data: Buffer.from(conf).toString('base64') });
     const p = this.topology.ports;
     await this.engines.manager.createService({

@@ -74,7 +74,8 @@ export async function labDown(progress: Progress): Promise<void> {
   await progress.step('removing namespaces, veths, bridge and the FORWARD rule', async () => {
     for (const n of plan.nodes) {
       if (existsSync(`/run/netns/${n.netns}`)) await run('ip', ['netns', 'del', n.netns]);
-      if (await linkExists(n.veth)) await run('ip', ['link', 'del', n.veth]);
+      // Deleting the namespace deletes the veth pair too, asynchronously: a link already gone is fine.
+      if (await linkExists(n.veth)) await run('ip', ['link', 'del', n.veth]).catch(async (e: Error) => { if (await linkExists(n.veth)) throw e; });
     }
     if (await linkExists(plan.bridge)) await run('ip', ['link', 'del', plan.bridge]);
     // Only our rule, found by its exact text (comment included): every copy of it.

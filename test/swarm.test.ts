@@ -9,6 +9,8 @@ import { swarmRunLeftovers } from '../clusters/swarm-resources.ts';
 import { createProgress } from '../core/progress.ts';
 import { parseTopology } from '../clusters/topology.ts';
 import { runScenario, type RunResult } from '../harness/run/execute-plan.ts';
+import { RolloutController } from '../harness/rollout/controller/controller.ts';
+import { silentProgress } from '../core/progress.ts';
 import { ensureBuilt } from './support/build.ts';
 import { skipBecause } from './support/skip.ts';
 
@@ -117,5 +119,57 @@ describe('swarm backend on a local multi-node swarm', function () {
       assert.equal(patched.incomplete, false, patched.error);
       for (const name of ['recovery.noneStuck', 'recovery.maxSeconds']) assert.equal(result(patched, name).pass, true, `${name} failed on patched: ${result(patched, name).observed}`);
     });
+  });
+  describe('statsz-storm: restarts of tasks on other nodes', () => {
+    let stock: RunResult;
+    let patched: RunResult;
+    before(async () => {
+      const built = await ensureBuilt();
+      const run = (variant: string) => runScenario({ scenario: 'statsz-storm', variant, backend: 'swarm', seed: 1 });
+      [stock, patched] = await Promise.all([run(built.stock), sleep(1500).then(() => run(built.patched))]);
+      for (const r of [stock, patched]) process.stdout.write(`      ${r.variant}: ${r.runDir}/summary.md\n`);
+    });
+
+    it('swarm statsz-storm - stock fails by statsz.*', () => {
+      assert.equal(stock.incomplete, false, stock.error);
+      const failed = stock.verdict.results.filter((x) => !x.pass && x.name.startsWith('statsz.'));
+      assert.ok(failed.length > 0, `no statsz threshold failed on stock: ${stock.verdict.results.map((x) => `${x.name}=${x.pass} (${x.observed})`).join(', ')}`);
+    });
+
+    it('swarm statsz-storm - patched passes statsz.*', () => {
+      assert.equal(patched.incomplete, false, patched.error);
+      for (const t of patched.verdict.results.filter((x) => x.name.startsWith('statsz.'))) assert.equal(t.pass, true, `${t.name} failed on patched: ${t.observed}`);
+    });
+  });
+
+  it('swarm rollout - canary then global with lame duck completes: every server on the target, nothing left on any node', async () => {
+    const built = await ensureBuilt();
+    const c = new RolloutController({ progress: silentProgress });
+    const s = await c.start({ source: 'swarm-rollout.yaml', playbook: `
+name: swarm-rollout
+cluster:
+  backend: swarm
+  topology: { regions: [ { name: iad, servers: 2 }, { name: lhr, servers: 2 } ], ping: { interval: 1s, max: 2 } }
+baseline: ${built.stock}
+target: ${built.patched}
+seed: 5
+stages:
+  - kind: canary
+    server: iad-1
+    upgrade: { lameDuck: { enabled: true, durationSeconds: 30, graceSeconds: 3 } }
+    soakSeconds: 10
+    gates: [ { threshold: statsz.maxPerServerPerSecond }, { threshold: recovery.noneStuck } ]
+  - kind: global
+    upgrade: { batchSize: 3, lameDuck: { enabled: true, durationSeconds: 30, graceSeconds: 3 } }
+    soakSeconds: 10
+    gates: [ { threshold: statsz.maxPerServerPerSecond }, { threshold: recovery.noneStuck } ]
+` });
+    const end = await c.settled(s.id);
+    assert.equal(end.phase, 'succeeded', end.message);
+    assert.equal(end.cluster.backend, 'swarm');
+    const all = end.stages.flatMap((st) => st.servers);
+    assert.deepEqual(all.map((u) => u.step), ['done', 'done', 'done', 'done']);
+    assert.ok(all.every((u) => u.lameDuckMs >= 2_500), `every server went through lame duck: ${all.map((u) => `${u.server} ${u.lameDuckMs} ms`).join(', ')}`);
+    assert.deepEqual(await swarmRunLeftovers(engines, end.cluster.runId!), []);
   });
 });
