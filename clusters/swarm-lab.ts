@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, clo
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { writeFileAtomic } from '../core/atomic-file.ts';
+import { sameProcess, selfIdentity, type ProcessIdentity } from '../core/process-identity.ts';
 import { EnvironmentError, HarnessError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
 import { docker as hostDocker } from '../core/docker-engine.ts';
@@ -20,7 +21,12 @@ export const LABEL_REGION = 'brownout.region';
 
 interface SwarmNode { ID: string; Version: { Index: number }; Status?: { State?: string }; Spec?: { Labels?: Record<string, string> } & Record<string, unknown> }
 
-interface LabRecord { regions: string[]; forwardRule: boolean }
+interface LabRecord {
+  regions: string[];
+  forwardRule: boolean;
+  /** The process that brought the lab up for itself (a test file); absent for `swarm-lab up`, kept until `down`. */
+  owner?: ProcessIdentity;
+}
 
 export interface LabStatus {
   up: boolean;
@@ -39,7 +45,8 @@ export function currentLabPlan(): LabPlan {
   return labPlan(rec?.regions);
 }
 
-export async function labUp(opts: { regions?: string[]; images?: string[]; progress: Progress }): Promise<LabPlan> {
+/** `owned`: the lab is this process's (a test's); `npm run clean` takes it down once this process is gone. */
+export async function labUp(opts: { regions?: string[]; images?: string[]; owned?: boolean; progress: Progress }): Promise<LabPlan> {
   const { progress } = opts;
   const existing = readRecord();
   if (existing && opts.regions && existing.regions.join() !== opts.regions.join()) {
@@ -48,7 +55,8 @@ export async function labUp(opts: { regions?: string[]; images?: string[]; progr
   const plan = labPlan(opts.regions ?? existing?.regions);
   await preflight();
   mkdirSync(LAB_RUN_ROOT, { recursive: true });
-  writeRecord({ regions: plan.nodes.map((n) => n.region), forwardRule: existing?.forwardRule ?? false });
+  const owner = opts.owned ? selfIdentity() : existing ? existing.owner : undefined;
+  writeRecord({ regions: plan.nodes.map((n) => n.region), forwardRule: existing?.forwardRule ?? false, ...(owner ? { owner } : {}) });
   await progress.step(`bridge ${plan.bridge} and ${plan.nodes.length} network namespaces`, () => network(plan));
   await progress.step(`${plan.nodes.length} docker engines`, async () => {
     for (const n of plan.nodes) await startEngine(n, progress);
@@ -86,6 +94,12 @@ export async function labDown(progress: Progress): Promise<void> {
     rmSync(LAB_DATA_ROOT, { recursive: true, force: true });
     rmSync(LAB_RUN_ROOT, { recursive: true, force: true });
   });
+}
+
+/** A lab whose owning process is gone (a test that crashed before its after hook): `clean` takes it down. */
+export function labOrphaned(): boolean {
+  const rec = readRecord();
+  return !!rec?.owner && !sameProcess(rec.owner);
 }
 
 export async function labStatus(): Promise<LabStatus> {

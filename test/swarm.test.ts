@@ -36,7 +36,7 @@ describe('swarm backend on a local multi-node swarm', function () {
       skipBecause(this, 'the swarm lab needs root (set CI to make this a failure)');
     }
     await ensureBuilt();
-    const plan = await labUp({ regions: ['iad', 'lhr', 'syd'], progress });
+    const plan = await labUp({ regions: ['iad', 'lhr', 'syd'], owned: true, progress });
     lab = true;
     Object.assign(process.env, labEnvironment(plan));
     engines = await SwarmEngines.connect();
