@@ -10,6 +10,7 @@
 // stop, kill, pause and lame duck are that engine's container API; IP loss is iptables in the
 // container's namespace (swarm-loss-tools.ts). Restart policy `none`: a stopped server stays down
 // until startServer forces a new task (`service update --force`), as on the other backends.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { EnvironmentError, HarnessError } from '../core/errors.ts';
@@ -239,7 +240,19 @@ export class SwarmBackend implements Backend {
   }
 
   teardownSync(): void {
-    // No synchronous path to a swarm manager: the next start's reaper (by label) finishes the job.
+    // Best effort through the docker CLI (the manager's address as DOCKER_HOST): removing the services
+    // stops their tasks on every node; networks, secrets and configs still in use then are left to
+    // the next start's reaper, which reads this run's state file.
+    const env = { ...process.env, DOCKER_HOST: this.engines.addresses.manager };
+    const filter = ['--filter', `label=${LABEL_RUN}=${this.runId}`];
+    for (const kind of ['service', 'network', 'secret', 'config']) {
+      try {
+        const ids = execFileSync('docker', [kind, 'ls', '-q', ...filter], { encoding: 'utf8', env, timeout: 10_000 }).split('\n').filter(Boolean);
+        if (ids.length) execFileSync('docker', [kind, 'rm', ...ids], { stdio: 'ignore', env, timeout: 20_000 });
+      } catch {
+        // best effort
+      }
+    }
   }
 
   private async placeImages(tags: string[], progress?: Progress): Promise<void> {
