@@ -21,8 +21,13 @@ async function measure(backend: BackendName, shape: string, input: TopologyInput
   const topology = parseTopology({ ...input, variant: patchedName(DEFAULT_NATS_TAG), ping: { interval: '1s', max: 2 } });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const c = await startCluster(topology, { backend, meshDeadlineMs: 0 });
+  const c = await startCluster(topology, { backend, meshDeadlineMs: 0 }).catch((e: Error) => e);
   const t1 = performance.now();
+  if (c instanceof Error) {
+    // Did not boot (a server's monitor did not answer in time): startCluster removed what it made.
+    const cpu = process.cpuUsage(cpu0);
+    return { backend, shape, servers: topology.regions.reduce((n, r) => n + r.servers, 0), bootMs: Math.round(t1 - t0), meshMs: 0, teardownMs: 0, harnessCpuMs: Math.round((cpu.user + cpu.system) / 1000), meshed: false, error: c.message.slice(0, 200) };
+  }
   let meshed = true;
   let error: string | undefined;
   await c.waitForMesh(meshDeadlineMs).catch((e: Error) => { meshed = false; error = e.message.slice(0, 200); });

@@ -373,7 +373,7 @@ export class SwarmBackend implements Backend {
     s.task = await this.awaitTask(s.service, before, 60_000);
     this.onStateChange?.();
     const monitor = this.endpoint(s.spec.name).monitorUrl;
-    await waitFor(`${s.spec.name} (${s.service}) monitor at ${monitor}`, 30_000, async () => {
+    await waitFor(`${s.spec.name} (${s.service}) monitor at ${monitor}`, 60_000, async () => {
       await monitorGet(monitor, 'varz', 1000);
       return { done: true, value: undefined };
     }, 200);
