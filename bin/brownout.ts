@@ -14,6 +14,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   gate: async () => (await import('../harness/cli/gate.ts')).command(),
   rollout: async () => (await import('../harness/cli/rollout.ts')).command(),
   clean: () => captureCommand(() => import('../scripts/clean.ts')),
+  'swarm-lab': () => captureCommand(() => import('../scripts/swarm-lab.ts')),
 };
 
 const program = new Command('brownout')
