@@ -13,9 +13,9 @@ const write = (l: string) => process.stdout.write(l + '\n');
 
 function parseRegions(v: string): string[] {
   const r = v.split(',').map((x) => x.trim()).filter(Boolean);
-  const bad = r.filter((x) => !/^[a-z][a-z0-9-]{0,15}$/.test(x));
+  const bad = r.filter((x) => !/^[a-z][a-z0-9]{1,15}$/.test(x));
   if (r.length < 1 || r.length > MAX_LAB_NODES || bad.length || new Set(r).size !== r.length) {
-    throw new BadInputError(`--regions: "${v}"`, { problems: [`--regions: 1..${MAX_LAB_NODES} distinct names matching [a-z][a-z0-9-]{0,15}, one node each`] });
+    throw new BadInputError(`--regions: "${v}"`, { problems: [`--regions: 1..${MAX_LAB_NODES} distinct names as topologies name regions (2-16 lowercase letters and digits, starting with a letter), one node each`] });
   }
   return r;
 }
