@@ -165,7 +165,7 @@ export class SwarmBackend implements Backend {
 
   async stopServer(name: string, how: 'SIGTERM' | 'SIGKILL'): Promise<void> {
     const s = this.get(name);
-    const c = this.container(s);
+    const c = await this.current(s);
     const st = await c.inspect().catch(() => undefined);
     if (!st?.State.Running) return;
     if (st.State.Paused) await c.unpause();
@@ -184,7 +184,7 @@ export class SwarmBackend implements Backend {
     const s = this.get(name);
     if (!(await this.containerRunning(s))) throw new HarnessError(`${name} is not running`);
     // nats-server is pid 1 in its task's container and handles SIGUSR2 itself; restart policy none keeps it down after.
-    await this.container(s).kill({ signal: 'SIGUSR2' });
+    await (await this.current(s)).kill({ signal: 'SIGUSR2' });
   }
 
   async waitForExit(name: string, deadlineMs: number): Promise<boolean> {
@@ -198,15 +198,15 @@ export class SwarmBackend implements Backend {
   }
 
   async pause(name: string): Promise<void> {
-    await this.container(this.get(name)).pause();
+    await (await this.current(this.get(name))).pause();
   }
 
   async resume(name: string): Promise<void> {
-    await this.container(this.get(name)).unpause();
+    await (await this.current(this.get(name))).unpause();
   }
 
   async logs(name: string): Promise<string> {
-    const buf = await this.container(this.get(name)).logs({ stdout: true, stderr: true, follow: false });
+    const buf = await (await this.current(this.get(name))).logs({ stdout: true, stderr: true, follow: false });
     return demux(buf as unknown as Buffer);
   }
 
@@ -380,27 +380,44 @@ export class SwarmBackend implements Backend {
   }
 
   private async awaitTask(service: string, before: string | undefined, deadlineMs: number): Promise<TaskPlace> {
-    return waitFor(`a running task of swarm service ${service}`, deadlineMs, async () => {
-      const tasks = (await this.engines.manager.listTasks({ filters: JSON.stringify({ service: [service], 'desired-state': ['running'] }) })) as SwarmTask[];
-      const t = tasks.find((x) => x.ID !== before && x.Status?.State === 'running' && x.Status.ContainerStatus?.ContainerID);
-      if (!t) {
-        const last = tasks.find((x) => x.ID !== before);
-        if (last?.Status?.State === 'rejected' || last?.Status?.State === 'failed') throw new HarnessError(`task of ${service} ${last.Status.State}: ${last.Status.Err ?? ''}`);
-        return { done: false, missing: last ? `task ${last.Status?.State} ${last.Status?.Err ?? last.Status?.Message ?? ''}` : 'no task yet' };
-      }
-      const node = (await this.engines.manager.getNode(t.NodeID).inspect()) as { Status?: { Addr?: string } };
-      const ips: Record<string, string> = {};
-      for (const a of t.NetworksAttachments ?? []) {
-        const region = [...this.networks].find(([, id]) => id === a.Network?.ID)?.[0];
-        if (region && a.Addresses?.[0]) ips[region] = a.Addresses[0].split('/')[0]!;
-      }
-      return { done: true, value: { taskId: t.ID, nodeId: t.NodeID, nodeAddr: node.Status?.Addr ?? '', container: t.Status!.ContainerStatus!.ContainerID!, ips } };
-    }, 250);
+    return waitFor(`a running task of swarm service ${service}`, deadlineMs, () => this.findTask(service, before), 250);
+  }
+
+  /** The service's running task now (not `before`), or what is missing. */
+  private async findTask(service: string, before?: string): Promise<{ done: true; value: TaskPlace } | { done: false; missing: string }> {
+    const tasks = (await this.engines.manager.listTasks({ filters: JSON.stringify({ service: [service], 'desired-state': ['running'] }) })) as SwarmTask[];
+    const t = tasks.find((x) => x.ID !== before && x.Status?.State === 'running' && x.Status.ContainerStatus?.ContainerID);
+    if (!t) {
+      const last = tasks.find((x) => x.ID !== before);
+      if (last?.Status?.State === 'rejected' || last?.Status?.State === 'failed') throw new HarnessError(`task of ${service} ${last.Status.State}: ${last.Status.Err ?? ''}`);
+      return { done: false, missing: last ? `task ${last.Status?.State} ${last.Status?.Err ?? last.Status?.Message ?? ''}` : 'no task yet' };
+    }
+    const node = (await this.engines.manager.getNode(t.NodeID).inspect()) as { Status?: { Addr?: string } };
+    const ips: Record<string, string> = {};
+    for (const a of t.NetworksAttachments ?? []) {
+      const region = [...this.networks].find(([, id]) => id === a.Network?.ID)?.[0];
+      if (region && a.Addresses?.[0]) ips[region] = a.Addresses[0].split('/')[0]!;
+    }
+    return { done: true, value: { taskId: t.ID, nodeId: t.NodeID, nodeAddr: node.Status?.Addr ?? '', container: t.Status!.ContainerStatus!.ContainerID!, ips } };
+  }
+
+  /**
+   * The container of the server's current task. Another process (an attached chaos run, a resumed
+   * controller) may have replaced the task since this object last looked: a running task found
+   * now wins over the one remembered; with none running, the remembered (stopped) one is used.
+   */
+  private async current(s: SwarmServer): Promise<Docker.Container> {
+    const found = await this.findTask(s.service).catch(() => undefined);
+    if (found?.done && found.value.taskId !== s.task?.taskId) {
+      s.task = found.value;
+      this.onStateChange?.();
+    }
+    return this.container(s);
   }
 
   private async containerRunning(s: SwarmServer, evenPaused = false): Promise<boolean> {
-    if (!s.task) return false;
-    const st = await this.container(s).inspect().catch(() => undefined);
+    const c = await this.current(s).catch(() => undefined);
+    const st = await c?.inspect().catch(() => undefined);
     return !!st?.State.Running && (evenPaused || !st.State.Paused);
   }
 

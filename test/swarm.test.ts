@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCluster } from '../clusters/start-cluster.ts';
+import { attachCluster } from '../clusters/attach-cluster.ts';
 import type { StartedCluster } from '../clusters/cluster.ts';
 import { SwarmEngines } from '../clusters/swarm-engines.ts';
 import { labEnvironment } from '../clusters/swarm-lab-plan.ts';
@@ -80,6 +81,28 @@ describe('swarm backend on a local multi-node swarm', function () {
         assert.ok(!JSON.stringify(s.Spec).includes(pw), `${s.Spec?.Name}'s spec names the password`);
         if (!s.Spec?.Name?.includes('toxiproxy')) assert.equal(s.Spec?.TaskTemplate && (s.Spec.TaskTemplate as { ContainerSpec: { Secrets?: unknown[] } }).ContainerSpec.Secrets?.length, 1);
       }
+    });
+
+    it('swarm - another process attaches through the engines the state file recorded, and its restart is seen by the owner', async () => {
+      const env = { host: process.env.BROWNOUT_SWARM_HOST, engines: process.env.BROWNOUT_SWARM_ENGINES };
+      delete process.env.BROWNOUT_SWARM_HOST;
+      delete process.env.BROWNOUT_SWARM_ENGINES;
+      try {
+        const attached = await attachCluster(cluster.runId);
+        assert.deepEqual(attached.endpoints(), cluster.endpoints());
+        const id = await cluster.server('syd-2').serverId();
+        await attached.server('syd-2').restart();
+        assert.notEqual(await cluster.server('syd-2').serverId(), id);
+        await attached.stop(); // attached: lets go, the servers keep running
+        // The owner acts on the task the other process started, not the one it remembered.
+        await cluster.server('syd-2').pause();
+        assert.equal(await cluster.server('syd-2').isRunning(), false);
+        await cluster.server('syd-2').resume();
+        assert.equal(await cluster.server('syd-2').isRunning(), true);
+      } finally {
+        Object.assign(process.env, { BROWNOUT_SWARM_HOST: env.host, BROWNOUT_SWARM_ENGINES: env.engines });
+      }
+      await cluster.waitForMesh(60_000);
     });
 
     it('swarm - restart, kill and pause act on the task on its own node', async () => {
