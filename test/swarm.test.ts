@@ -84,6 +84,7 @@ describe('swarm backend on a local multi-node swarm', function () {
     });
 
     it('swarm - another process attaches through the engines the state file recorded, and its restart is seen by the owner', async () => {
+      cluster.detach(); // as `cluster up` leaves it: attachable; this file's after hook still removes it
       const env = { host: process.env.BROWNOUT_SWARM_HOST, engines: process.env.BROWNOUT_SWARM_ENGINES };
       delete process.env.BROWNOUT_SWARM_HOST;
       delete process.env.BROWNOUT_SWARM_ENGINES;
