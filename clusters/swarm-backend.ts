@@ -10,6 +10,8 @@
 // stop, kill, pause and lame duck are that engine's container API; IP loss is iptables in the
 // container's namespace (swarm-loss-tools.ts). Restart policy `none`: a stopped server stays down
 // until startServer forces a new task (`service update --force`), as on the other backends.
+// Over 300 lines on purpose, as docker-backend.ts: one class holds the services' lifecycle; engines
+// (swarm-engines.ts), images (swarm-images.ts), removal (swarm-resources.ts) and IP loss live elsewhere.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
