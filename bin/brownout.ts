@@ -15,6 +15,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   rollout: async () => (await import('../harness/cli/rollout.ts')).command(),
   watch: async () => (await import('../harness/cli/watch.ts')).command(),
   clean: () => captureCommand(() => import('../scripts/clean.ts')),
+  'swarm-lab': () => captureCommand(() => import('../scripts/swarm-lab.ts')),
 };
 
 const program = new Command('brownout')

@@ -68,7 +68,8 @@ export async function attachCluster(id: string, opts: AttachOptions = {}): Promi
   if (isComposeAttach(id)) return attachCompose(opts);
   if (isExternalAttach(id)) return attachExternal(externalFileOf(id), { ...(opts.meshDeadlineMs !== undefined ? { meshDeadlineMs: opts.meshDeadlineMs } : {}) });
   const state = findState(id);
-  const backend = state.backend === 'docker' ? await attachDocker(state, opts.resuming === true) : attachLocal(state, opts.resuming === true);
+  const backend = state.backend === 'docker' ? await attachDocker(state, opts.resuming === true)
+    : state.backend === 'swarm' ? await attachSwarm(state, opts.resuming === true) : attachLocal(state, opts.resuming === true);
   const cluster = new Cluster(state.runId, state.topology, state.runDir, state.secrets, backend, {
     owned: false, createdAt: state.createdAt, ownerPid: state.ownerPid, ...(state.owner ? { owner: state.owner } : {}), detached: true,
   });
@@ -110,6 +111,19 @@ function serverProcess(runDir: string, conf: string): ProcessIdentity | undefine
     if (id) return id;
   }
   return undefined;
+}
+
+async function attachSwarm(state: ClusterState, resuming: boolean): Promise<Backend> {
+  const { SwarmBackend } = await import('./swarm-backend.ts');
+  if (!state.swarm) throw new HarnessError(`state file of ${state.runId} has no swarm part`);
+  const variants = Object.fromEntries(state.endpoints.map((e) => [e.name, e.variant]));
+  try {
+    return await SwarmBackend.attach(state.topology, state.runId, state.secrets, variants, state.swarm, { resuming });
+  } catch (cause) {
+    throw new EnvironmentError(`swarm cluster ${state.runId} is not whole: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause, hint: `npm run cluster -- down --run ${state.runId}, then up again`,
+    });
+  }
 }
 
 async function attachDocker(state: ClusterState, resuming: boolean): Promise<Backend> {

@@ -25,7 +25,7 @@ export interface Backend {
   /** Set by the cluster: write the state file now (a pid or container changed mid-operation). */
   onStateChange?: () => void;
   /** Backend part of the state file. */
-  stateFields(): Pick<ClusterState, 'local' | 'docker'>;
+  stateFields(): Pick<ClusterState, 'local' | 'docker' | 'swarm'>;
   /**
    * The /varz version a server started on `variant` must report; absent: versionOfVariant (the
    * external backend answers with its hooks' rule, a playbook field).

@@ -262,6 +262,7 @@ export class Cluster implements StartedCluster {
         next.local = { toxiproxy: cur.local?.toxiproxy ?? view.local.toxiproxy, servers };
       }
       if (view.docker) next.docker = cur.docker ?? view.docker;
+      if (view.swarm) next.swarm = cur.swarm ?? view.swarm;
       return next;
     });
   }

@@ -43,11 +43,17 @@ export function ourRunProcesses(s: Pick<ClusterState, 'local' | 'runDir'>): Proc
 }
 
 /** Remove everything of one run. The caller has decided it may (see reapDecision). */
-export async function reapRun(s: Pick<ClusterState, 'runId' | 'runDir' | 'backend'> & Partial<Pick<ClusterState, 'local'>>): Promise<{ removed: string[]; failed: string[] }> {
+export async function reapRun(s: Pick<ClusterState, 'runId' | 'runDir' | 'backend'> & Partial<Pick<ClusterState, 'local' | 'swarm'>>): Promise<{ removed: string[]; failed: string[] }> {
   const removed: string[] = [];
   const failed: string[] = [];
   for (const who of ourRunProcesses({ local: s.local, runDir: s.runDir })) {
     await terminate(who, 2000).then(() => removed.push(`process ${who.pid}`), (e: Error) => failed.push(`process ${who.pid}: ${e.message}`));
+  }
+  if (s.backend === 'swarm') {
+    const { removeSwarmRunFromEnv } = await import('./swarm-resources.ts');
+    const r = await removeSwarmRunFromEnv(s.runId, s.swarm);
+    removed.push(...r.removed);
+    failed.push(...r.failed);
   }
   if (s.backend === 'docker') {
     const { removeDockerRun } = await import('./docker-resources.ts');

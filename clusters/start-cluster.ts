@@ -40,12 +40,16 @@ export function newRunId(): string {
 
 export async function resolveBackend(choice: BackendChoice, progress: Progress = silentProgress): Promise<BackendName> {
   if (choice === 'local') return 'local';
+  if (choice === 'swarm') {
+    if (!process.env.BROWNOUT_SWARM_HOST) throw new EnvironmentError('--backend swarm needs BROWNOUT_SWARM_HOST (the swarm manager\'s engine)', { hint: 'npm run swarm-lab -- up prints it for the local lab; BROWNOUT_SWARM_ENGINES lists every node\'s engine for faults' });
+    return 'swarm';
+  }
   const engine = await dockerAvailable();
   if (choice === 'docker') {
     if (!engine) throw new EnvironmentError('no Docker engine answers', { hint: 'start dockerd, or use --backend local' });
     return 'docker';
   }
-  if (choice !== 'auto') throw new BadInputError(`unknown backend "${String(choice)}"`, { problems: ['backend: one of local, docker, auto'] });
+  if (choice !== 'auto') throw new BadInputError(`unknown backend "${String(choice)}"`, { problems: ['backend: one of local, docker, swarm, auto'] });
   const picked = engine ? 'docker' : 'local';
   progress.info(`backend auto: ${picked} (${engine ? 'a Docker engine answers' : 'no Docker engine'})`);
   return picked;
@@ -72,6 +76,9 @@ export async function startCluster(topology: Topology, opts: StartOptions = {}):
   try {
     if (backendName === 'local') {
       backend = await LocalBackend.start(topology, runDir, secrets, progress);
+    } else if (backendName === 'swarm') {
+      const { SwarmBackend } = await import('./swarm-backend.ts');
+      backend = await SwarmBackend.start(topology, runId, secrets, progress);
     } else {
       const { DockerBackend } = await import('./docker-backend.ts');
       backend = await DockerBackend.start(topology, runId, runDir, secrets, progress);

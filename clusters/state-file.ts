@@ -14,7 +14,7 @@ import { checkRunId, runIdProblem } from '../core/run-id.ts';
 import { topologySchema } from './topology.ts';
 
 /** A backend brownout boots clusters on (and writes state files for). */
-export type BackendName = 'local' | 'docker';
+export type BackendName = 'local' | 'docker' | 'swarm';
 /** What drives a running cluster: a backend brownout boots on, or `external` (servers it did not start, never persisted). */
 export type BackendKind = BackendName | 'external';
 
@@ -31,7 +31,7 @@ const credentials = z.strictObject({ user: z.string(), password: z.string() });
 
 export const clusterStateSchema = z.strictObject({
   runId: z.string().refine((id) => runIdProblem(id) === undefined, { error: (i) => runIdProblem(i.input) ?? 'a run id' }),
-  backend: z.enum(['local', 'docker']),
+  backend: z.enum(['local', 'docker', 'swarm']),
   runDir: z.string().refine((d) => path.isAbsolute(d), 'an absolute path'),
   createdAt: z.string(),
   /** The owner's pid, kept for readers of older files; `owner` is what decides. */
@@ -48,6 +48,8 @@ export const clusterStateSchema = z.strictObject({
     servers: z.record(z.string(), localServerSchema),
   }).optional(),
   docker: z.strictObject({ label: z.string(), toxiproxyApis: z.record(z.string(), z.string()) }).optional(),
+  /** The swarm's manager and node engines as the run reached them (BROWNOUT_SWARM_HOST / _ENGINES), for down and clean. */
+  swarm: z.strictObject({ label: z.string(), manager: z.string(), engines: z.array(z.string()), toxiproxyApis: z.record(z.string(), z.string()) }).optional(),
 });
 
 export type ClusterState = z.output<typeof clusterStateSchema>;

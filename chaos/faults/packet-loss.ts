@@ -11,7 +11,7 @@ const attributes = z.strictObject({
   ...linkSelector,
   /** ip-loss: share of IP packets dropped, each way. toxiproxy-blackhole: share of connections blackholed. */
   probability: z.number().gt(0).max(1),
-  /** Default: ip-loss on the docker backend, toxiproxy-blackhole elsewhere. */
+  /** Default: ip-loss on the docker and swarm backends, toxiproxy-blackhole elsewhere. */
   model: z.enum(PACKET_LOSS_MODELS).optional(),
   /** toxiproxy-blackhole: links flapped this often, so new handshakes run under loss. */
   flapEverySeconds: z.number().min(1).default(5),
@@ -31,7 +31,7 @@ type Attributes = z.output<typeof attributes>;
 
 /** The model a run uses: forced by `model`, else the backend's (pure). */
 export function packetLossModel(backend: string, forced?: PacketLossModel): PacketLossModel {
-  return forced ?? (backend === 'docker' ? 'ip-loss' : 'toxiproxy-blackhole');
+  return forced ?? (backend === 'docker' || backend === 'swarm' ? 'ip-loss' : 'toxiproxy-blackhole');
 }
 
 // Two models of a lossy link, named in the timeline's fault record (`model`):
@@ -118,7 +118,7 @@ async function applyBlackhole(ctx: FaultContext, a: Attributes): Promise<Applied
 async function applyIpLoss(ctx: FaultContext, a: Attributes): Promise<AppliedFault> {
   const links = ctx.cluster.links;
   if (!links.ipLossAvailable) {
-    throw new BadInputError(`packet-loss model ip-loss needs the docker backend (this cluster runs on ${ctx.cluster.backend})`, { problems: ['model: toxiproxy-blackhole on this backend'] });
+    throw new BadInputError(`packet-loss model ip-loss needs the docker or swarm backend (this cluster runs on ${ctx.cluster.backend})`, { problems: ['model: toxiproxy-blackhole on this backend'] });
   }
   const sel = { to: a.to, from: a.from };
   const targets = links.list(sel).map((l) => l.name);

@@ -38,13 +38,13 @@ describe('cli inputs', () => {
   it('cli inputs - chaos: a bad backend is planned with everything else (every problem at once, nothing started)', () => {
     const problems = problemsOf(() => planChaos({ scenario: 'partition', backend: 'bogus' as never, attach: '../../../x', threshold: ['statsz.nonsense=3'] }, ['--seed: "" is not a whole number; allowed: 0..4294967295']));
     assert.deepEqual(problems.map((p) => p.split(':')[0]), ['--seed', '--backend', '--attach', 'thresholds.statsz.nonsense']);
-    assert.equal(problems[1], '--backend: "bogus" is not a backend; allowed: auto, local, docker');
+    assert.equal(problems[1], '--backend: "bogus" is not a backend; allowed: auto, local, docker, swarm');
   });
 
   it('cli inputs - gate: a bad backend is one problem, not one per scenario, beside the scenarios\' own', () => {
     const problems = problemsOf(() => planGate({ backend: 'bogus' as never, scenarios: ['partition', 'earthquake'] }));
     assert.deepEqual(problems, [
-      '--backend: "bogus" is not a backend; allowed: auto, local, docker',
+      '--backend: "bogus" is not a backend; allowed: auto, local, docker, swarm',
       'earthquake: scenario: unknown scenario "earthquake"; one of packet-loss, partition, latency, mass-restart, rolling-restart, statsz-storm, storm-at-scale, kill, pause',
     ]);
   });

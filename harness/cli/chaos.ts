@@ -90,7 +90,7 @@ export function command(): Command {
     .argument('<scenario>', `one of ${SCENARIO_NAMES.join(', ')}`)
     .option('--variant <name>', 'server build: a built variant, a tag (v2.10.16) or <tag>+brownout (built on demand); aliases: stock, patched, statsz-only, gateway-only, latest (v2.15.3), v2.11 / v2.12 / v2.14 / v2.15 (newest patch of that minor)', patchedName(DEFAULT_NATS_TAG))
     .option('--patches <dir>', 'build (or reuse) the variant of this folder of *.patch files on the tag of --variant, named <tag>+<folder>-<hash8>, and run it')
-    .option('--backend <backend>', 'auto (docker when an engine answers), local or docker', 'auto')
+    .option('--backend <backend>', 'auto (docker when an engine answers), local, docker or swarm (BROWNOUT_SWARM_HOST)', 'auto')
     .option('--seed <n>', 'seed for every random choice (printed and recorded)')
     .option('--threshold <key=value>', 'override one threshold, e.g. statsz.maxPerServerPerSecond=4 (repeatable; =null switches it off)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--thresholds <file>', 'JSON file of threshold overrides')

@@ -240,7 +240,7 @@ export async function clusterDiscover(a: DiscoverArgs, write: Write = stdout): P
 
 export function command(): Command {
   const cmd = new Command('cluster').description('boot, inspect and tear down a multi-region super-cluster');
-  const backend = () => new Option('--backend <name>', 'where servers run').choices(['auto', 'local', 'docker']).default('auto');
+  const backend = () => new Option('--backend <name>', 'where servers run').choices(['auto', 'local', 'docker', 'swarm']).default('auto');
   cmd.command('up')
     .description('boot a super-cluster, wait for the full mesh and leave it running')
     .option('--preset <name>', 'two-regions | three-regions | five-regions (default three-regions)')

@@ -94,7 +94,7 @@ export function command(): Command {
     .description(`Release gate: run ${GATE_SUITE.join(', ')} on a variant; exit 0 only if every threshold passes`)
     .option('--variant <name>', 'variant to gate (stock and patched are aliases)', patchedName(DEFAULT_NATS_TAG))
     .option('--patches <dir>', 'gate the variant of this folder of *.patch files on the tag of --variant (built or reused from the cache)')
-    .option('--backend <backend>', 'auto, local or docker', 'auto')
+    .option('--backend <backend>', 'auto, local, docker or swarm (BROWNOUT_SWARM_HOST)', 'auto')
     .option('--seed <n>', 'seed for every random choice')
     .option('--attach <id|latest|compose|external:FILE>', 'run every scenario on a cluster left running by npm run cluster -- up (its run id, or latest), on the running docker-compose stack, or on a cluster named by a cluster file (external:FILE); the gate judges the build it runs')
     .option('--scenario <name>', 'run only these scenarios (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])

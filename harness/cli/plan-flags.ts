@@ -75,7 +75,7 @@ function checkedTarget(t: { runId: unknown; topology: unknown; backend: unknown 
   const bad: string[] = [];
   const idProblem = runIdProblem(t.runId);
   if (idProblem) bad.push(problemAt(['runId'], idProblem));
-  if (t.backend !== 'local' && t.backend !== 'docker') bad.push(problemAt(['backend'], `${showValue(t.backend)}; allowed: local, docker`));
+  if (t.backend !== 'local' && t.backend !== 'docker' && t.backend !== 'swarm') bad.push(problemAt(['backend'], `${showValue(t.backend)}; allowed: local, docker, swarm`));
   let topology: Topology | undefined;
   try {
     topology = parseTopology(t.topology);
@@ -87,7 +87,7 @@ function checkedTarget(t: { runId: unknown; topology: unknown; backend: unknown 
     problems.push(`--attach: ${file} does not describe a cluster (${bad.length} problem${bad.length === 1 ? '' : 's'})`, ...bad.map((p) => `${file}: ${p}`));
     return undefined;
   }
-  return { runId: t.runId as string, topology, backend: t.backend as 'local' | 'docker' };
+  return { runId: t.runId as string, topology, backend: t.backend as 'local' | 'docker' | 'swarm' };
 }
 
 /** Every problem of every flag and every run at once, as one BadInputError; nothing has started. */

@@ -12,7 +12,7 @@ import type { StageKind } from './phases.ts';
 export type FailurePolicy = 'rollback' | 'pause';
 
 export type PlaybookCluster =
-  | { kind: 'topology'; topology: Topology; backend: 'auto' | 'local' | 'docker' }
+  | { kind: 'topology'; topology: Topology; backend: 'auto' | 'local' | 'docker' | 'swarm' }
   | { kind: 'attach'; id: string }
   /** A cluster brownout did not start: its cluster file (absolute), moved through the playbook's hooks. */
   | { kind: 'external'; file: string };

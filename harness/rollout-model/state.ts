@@ -113,7 +113,7 @@ export interface RolloutState {
     runId?: string;
     /** The rollout booted it (and stops it at the end); false for a playbook that attaches. */
     owned: boolean;
-    backend?: 'local' | 'docker' | 'external';
+    backend?: 'local' | 'docker' | 'swarm' | 'external';
   };
   /** The move back to the baseline, newest first, once a rollback started. */
   rollback?: { servers: ServerUpgrade[]; startedAt: string; endedAt?: string; gates: GateResult[] };

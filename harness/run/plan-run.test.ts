@@ -26,7 +26,7 @@ describe('run plan', () => {
   // Each bad input, and the problem it must produce (path first, then what is allowed).
   const bad: [string, PlanInput, RegExp][] = [
     ['unknown scenario', { scenario: 'earthquake' }, /^scenario: unknown scenario "earthquake"; one of packet-loss, partition/],
-    ['unknown backend (planned, not found when the cluster boots)', { scenario: 'partition', backend: 'bogus' as never }, /^backend: "bogus" is not a backend; allowed: auto, local, docker$/],
+    ['unknown backend (planned, not found when the cluster boots)', { scenario: 'partition', backend: 'bogus' as never }, /^backend: "bogus" is not a backend; allowed: auto, local, docker, swarm$/],
     ['link to a region not in the topology', withSteps([{ name: 'a', fault: { type: 'latency', to: 'fra', latencyMs: 5 }, holdSeconds: 1 }]),
       /^steps\[0\]\.fault\.to: "fra" is neither a region nor a server; allowed: iad, lhr, syd, iad-1/],
     ['link from a region on the local backend', { ...withSteps([{ name: 'a', fault: { type: 'latency', to: 'lhr', from: 'iad', latencyMs: 5 }, holdSeconds: 1 }]), backend: 'local' },

@@ -16,7 +16,7 @@ import { thresholdValue, type Thresholds } from '../verdict/thresholds.ts';
 import type { PlanInput, PlannedStep, RunPlan } from './run-plan-types.ts';
 
 /** What `backend` may be; `auto` picks docker when an engine answers. */
-export const BACKEND_CHOICES = ['auto', 'local', 'docker'] as const satisfies readonly BackendChoice[];
+export const BACKEND_CHOICES = ['auto', 'local', 'docker', 'swarm'] as const satisfies readonly BackendChoice[];
 
 /** The problem with a backend choice, or undefined; `where` names it (`--backend`, `backend`). */
 export function backendProblem(backend: unknown, where = 'backend'): string | undefined {
@@ -96,7 +96,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** Every fault against the topology; the observer's vantage is spared by faults that pick servers. */
 function stepProblems(s: Scenario, faults: readonly (RunPlan['steps'][number]['fault'])[], t: Topology, input: PlanInput, vantage: string): string[] {
   const backend = input.attached?.backend ?? input.backend;
-  const topo = { servers: serversOf(t), perSourceLinks: backend === 'docker' ? true : backend === 'local' ? false : undefined };
+  const topo = { servers: serversOf(t), perSourceLinks: backend === 'docker' || backend === 'swarm' ? true : backend === 'local' ? false : undefined };
   const spared = new Set([vantage]);
   return s.steps.flatMap((_, i) => {
     const f = faults[i];

@@ -19,7 +19,7 @@ describe('cli exit codes', function () {
       const r = cli(...args);
       assert.equal(r.status, 2, `${args.join(' ')}\n${r.stdout}${r.stderr}`);
       assert.match(r.stderr, /^bad input: .*nothing started$/m);
-      assert.match(r.stderr, /^ {2}- --backend: "bogus" is not a backend; allowed: auto, local, docker$/m);
+      assert.match(r.stderr, /^ {2}- --backend: "bogus" is not a backend; allowed: auto, local, docker, swarm$/m);
       assert.match(r.stderr, /^ {2}- --seed: "" is not a whole number; allowed: 0\.\.4294967295$/m);
       assert.match(r.stderr, /^ {2}- --attach: "\.\.\/\.\.\/\.\.\/x" is not a run id/m);
       assert.doesNotMatch(r.stdout + r.stderr, /\[build\]|boot |    at /, 'nothing built or booted, no stack');
@@ -52,7 +52,7 @@ describe('cli exit codes', function () {
     const before = runFolders();
     const r = cli('chaos', 'partition', '--backend', 'bogus', '--metrics-port', 'off');
     assert.equal(r.status, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /^ {2}- --backend: "bogus" is not a backend; allowed: auto, local, docker$/m);
+    assert.match(r.stderr, /^ {2}- --backend: "bogus" is not a backend; allowed: auto, local, docker, swarm$/m);
     assert.deepEqual([...runFolders()].filter((d) => !before.has(d)), [], 'no run folder was created');
   });
 });

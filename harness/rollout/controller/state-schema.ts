@@ -54,7 +54,7 @@ export const rolloutStateSchema = z.looseObject({
   currentStage: z.number().int().min(0),
   stages: z.array(stageState).min(1),
   message: z.string(), createdAt: time, updatedAt: time, runDir: z.string(),
-  cluster: z.looseObject({ runId: runId.optional(), owned: z.boolean(), backend: z.enum(['local', 'docker', 'external']).optional() }),
+  cluster: z.looseObject({ runId: runId.optional(), owned: z.boolean(), backend: z.enum(['local', 'docker', 'swarm', 'external']).optional() }),
   rollback: z.looseObject({ servers: z.array(serverUpgrade), startedAt: time, endedAt: time.optional(), gates: z.array(gateResult) }).optional(),
   decisions: z.array(z.looseObject({ action: z.enum(['promote', 'abort', 'resume']), reason: z.string(), at: time, stage: z.number().int() })),
   controllerPid: z.number().int().optional(),

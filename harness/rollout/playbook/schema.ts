@@ -11,7 +11,7 @@ import { STAGE_KINDS, type StageKind } from '../../rollout-model/phases.ts';
 export { STAGE_KINDS, type StageKind };
 export const FAILURE_POLICIES = ['rollback', 'pause'] as const;
 export type FailurePolicy = (typeof FAILURE_POLICIES)[number];
-export const BACKENDS = ['auto', 'local', 'docker'] as const;
+export const BACKENDS = ['auto', 'local', 'docker', 'swarm'] as const;
 
 /** nats-server refuses a lame_duck_duration under 30 s (docs/ARCHITECTURE.md, facts: lame duck). */
 export const MIN_LAME_DUCK_SECONDS = 30;

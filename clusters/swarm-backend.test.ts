@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { freePortBlock, placementOf, swarmName, swarmPorts, SWARM_PORT_BLOCKS } from './swarm-backend.ts';
+import { engineOptions, swarmAddresses } from './swarm-engines.ts';
+
+describe('clusters swarm backend (pure parts)', () => {
+  it('swarm - a labeled region is constrained to its nodes; an unlabeled one spreads', () => {
+    assert.deepEqual(placementOf('iad', new Set(['iad'])), ['node.labels.brownout.region==iad']);
+    assert.deepEqual(placementOf('syd', new Set(['iad'])), []);
+  });
+  it('swarm - port blocks: per server and per run, the first free block from the run\'s start', () => {
+    const p = swarmPorts(2);
+    assert.deepEqual([p.client(0), p.monitor(5), p.proxyApi(1)], [30200, 33205, 36201]);
+    assert.equal(freePortBlock(new Set(), 7), 7);
+    assert.equal(freePortBlock(new Set([30700, 33701]), 7), 8);
+    assert.equal(freePortBlock(new Set([36000 + 100 * (SWARM_PORT_BLOCKS - 1)]), SWARM_PORT_BLOCKS - 1), 0);
+    const all = new Set(Array.from({ length: SWARM_PORT_BLOCKS }, (_, b) => swarmPorts(b).client(0)));
+    assert.throws(() => freePortBlock(all, 0), /in use/);
+  });
+  it('swarm - object names: the run id when it fits swarm\'s 63 characters, a hash of it when not', () => {
+    assert.equal(swarmName('r1', 'iad-1'), 'brownout-r1-iad-1');
+    const long = swarmName('20261205T045159Z-rollout-swarm-rollout', 'toxiproxy-abcdefghijklmnop-proxies');
+    assert.ok(long.length <= 63 && /^brownout-[0-9a-f]{12}-toxiproxy-abcdefghijklmnop-proxies$/.test(long), long);
+    assert.equal(long, swarmName('20261205T045159Z-rollout-swarm-rollout', 'toxiproxy-abcdefghijklmnop-proxies'));
+  });
+  it('swarm - engine addresses: manager alone by default; unix, tcp, ssh; anything else is bad input', () => {
+    assert.equal(swarmAddresses({}), undefined);
+    assert.deepEqual(swarmAddresses({ BROWNOUT_SWARM_HOST: 'unix:///a.sock' }), { manager: 'unix:///a.sock', engines: ['unix:///a.sock'] });
+    assert.deepEqual(swarmAddresses({ BROWNOUT_SWARM_HOST: 'unix:///a.sock', BROWNOUT_SWARM_ENGINES: 'unix:///a.sock, ssh://u@b' })?.engines, ['unix:///a.sock', 'ssh://u@b']);
+    assert.deepEqual(engineOptions('unix:///run/x.sock'), { socketPath: '/run/x.sock' });
+    assert.deepEqual(engineOptions('ssh://ops@node-b'), { protocol: 'ssh', host: 'node-b', port: 22, username: 'ops' });
+    assert.equal((engineOptions('https://node-c:2376') as { protocol: string }).protocol, 'https');
+    assert.throws(() => engineOptions('ftp://x'), /swarm engine address/);
+  });
+});

@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startCluster } from '../clusters/start-cluster.ts';
+import { attachCluster } from '../clusters/attach-cluster.ts';
+import type { StartedCluster } from '../clusters/cluster.ts';
+import { SwarmEngines } from '../clusters/swarm-engines.ts';
+import { labEnvironment } from '../clusters/swarm-lab-plan.ts';
+import { labDown, labLeftovers, labUp } from '../clusters/swarm-lab.ts';
+import { swarmRunLeftovers } from '../clusters/swarm-resources.ts';
+import { createProgress } from '../core/progress.ts';
+import { parseTopology } from '../clusters/topology.ts';
+import { runScenario, type RunResult } from '../harness/run/execute-plan.ts';
+import { RolloutController } from '../harness/rollout/controller/controller.ts';
+import { silentProgress } from '../core/progress.ts';
+import { ensureBuilt } from './support/build.ts';
+import { skipBecause } from './support/skip.ts';
+
+// The swarm backend on a real multi-node swarm built on this machine (npm run swarm-lab): three
+// Docker engines in their own namespaces, one per region, joined into one swarm. One lab for the
+// whole file; torn down after, and nothing of it may be left.
+
+function result(r: RunResult, name: string) {
+  const t = r.verdict.results.find((x) => x.name === name);
+  assert.ok(t, `${name} is not in the verdict of ${r.variant}`);
+  return t;
+}
+
+describe('swarm backend on a local multi-node swarm', function () {
+  this.timeout(900_000);
+  const progress = createProgress('swarm-lab');
+  let engines: SwarmEngines;
+  let lab = false;
+
+  before(async function () {
+    if (process.getuid?.() !== 0) {
+      if (process.env.CI) throw new Error('CI is set but the swarm lab needs root');
+      skipBecause(this, 'the swarm lab needs root (set CI to make this a failure)');
+    }
+    await ensureBuilt();
+    const plan = await labUp({ regions: ['iad', 'lhr', 'syd'], owned: true, progress });
+    lab = true;
+    Object.assign(process.env, labEnvironment(plan));
+    engines = await SwarmEngines.connect();
+  });
+
+  after(async function () {
+    if (!lab) return;
+    await labDown(progress);
+    delete process.env.BROWNOUT_SWARM_HOST;
+    delete process.env.BROWNOUT_SWARM_ENGINES;
+    assert.deepEqual(await labLeftovers(), [], 'the swarm lab left something');
+  });
+
+  describe('a 3×2 cluster', () => {
+    let cluster: StartedCluster;
+    before(async () => {
+      cluster = await startCluster(parseTopology({ regions: [{ name: 'iad', servers: 2 }, { name: 'lhr', servers: 2 }, { name: 'syd', servers: 2 }] }), { backend: 'swarm', progress: createProgress('swarm') });
+    });
+    after(async () => {
+      const runId = cluster?.runId;
+      await cluster?.stop();
+      if (runId) assert.deepEqual(await swarmRunLeftovers(engines, runId), [], 'cluster stop left something on the swarm');
+    });
+
+    it('swarm - servers of different regions run on different nodes, each region on the node labeled for it', async () => {
+      const byRegion = new Map<string, Set<string>>();
+      for (const e of cluster.endpoints()) (byRegion.get(e.region) ?? byRegion.set(e.region, new Set()).get(e.region)!).add(new URL(e.monitorUrl).hostname);
+      assert.deepEqual([...byRegion].map(([r, hosts]) => [r, [...hosts]]), [['iad', ['10.231.0.11']], ['lhr', ['10.231.0.12']], ['syd', ['10.231.0.13']]]);
+    });
+
+    it('swarm - every cross-region gateway crosses its region\'s Toxiproxy (the bypass check holds)', async () => {
+      const mesh = await cluster.waitForMesh(60_000);
+      assert.ok(mesh.complete, `not fully meshed: ${mesh.missing.join(', ')}`);
+      assert.deepEqual(await cluster.gatewayBypasses(mesh), []);
+    });
+
+    it('swarm - the config (it holds the system password) is a Docker secret, in no environment and no label', async () => {
+      const svcs = await engines.manager.listServices({ filters: JSON.stringify({ label: [`brownout.run=${cluster.runId}`] }) });
+      assert.ok('password' in cluster.system, 'a booted cluster has a system password');
+      const pw = cluster.system.password;
+      for (const s of svcs) {
+        assert.ok(!JSON.stringify(s.Spec).includes(pw), `${s.Spec?.Name}'s spec names the password`);
+        if (!s.Spec?.Name?.includes('toxiproxy')) assert.equal(s.Spec?.TaskTemplate && (s.Spec.TaskTemplate as { ContainerSpec: { Secrets?: unknown[] } }).ContainerSpec.Secrets?.length, 1);
+      }
+    });
+
+    it('swarm - another process attaches through the engines the state file recorded, and its restart is seen by the owner', async () => {
+      cluster.detach(); // as `cluster up` leaves it: attachable; this file's after hook still removes it
+      const env = { host: process.env.BROWNOUT_SWARM_HOST, engines: process.env.BROWNOUT_SWARM_ENGINES };
+      delete process.env.BROWNOUT_SWARM_HOST;
+      delete process.env.BROWNOUT_SWARM_ENGINES;
+      try {
+        const attached = await attachCluster(cluster.runId);
+        assert.deepEqual(attached.endpoints(), cluster.endpoints());
+        const id = await cluster.server('syd-2').serverId();
+        await attached.server('syd-2').restart();
+        assert.notEqual(await cluster.server('syd-2').serverId(), id);
+        await attached.stop(); // attached: lets go, the servers keep running
+        // The owner acts on the task the other process started, not the one it remembered.
+        await cluster.server('syd-2').pause();
+        assert.equal(await cluster.server('syd-2').isRunning(), false);
+        await cluster.server('syd-2').resume();
+        assert.equal(await cluster.server('syd-2').isRunning(), true);
+      } finally {
+        Object.assign(process.env, { BROWNOUT_SWARM_HOST: env.host, BROWNOUT_SWARM_ENGINES: env.engines });
+      }
+      await cluster.waitForMesh(60_000);
+    });
+
+    it('swarm - restart, kill and pause act on the task on its own node', async () => {
+      const s = cluster.server('lhr-1');
+      const id = await s.serverId();
+      await s.restart();
+      assert.notEqual(await s.serverId(), id);
+      await s.pause();
+      assert.equal(await s.isRunning(), false);
+      await s.resume();
+      assert.equal(await s.isRunning(), true);
+      await s.kill();
+      assert.equal(await s.isRunning(), false);
+      await s.start();
+      await cluster.waitForMesh(60_000);
+    });
+  });
+
+  describe('packet-loss: real IP loss across nodes', () => {
+    let stock: RunResult;
+    let patched: RunResult;
+    before(async () => {
+      const built = await ensureBuilt();
+      const run = (variant: string) => runScenario({ scenario: 'packet-loss', variant, backend: 'swarm', seed: 1, topology: { regions: ['iad', 'lhr', 'syd'], servers: 1 } });
+      [stock, patched] = await Promise.all([run(built.stock), sleep(1500).then(() => run(built.patched))]);
+      for (const r of [stock, patched]) process.stdout.write(`      ${r.variant}: ${r.runDir}/summary.md\n`);
+    });
+
+    it('swarm packet-loss - stock fails by recovery.*', () => {
+      assert.equal(stock.incomplete, false, stock.error);
+      assert.equal(stock.backend, 'swarm');
+      const failed = stock.verdict.results.filter((x) => !x.pass && x.name.startsWith('recovery.'));
+      assert.ok(failed.length > 0, `no recovery threshold failed on stock: ${stock.verdict.results.map((x) => `${x.name}=${x.pass}`).join(', ')}`);
+    });
+
+    it('swarm packet-loss - patched passes recovery.*', () => {
+      assert.equal(patched.incomplete, false, patched.error);
+      for (const name of ['recovery.noneStuck', 'recovery.maxSeconds']) assert.equal(result(patched, name).pass, true, `${name} failed on patched: ${result(patched, name).observed}`);
+    });
+  });
+  describe('statsz-storm: restarts of tasks on other nodes', () => {
+    let stock: RunResult;
+    let patched: RunResult;
+    before(async () => {
+      const built = await ensureBuilt();
+      const run = (variant: string) => runScenario({ scenario: 'statsz-storm', variant, backend: 'swarm', seed: 1 });
+      [stock, patched] = await Promise.all([run(built.stock), sleep(1500).then(() => run(built.patched))]);
+      for (const r of [stock, patched]) process.stdout.write(`      ${r.variant}: ${r.runDir}/summary.md\n`);
+    });
+
+    it('swarm statsz-storm - stock fails by statsz.*', () => {
+      assert.equal(stock.incomplete, false, stock.error);
+      const failed = stock.verdict.results.filter((x) => !x.pass && x.name.startsWith('statsz.'));
+      assert.ok(failed.length > 0, `no statsz threshold failed on stock: ${stock.verdict.results.map((x) => `${x.name}=${x.pass} (${x.observed})`).join(', ')}`);
+    });
+
+    it('swarm statsz-storm - patched passes statsz.*', () => {
+      assert.equal(patched.incomplete, false, patched.error);
+      for (const t of patched.verdict.results.filter((x) => x.name.startsWith('statsz.'))) assert.equal(t.pass, true, `${t.name} failed on patched: ${t.observed}`);
+    });
+  });
+
+  it('swarm rollout - canary then global with lame duck completes: every server on the target, nothing left on any node', async () => {
+    const built = await ensureBuilt();
+    const c = new RolloutController({ progress: silentProgress });
+    const s = await c.start({ source: 'swarm-rollout.yaml', playbook: `
+name: swarm-rollout
+cluster:
+  backend: swarm
+  topology: { regions: [ { name: iad, servers: 2 }, { name: lhr, servers: 2 } ], ping: { interval: 1s, max: 2 } }
+baseline: ${built.stock}
+target: ${built.patched}
+seed: 5
+stages:
+  - kind: canary
+    server: iad-1
+    upgrade: { lameDuck: { enabled: true, durationSeconds: 30, graceSeconds: 3 } }
+    soakSeconds: 10
+    gates: [ { threshold: statsz.maxPerServerPerSecond }, { threshold: recovery.noneStuck } ]
+  - kind: global
+    upgrade: { batchSize: 3, lameDuck: { enabled: true, durationSeconds: 30, graceSeconds: 3 } }
+    soakSeconds: 10
+    gates: [ { threshold: statsz.maxPerServerPerSecond }, { threshold: recovery.noneStuck } ]
+` });
+    const end = await c.settled(s.id);
+    assert.equal(end.phase, 'succeeded', end.message);
+    assert.equal(end.cluster.backend, 'swarm');
+    const all = end.stages.flatMap((st) => st.servers);
+    assert.deepEqual(all.map((u) => u.step), ['done', 'done', 'done', 'done']);
+    assert.ok(all.every((u) => u.lameDuckMs >= 2_500), `every server went through lame duck: ${all.map((u) => `${u.server} ${u.lameDuckMs} ms`).join(', ')}`);
+    assert.deepEqual(await swarmRunLeftovers(engines, end.cluster.runId!), []);
+  });
+});
