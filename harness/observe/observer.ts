@@ -17,6 +17,7 @@ import { DEFAULT_CONFIRM_SAMPLES } from './link-state.ts';
 import { handshakeRegions, regionsWithoutOutbound } from './links-from-monitoring.ts';
 import { localProcessInspector, type ProcessInspector } from './local-process.ts';
 import { initialState, observeRound, type ObserverState } from './round.ts';
+import { connectsFromLog } from './route-pool.ts';
 import { addRound, openWindow, windowDue, windowRecord, type SelfWindow } from './self-cost.ts';
 import type { ServerRound } from './server-sample.ts';
 import { StatszCounter } from './statsz-counter.ts';
@@ -54,6 +55,11 @@ export interface ObserverOptions {
   process?: ProcessInspector | false;
   /** Written on the `run` records and the scenario metric. */
   scenario?: string;
+  /**
+   * Each server's log so far. Given: at stop, every server's log is read once and its route and
+   * gateway connections per second appended as `connects` records (routes.maxConnectsPerSecond).
+   */
+  serverLogs?: (name: string) => Promise<string>;
 }
 
 export interface StartedObserver {
@@ -174,7 +180,17 @@ export async function startObserver(view: ClusterView, opts: ObserverOptions): P
   loop = new SampleLoop(view, cfg, sink, counter, inspector);
   await loop.start();
   if (metrics && opts.scenario) metrics.setScenario(opts.scenario);
-  return observerHandle({ sink, memory, probe, statsz, loop, end: () => sink.append(runRecord('end')) });
+  const readLogs = opts.serverLogs;
+  const connects = readLogs ? async () => {
+    for (const ep of view.endpoints()) {
+      const log = await readLogs(ep.name).catch((err: Error) => {
+        sink.append({ t: Date.now(), kind: 'note', level: 'warn', source: 'observer', text: `log of ${ep.name} not read: ${err.message}` });
+        return '';
+      });
+      for (const r of connectsFromLog(log, ep)) sink.append(r);
+    }
+  } : async () => {};
+  return observerHandle({ sink, memory, probe, statsz, loop, connects, end: () => sink.append(runRecord('end')) });
 }
 
 /** Rounds on a timer: fetch, hand to the pure core, append what it says, account for our own cost. */
@@ -283,6 +299,8 @@ class SampleLoop {
 interface HandleParts {
   sink: TimelineSink; memory: MemoryTimeline; probe: StartedProbe | undefined; statsz: StatszSubscription;
   loop: SampleLoop; end: () => void;
+  /** Read the servers' logs into `connects` records (a no-op without `serverLogs`). */
+  connects: () => Promise<void>;
 }
 
 function observerHandle(p: HandleParts): StartedObserver {
@@ -301,6 +319,7 @@ function observerHandle(p: HandleParts): StartedObserver {
         const t = Date.now();
         p.loop.flushStatsz(t, true);
         p.loop.emitSelf(t);
+        await p.connects();
         p.end();
         return summarize(p.memory.records);
       })();

@@ -18,6 +18,10 @@ export const formatters = {
     + (r.procRssBytes !== undefined ? ` proc rss ${bytes(r.procRssBytes)}` : '') + (r.healthy ? '' : ' UNHEALTHY'),
   server: (r) => `server ${r.server} ${r.state}` + (r.serverId ? ` id ${r.serverId.slice(0, 8)}` : '')
     + (r.previousId ? ` (was ${r.previousId.slice(0, 8)})` : '') + (r.error ? `: ${r.error}` : ''),
+  'route-pool': (r) => `route-pool ${r.server} [${r.serverId.slice(0, 8)}] pool ${r.poolSize}${r.pinned.length ? ` + ${r.pinned.join(',')}` : ''}: `
+    + (r.peers.map((p) => `${p.peer} ${p.pooled}${p.accounts.length ? `+${p.accounts.join(',')}` : ''}`).join(', ') || 'no routes')
+    + (r.newRoutes ? `, ${r.newRoutes} new route id(s)` : ''),
+  connects: (r) => `connects ${r.server} ${r.routes} route(s) ${r.gateways} gateway(s) created in second ${new Date(r.second).toISOString().slice(11, 19)} (${r.source})`,
   probe: (r) => `probe ${r.from}→${r.to} sent ${r.sent} delivered ${r.delivered} lost ${r.lost} dup ${r.duplicated} reordered ${r.reordered}`
     + (r.latencyMs ? ` p50 ${r.latencyMs.p50.toFixed(1)}ms p99 ${r.latencyMs.p99.toFixed(1)}ms max ${r.latencyMs.max.toFixed(1)}ms` : ' no latency')
     + ` gap ${secs(r.longestGapMs)}` + (r.stalled ? ' STALLED' : ''),

@@ -129,6 +129,53 @@ export const varzRecord = z.object({
   healthy: z.boolean(),
 });
 
+/**
+ * One server's route pool as its /routez lists it (routes.poolComplete). Written on the first
+ * sample of each server process, whenever the pool changes, and whenever a route id appears that
+ * the previous sample of the same process did not list. /routez gives no pool index (not even in
+ * 2.15), so a slot is counted: unpinned routes per peer against `poolSize`, pinned ones by account.
+ */
+export const routePoolRecord = z.object({
+  ...base,
+  kind: z.literal('route-pool'),
+  server: z.string(),
+  region: z.string(),
+  serverId: z.string(),
+  /** Unpinned routes each peer should have: /varz `cluster.pool_size`, or 1 when pooling is off (-1). */
+  poolSize: count,
+  /** Accounts with a route of their own to each peer: the system account when pooling is on (2.10+). */
+  pinned: z.array(z.string()),
+  peers: z.array(z.object({
+    peerId: z.string(),
+    /** /routez `remote_name` (the peer's server name), or its ID when absent. */
+    peer: z.string(),
+    /** Routes to the peer with no `account`. */
+    pooled: count,
+    /** Accounts of the peer's pinned routes. */
+    accounts: z.array(z.string()),
+  })),
+  /** Route ids listed now that the previous sample of the same process did not list (0 on its first sample). */
+  newRoutes: count,
+});
+
+/**
+ * Route and gateway connections one server created in one wall-clock second, counted from its own
+ * log after the run (routes.maxConnectsPerSecond): a connection refused at authentication never
+ * shows in /routez, so monitoring cannot count a reconnect loop. Routes: `Route connection created`;
+ * gateways: `Creating outbound gateway connection` and `Processing inbound gateway connection`.
+ */
+export const connectsRecord = z.object({
+  ...base,
+  kind: z.literal('connects'),
+  server: z.string(),
+  region: z.string(),
+  /** Start of the one-second window (ms epoch, a multiple of 1000), as the server's log stamps it. */
+  second: ms,
+  routes: count,
+  gateways: count,
+  source: z.literal('log'),
+});
+
 /** A server became reachable, unreachable, or came back with a new ID (a restart). */
 export const serverRecord = z.object({
   ...base,
@@ -255,7 +302,7 @@ export const noteRecord = z.object({
 
 export const timelineRecord = z.discriminatedUnion('kind', [
   linkRecord, statszRecord, statszBurstRecord, statszCheckRecord, varzRecord, serverRecord,
-  probeRecord, probeStallRecord, stepRecord, faultRecord, observerRecord, runRecord, noteRecord,
+  routePoolRecord, connectsRecord, probeRecord, probeStallRecord, stepRecord, faultRecord, observerRecord, runRecord, noteRecord,
 ]);
 
 export type LinkRecord = z.infer<typeof linkRecord>;
@@ -264,6 +311,8 @@ export type StatszBurstRecord = z.infer<typeof statszBurstRecord>;
 export type StatszCheckRecord = z.infer<typeof statszCheckRecord>;
 export type VarzRecord = z.infer<typeof varzRecord>;
 export type ServerRecord = z.infer<typeof serverRecord>;
+export type RoutePoolRecord = z.infer<typeof routePoolRecord>;
+export type ConnectsRecord = z.infer<typeof connectsRecord>;
 export type ProbeRecord = z.infer<typeof probeRecord>;
 export type ProbeStallRecord = z.infer<typeof probeStallRecord>;
 export type StepRecord = z.infer<typeof stepRecord>;

@@ -1,6 +1,6 @@
 // Small hand-made timeline records for verdict and report tests. Times are seconds after T0.
 import type {
-  FaultRecord, LinkRecord, ServerRecord, StepRecord, LinkState, ProbeRecord, RunRecord, StatszBurstRecord, StatszRecord, TimelineRecord, VarzRecord,
+  ConnectsRecord, FaultRecord, LinkRecord, RoutePoolRecord, ServerRecord, StepRecord, LinkState, ProbeRecord, RunRecord, StatszBurstRecord, StatszRecord, TimelineRecord, VarzRecord,
 } from '../../harness/timeline/records.ts';
 
 /** 2026-11-25 14:03:00 UTC */
@@ -73,4 +73,21 @@ export function steadyProbe(from: string, to: string, startS: number, endS: numb
 /** A complete run around `records`: start at 0, end at `endS`. */
 export function completeRun(endS: number, ...records: TimelineRecord[]): TimelineRecord[] {
   return [run('start', 0), ...records, run('end', endS)];
+}
+
+/** One server's route pool: peers as `name:pooled[:ACC,ACC]`, pool 3 with the system account SYS pinned. */
+export function pool(s: number, server: string, serverId: string, peers: string[], poolSize = 3): RoutePoolRecord {
+  return {
+    t: T0 + s * 1000, kind: 'route-pool', server, region: server.split('-')[0]!, serverId, poolSize, pinned: ['SYS'], newRoutes: 0,
+    peers: peers.map((p) => {
+      const [peer, pooled, accounts] = p.split(':');
+      return { peerId: `ID-${peer}`, peer: peer!, pooled: Number(pooled), accounts: accounts ? accounts.split(',') : [] };
+    }),
+  };
+}
+
+/** Connections one server created in second `s` (its log). */
+export function connects(s: number, server: string, routes: number, gateways = 0): ConnectsRecord {
+  const second = T0 + Math.floor(s) * 1000;
+  return { t: second + 1000, kind: 'connects', server, region: server.split('-')[0]!, second, routes, gateways, source: 'log' };
 }
