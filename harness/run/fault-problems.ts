@@ -9,6 +9,7 @@ export function faultProblems(fault: TypedFault, topo: LinkTopology, protectedSe
     case 'restart':
     case 'pause':
     case 'upgrade':
+    case 'route-auth':
       return serverSelectionProblems(fault.attributes, topo.servers, protectedServers);
     case 'partition': {
       const a = fault.attributes;
