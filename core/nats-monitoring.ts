@@ -57,7 +57,7 @@ export interface Varz {
   slow_consumers: number;
   gateway?: { name?: string; gateways?: { name: string; urls?: string[] }[] };
   /** `pool_size`: the configured route pool size (since 2.10; absent when 0, -1 when pooling is off). */
-  cluster?: { name?: string; pool_size?: number };
+  cluster?: { name?: string; cluster_port?: number; pool_size?: number };
   system_account?: string;
 }
 

@@ -8,6 +8,7 @@ import { partition } from './partition.ts';
 import { pause } from './pause.ts';
 import { rollingRestart } from './rolling-restart.ts';
 import { routeAuth } from './route-auth.ts';
+import { routeFlap } from './route-flap.ts';
 import { statszStorm } from './statsz-storm.ts';
 import { stormAtScale } from './storm-at-scale.ts';
 
@@ -19,6 +20,7 @@ export const SCENARIOS = {
   'rolling-restart': rollingRestart,
   'statsz-storm': statszStorm,
   'route-auth': routeAuth,
+  'route-flap': routeFlap,
   'storm-at-scale': stormAtScale,
   kill,
   pause,

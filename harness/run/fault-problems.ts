@@ -10,6 +10,7 @@ export function faultProblems(fault: TypedFault, topo: LinkTopology, protectedSe
     case 'pause':
     case 'upgrade':
     case 'route-auth':
+    case 'route-reset':
       return serverSelectionProblems(fault.attributes, topo.servers, protectedServers);
     case 'partition': {
       const a = fault.attributes;
