@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { MonitorSnapshot, RouteInfo } from '../../core/nats-monitoring.ts';
-import { connectsFromLog, expectedPool, samplePool } from './route-pool.ts';
+import { LogConnects, connectsFromLog, expectedPool, samplePool } from './route-pool.ts';
 
 const route = (rid: number, peer: string, account?: string): RouteInfo => ({
   rid, remote_id: `ID-${peer}`, remote_name: peer, ip: '127.0.0.1', port: 1, out_msgs: 0, out_bytes: 0, ...(account ? { account } : {}),
@@ -50,5 +50,20 @@ describe('route-pool', () => {
     ].join('\n');
     const rs = connectsFromLog(log, me);
     assert.deepEqual(rs.map((r) => [new Date(r.second).getSeconds(), r.routes, r.gateways]), [[24, 2, 0], [25, 1, 2]]);
+  });
+});
+
+describe('route-pool log reader', () => {
+  const line = (hms: string, rid: number) => `[1] 2026/12/05 ${hms}.000001 [INF] 127.0.0.1:1 - rid:${rid} - Route connection created\n`;
+  const at = (hms: string) => new Date(`2026-12-05T${hms}`).getTime();
+  it('route-pool - a log read again and again counts each line once, hands out only seconds that are over, and everything at the end', () => {
+    const r = new LogConnects({ name: 'iad-1', region: 'iad' });
+    let log = line('10:00:01', 1) + line('10:00:01', 2) + line('10:00:02', 3);
+    assert.deepEqual(r.read(log, at('10:00:02.500')).map((x) => x.routes), [], 'second 1 may still be written until second 3 begins');
+    log += line('10:00:02', 4) + '[1] 2026/12/05 10:00:03.0 [INF] 127.0.0.1:1 - rid:5 - Route conn';
+    assert.deepEqual(r.read(log, at('10:00:03.100')).map((x) => [new Date(x.second).getSeconds(), x.routes]), [[1, 2]]);
+    log += 'ection created\n';
+    assert.deepEqual(r.read(log, at('10:00:03.900'), true).map((x) => [new Date(x.second).getSeconds(), x.routes]), [[2, 2], [3, 1]]);
+    assert.deepEqual(r.read(log, at('10:00:09'), true), [], 'nothing twice');
   });
 });

@@ -77,3 +77,37 @@ export function connectsFromLog(log: string, server: { name: string; region: str
     t: second + 1000, kind: 'connects', server: server.name, region: server.region, second, ...c, source: 'log',
   }));
 }
+
+/**
+ * One server's log read again and again (the whole text each time, as backends give it): counts
+ * the lines not seen before and hands out the seconds that are over. A log shorter than before
+ * (a new container) is read from its start.
+ */
+export class LogConnects {
+  #consumed = 0;
+  #pending: string[] = [];
+  constructor(private readonly server: { name: string; region: string }) {}
+
+  /** New records for seconds before `now`'s previous second (a second may still be written); `final`: every second. */
+  read(log: string, now: number, final = false): ConnectsRecord[] {
+    if (log.length < this.#consumed) this.#consumed = 0;
+    const end = final ? log.length : log.lastIndexOf('\n') + 1;
+    if (end > this.#consumed) {
+      this.#pending.push(log.slice(this.#consumed, end));
+      this.#consumed = end;
+    }
+    const all = connectsFromLog(this.#pending.join(''), this.server);
+    const cut = Math.floor(now / 1000) * 1000 - 1000;
+    const done = final ? all : all.filter((r) => r.second < cut);
+    if (done.length === all.length) this.#pending = [];
+    else {
+      // Keep the lines of the seconds not handed out yet: re-counted next time with what follows.
+      const keep = this.#pending.join('').split('\n').filter((line) => {
+        const m = /^\[\d+\] (\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(line);
+        return m !== null && new Date(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!).getTime() >= cut;
+      });
+      this.#pending = keep.length ? [keep.join('\n') + '\n'] : [];
+    }
+    return done;
+  }
+}
