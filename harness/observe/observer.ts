@@ -170,7 +170,16 @@ export async function startObserver(view: ClusterView, opts: ObserverOptions): P
   sink.append(runRecord('start'));
 
   const counter = new StatszCounter({ observedOn: cfg.statszEp.name, windowMs: opts.burstWindowMs, minMsgs: opts.burstMinMsgs });
-  const statsz = await subscribeStatsz(cfg.statszEp, view.system, (m) => { for (const b of counter.add(m)) sink.append(b); });
+  const said = new Map<string, string>();
+  const statsz = await subscribeStatsz(cfg.statszEp, view.system, (m) => {
+    for (const b of counter.add(m)) sink.append(b);
+    // statsz.fresh: what each server ID says, whenever it says something new.
+    const key = m.content ? JSON.stringify(m.content) : undefined;
+    if (m.content && said.get(m.serverId) !== key) {
+      said.set(m.serverId, key!);
+      sink.append({ t: m.t, kind: 'statsz-content', serverId: m.serverId, serverName: m.serverName, ...m.content, observedOn: cfg.statszEp.name });
+    }
+  });
   let probe: StartedProbe | undefined;
   try {
     if (opts.probe) probe = await startProbe(view, { seed: cfg.seed, ...opts.probe, timeline: sink });

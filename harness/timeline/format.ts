@@ -12,6 +12,7 @@ export const formatters = {
     + (r.recoveryMs !== undefined ? ` recovered in ${secs(r.recoveryMs)}` : '')
     + (r.detail ? ` (${r.detail})` : ''),
   statsz: (r) => `statsz ${r.serverName} [${r.serverId.slice(0, 8)}] ${r.msgs} msgs ${bytes(r.bytes)} in second ${new Date(r.second).toISOString().slice(11, 19)} (on ${r.observedOn})`,
+  'statsz-content': (r) => `statsz from ${r.serverName} [${r.serverId.slice(0, 8)}] says ${r.routes} route(s) to ${r.routePeers.join(',') || 'nobody'}, ${r.activeServers} active server(s) (on ${r.observedOn})`,
   'statsz-burst': (r) => `STATSZ BURST ${r.serverName} [${r.serverId.slice(0, 8)}] ${r.msgs} msgs ${bytes(r.bytes)} in ${r.last - r.first} ms (peak ${r.peak} in ${r.windowMs} ms)`,
   'statsz-check': (r) => `statsz-check ${secs(r.to - r.from)}: subscription ${r.statszMsgs} msgs ${bytes(r.statszBytes)}; varz out ${r.varzOutMsgs} msgs ${bytes(r.varzOutBytes)}; routes out ${r.routeOutMsgs} msgs ${bytes(r.routeOutBytes)}; gateways out ${r.gatewayOutMsgs} msgs ${bytes(r.gatewayOutBytes)} (${r.servers} servers)`,
   varz: (r) => `varz ${r.server} out ${r.outMsgs} msgs ${bytes(r.outBytes)} in ${r.inMsgs} msgs ${bytes(r.inBytes)} rss ${bytes(r.rssBytes)} cpu ${r.cpuPercent.toFixed(1)}%`

@@ -57,6 +57,24 @@ export const statszRecord = z.object({
   observedOn: z.string(),
 });
 
+/**
+ * What one server's STATSZ said (statsz.fresh): written for the first message of each server ID
+ * and whenever what it says changes, with the receive time.
+ */
+export const statszContentRecord = z.object({
+  ...base,
+  kind: z.literal('statsz-content'),
+  serverId: z.string(),
+  serverName: z.string(),
+  /** Distinct names of the servers its `routes` list (RouteStat `name`), sorted. */
+  routePeers: z.array(z.string()),
+  /** Route connections it lists (pooled and pinned). */
+  routes: count,
+  /** `active_servers`: the servers it knows in the super-cluster, itself included. */
+  activeServers: count,
+  observedOn: z.string(),
+});
+
 /** Several STATSZ from one server ID within `windowMs` (100 ms): the storm signature. */
 export const statszBurstRecord = z.object({
   ...base,
@@ -301,13 +319,14 @@ export const noteRecord = z.object({
 });
 
 export const timelineRecord = z.discriminatedUnion('kind', [
-  linkRecord, statszRecord, statszBurstRecord, statszCheckRecord, varzRecord, serverRecord,
+  linkRecord, statszRecord, statszContentRecord, statszBurstRecord, statszCheckRecord, varzRecord, serverRecord,
   routePoolRecord, connectsRecord, probeRecord, probeStallRecord, stepRecord, faultRecord, observerRecord, runRecord, noteRecord,
 ]);
 
 export type LinkRecord = z.infer<typeof linkRecord>;
 export type StatszRecord = z.infer<typeof statszRecord>;
 export type StatszBurstRecord = z.infer<typeof statszBurstRecord>;
+export type StatszContentRecord = z.infer<typeof statszContentRecord>;
 export type StatszCheckRecord = z.infer<typeof statszCheckRecord>;
 export type VarzRecord = z.infer<typeof varzRecord>;
 export type ServerRecord = z.infer<typeof serverRecord>;

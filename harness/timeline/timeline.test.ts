@@ -19,6 +19,7 @@ const samples: TimelineRecord[] = [
   { t, kind: 'probe-stall', region: 'lhr', server: 'lhr-1', phase: 'resumed', lastMessageAt: t - 4000, stalledMs: 4000 },
   { t, kind: 'step', scenario: 'partition', index: 0, name: 'cut syd', phase: 'end', ok: true },
   { t, kind: 'fault', fault: 'partition', phase: 'applied', targets: ['syd→iad'], attributes: { durationMs: 10_000 } },
+  { t, kind: 'statsz-content', serverId: 'NAAA', serverName: 'iad-1', routePeers: ['iad-2'], routes: 4, activeServers: 9, observedOn: 'iad-1' },
   { t, kind: 'route-pool', server: 'iad-1', region: 'iad', serverId: 'NAAA', poolSize: 3, pinned: ['SYS'], peers: [{ peerId: 'NBBB', peer: 'iad-2', pooled: 3, accounts: ['SYS'] }], newRoutes: 4 },
   { t, kind: 'connects', server: 'iad-1', region: 'iad', second: 1_700_000_000_000, routes: 8, gateways: 2, source: 'log' },
   { t, kind: 'observer', cpuPercent: 3, windowMs: 1000, samples: 2, lateSamples: 0, sampleMs: 12, failedRequests: 0 },

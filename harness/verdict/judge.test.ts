@@ -5,7 +5,7 @@ import type { ThresholdResult } from './result.ts';
 import type { Thresholds } from './thresholds.ts';
 import { DEFAULT_THRESHOLDS } from './thresholds.ts';
 import { judgeContext } from './context.ts';
-import { T0, completeRun, connects, fault, faultById, link, pool, probe, restarted, run, spread, statsz, statszAt, steadyProbe, step, varz } from '../../test/support/timeline-fixtures.ts';
+import { T0, completeRun, connects, fault, said, faultById, link, pool, probe, restarted, run, spread, statsz, statszAt, steadyProbe, step, varz } from '../../test/support/timeline-fixtures.ts';
 
 /** One STATSZ every 10 s from `server` over [fromS, toS): its rate when nothing restarts. */
 const quiet = (server: string, id: string, fromS: number, toS: number) => {
@@ -403,6 +403,34 @@ const cases: Case[] = [
     name: 'connects - no server log read: n/a',
     thresholds: { routes: { maxConnectsPerSecond: 40 } },
     records: completeRun(60),
+    pass: true, observed: 'n/a',
+  },
+  // statsz.fresh (two servers alive; judged at each step end and at the end of the run)
+  {
+    name: 'fresh - every newest STATSZ says what /routez says and the servers alive: passes',
+    thresholds: { statsz: { freshSeconds: 3 } },
+    records: completeRun(20, pool(1, 'iad-1', 'A1', ['iad-2:3:SYS']), pool(1, 'iad-2', 'A2', ['iad-1:3:SYS']),
+      said(2, 'iad-1', 'A1', ['iad-2'], 2), said(2.5, 'iad-2', 'A2', ['iad-1'], 2), step(10, 0, 'end')),
+    pass: true, observed: '0 stale', evidence: ['4 server state(s) judged at 2 step end(s), 0 with a stale newest STATSZ'],
+  },
+  {
+    name: 'fresh - a server whose last update was lost still says 1 active server 9 s after the change: fails, naming it',
+    thresholds: { statsz: { freshSeconds: 3 } },
+    records: completeRun(20, pool(1, 'iad-1', 'A1', ['iad-2:3:SYS']), pool(1, 'iad-2', 'A2', ['iad-1:3:SYS']),
+      said(1.2, 'iad-1', 'A1', [], 1), said(2, 'iad-2', 'A2', ['iad-1'], 2), step(10, 0, 'end')),
+    pass: false, observed: '2 stale',
+    evidence: ['at 14:03:10 iad-1: newest STATSZ (14:03:01) says routes to nobody and 1 active server(s); its /routez lists iad-2 and 2 server(s) are alive, settled 9.0 s before'],
+  },
+  {
+    name: 'fresh - a change inside the bound before a step end is not judged there',
+    thresholds: { statsz: { freshSeconds: 3 } },
+    records: completeRun(11, pool(1, 'iad-1', 'A1', []), said(1.5, 'iad-1', 'A1', [], 1), pool(9, 'iad-1', 'A1', ['iad-2:3:SYS']), step(5, 0, 'end')),
+    pass: true, observed: '0 stale', evidence: ['iad-1: settled 2.0 s before the end of the run: not judged there'],
+  },
+  {
+    name: 'fresh - no STATSZ content records: n/a',
+    thresholds: { statsz: { freshSeconds: 3 } },
+    records: completeRun(20, pool(1, 'iad-1', 'A1', ['iad-2:3:SYS'])),
     pass: true, observed: 'n/a',
   },
 ];

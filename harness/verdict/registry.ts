@@ -7,6 +7,7 @@ import { checkGrowth, checkMaxRss } from './memory.ts';
 import { checkGap, checkLossOutsideFaults, checkResume } from './probe.ts';
 import { checkNoneStuck, checkRecovery } from './recovery.ts';
 import { checkMaxConnects, checkPoolComplete } from './routes.ts';
+import { checkStatszFresh } from './statsz-fresh.ts';
 import type { CheckResult } from './result.ts';
 import { checkStatszExcessPerRestart, checkStatszPerSecond } from './statsz.ts';
 
@@ -106,6 +107,11 @@ export const THRESHOLD_REGISTRY = {
     schema: count, default: null, allowed: 'an integer ≥ 0 (connections), or null',
     description: 'most route and gateway connections one server creates in one second of its log, from the first step on (boot is not judged)',
     check: (ctx, v) => checkMaxConnects(ctx, v),
+  }),
+  'statsz.freshSeconds': entry({
+    schema: seconds, default: null, allowed: 'a number of seconds ≥ 0, or null',
+    description: "once membership has settled this many seconds, every live server's newest STATSZ agrees with its own /routez (route peers) and the servers alive (active_servers)",
+    check: (ctx, v) => checkStatszFresh(ctx, v),
   }),
 } satisfies Record<string, ThresholdEntry<any>>;
 

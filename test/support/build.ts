@@ -18,13 +18,18 @@ export interface Built {
   toxiproxy: string;
   /** Test-only: stock plus a patch that silently leaves the last route pool slot unfilled (routes.poolComplete must fail). */
   dropPoolSlot: string;
+  /** Test-only: patched, with a STATSZ limit that drops what it should delay (statsz.fresh must fail). */
+  statszDrop: string;
 }
+
+/** A deliberately broken build, never shipped: 0001 with a STATSZ limit that drops instead of delaying (test/fixtures/patches/statsz-drop). */
+export const STATSZ_DROP_PATCHES = path.join(REPO_ROOT, 'test', 'fixtures', 'patches', 'statsz-drop');
 
 /** A deliberately broken build, never shipped: the last route pool slot is never filled (test/fixtures/patches/drop-pool-slot). */
 export const DROP_POOL_SLOT_PATCHES = path.join(REPO_ROOT, 'test', 'fixtures', 'patches', 'drop-pool-slot');
 
 /** What `npm test` builds before any test runs: stock, patched, and each of our patches alone. */
-export const TEST_PATCH_SETS = ['default', 'none', 'default:statsz', 'default:gateway', DROP_POOL_SLOT_PATCHES];
+export const TEST_PATCH_SETS = ['default', 'none', 'default:statsz', 'default:gateway', DROP_POOL_SLOT_PATCHES, STATSZ_DROP_PATCHES];
 
 let once: Promise<Built> | undefined;
 
@@ -36,6 +41,7 @@ export function ensureBuilt(): Promise<Built> {
     gatewayOnly: VARIANT_ALIASES['gateway-only']!,
     toxiproxy: toxiproxyBinary(),
     dropPoolSlot: resolveVariant({ tag: DEFAULT_NATS_TAG, patches: DROP_POOL_SLOT_PATCHES }).name,
+    statszDrop: resolveVariant({ tag: DEFAULT_NATS_TAG, patches: STATSZ_DROP_PATCHES }).name,
   }));
   return once;
 }

@@ -1,6 +1,6 @@
 // Small hand-made timeline records for verdict and report tests. Times are seconds after T0.
 import type {
-  ConnectsRecord, FaultRecord, LinkRecord, RoutePoolRecord, ServerRecord, StepRecord, LinkState, ProbeRecord, RunRecord, StatszBurstRecord, StatszRecord, TimelineRecord, VarzRecord,
+  ConnectsRecord, FaultRecord, LinkRecord, RoutePoolRecord, StatszContentRecord, ServerRecord, StepRecord, LinkState, ProbeRecord, RunRecord, StatszBurstRecord, StatszRecord, TimelineRecord, VarzRecord,
 } from '../../harness/timeline/records.ts';
 
 /** 2026-11-25 14:03:00 UTC */
@@ -90,4 +90,9 @@ export function pool(s: number, server: string, serverId: string, peers: string[
 export function connects(s: number, server: string, routes: number, gateways = 0): ConnectsRecord {
   const second = T0 + Math.floor(s) * 1000;
   return { t: second + 1000, kind: 'connects', server, region: server.split('-')[0]!, second, routes, gateways, source: 'log' };
+}
+
+/** What one server's STATSZ said at `s`: its route peers and active servers. */
+export function said(s: number, serverName: string, serverId: string, routePeers: string[], activeServers: number): StatszContentRecord {
+  return { t: T0 + s * 1000, kind: 'statsz-content', serverId, serverName, routePeers, routes: routePeers.length * 4, activeServers, observedOn: 'iad-1' };
 }
