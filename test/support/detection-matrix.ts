@@ -60,7 +60,7 @@ export const GATE_EXTRA: readonly Cell[] = [
 /**
  * The route detectors' cells (bench only; CI runs one seed of four of them in test/routes.test.ts).
  * route-auth: nats-server #7194 / PR #7200, merged 2025-08-23; v2.11.8 (2025-08-14) and our stock
- * v2.10.14 loop, v2.15.3 does not (the proxy lists no v2.11.9..v2.11.11). route-flap: no released
+ * v2.10.14 loop, v2.15.3 does not (first tags with the fix on the module proxy: v2.12.1, v2.11.15). route-flap: no released
  * tag reproduced upstream's unfilled slot (PR #8454 / #8527) here, so the test-only drop-pool-slot
  * build stands for it; v2.15.3 (2026-11) carries those fixes.
  */
