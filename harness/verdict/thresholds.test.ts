@@ -36,7 +36,7 @@ describe('thresholds', () => {
     assert.ok(THRESHOLD_KEYS.includes('statsz.maxPerServerPerSecond'));
     assert.ok(THRESHOLD_KEYS.includes('probe.graceSeconds'));
     assert.ok(THRESHOLD_KEYS.includes('routes.poolComplete'));
-    assert.equal(THRESHOLD_KEYS.length, 16);
+    assert.equal(THRESHOLD_KEYS.length, 17);
   });
 
   it('thresholds - merge: override wins key by key, null switches a check off, base untouched', () => {
@@ -101,7 +101,7 @@ describe('thresholds', () => {
       'cpu: unknown key; allowed: recovery, statsz, memory, probe, routes',
       'memory: expected object, got 5; allowed: an object with keys maxRssMiB, maxGrowthRatio, growthSampleCount',
       'statsz.maxPerServerPerSecond: expected number, got "x"; allowed: an integer ≥ 0, or null',
-      'statsz.perSecond: unknown key; allowed: maxPerServerPerSecond, maxExcessPerRestart, restartWindowSeconds',
+      'statsz.perSecond: unknown key; allowed: maxPerServerPerSecond, maxExcessPerRestart, restartWindowSeconds, freshSeconds',
     ]);
   });
 
