@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import { BadInputError } from '../../core/errors.ts';
+import { BadInputError, HarnessError } from '../../core/errors.ts';
 import { monitorGet, type Varz } from '../../core/nats-monitoring.ts';
 import { defineFault, pickServers, serverSelector, once } from '../fault.ts';
 
@@ -16,16 +16,16 @@ const portOf = (addr: string): number => Number(addr.slice(addr.lastIndexOf(':')
  * port) and the ones it dialed (remote port = a peer's cluster port). Returns how many.
  */
 async function destroyRouteSockets(clusterPort: number, peerPorts: ReadonlySet<number>): Promise<number> {
-  const listen = await run('ss', ['-tlnpH', `( sport = :${clusterPort} )`], { timeout: 5000 });
+  const listen = await run('ss', ['-tlnpH', `( sport = :${clusterPort} )`], { timeout: 15_000 });
   const pid = /pid=(\d+)/.exec(listen.stdout)?.[1];
   if (!pid) return 0;
-  const est = await run('ss', ['-tnpH', 'state', 'established'], { timeout: 5000 });
+  const est = await run('ss', ['-tnpH', 'state', 'established'], { timeout: 15_000 });
   let n = 0;
   for (const line of est.stdout.split('\n')) {
     if (!line.includes(`pid=${pid},`)) continue;
     const [local, remote] = line.trim().split(/\s+/).slice(2, 4) as [string, string];
     if (portOf(local) !== clusterPort && !peerPorts.has(portOf(remote))) continue;
-    await run('ss', ['-K', '-tnH', 'state', 'established', `( sport = :${portOf(local)} and dport = :${portOf(remote)} )`], { timeout: 5000 });
+    await run('ss', ['-K', '-tnH', 'state', 'established', `( sport = :${portOf(local)} and dport = :${portOf(remote)} )`], { timeout: 15_000 });
     n += 1;
   }
   return n;
@@ -53,10 +53,17 @@ export const routeReset = defineFault({
     const peerPorts = new Set(all.values());
     let resets = 0;
     let stopped = false;
-    const round = async (): Promise<void> => {
-      for (const p of ports) resets += await destroyRouteSockets(p, peerPorts).catch(() => 0);
+    let lastError = '';
+    const round = async (): Promise<number> => {
+      let n = 0;
+      for (const p of ports) n += await destroyRouteSockets(p, peerPorts).catch((err: Error) => { lastError = err.message; return 0; });
+      resets += n;
+      return n;
     };
-    await round();
+    // A fault that did nothing must not pass for one (ss timing out on a loaded machine did once).
+    if ((await round()) === 0) {
+      throw new HarnessError(`route-reset: no route socket of ${targets.join(', ')} was destroyed${lastError ? ` (${lastError})` : ' (ss found none)'}`);
+    }
     const timer = setInterval(() => { if (!stopped) void round(); }, a.everyMs);
     return {
       targets,
