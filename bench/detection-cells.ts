@@ -2,9 +2,12 @@
 // named on the command line and in the log (`packet-loss/stock`), and what a threshold's failure
 // means in a cell. Pure.
 import { BadInputError } from '../core/errors.ts';
-import { MATRIX, cellName, judgeCell, variantOf, type Cell } from '../test/support/detection-matrix.ts';
+import { MATRIX as GATE_MATRIX, ROUTE_MATRIX, cellName, judgeCell, variantOf, type Cell } from '../test/support/detection-matrix.ts';
 
-export { MATRIX, cellName, judgeCell, variantOf, type Cell };
+/** Every cell the bench runs: the release gate's matrix, then the route detectors' cells. */
+export const MATRIX: readonly Cell[] = [...GATE_MATRIX, ...ROUTE_MATRIX];
+
+export { cellName, judgeCell, variantOf, type Cell };
 
 /** Runs per cell and backend the bench aims for. */
 export const SEEDS_PER_CELL = 20;

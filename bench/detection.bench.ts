@@ -8,7 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { dockerAvailable } from '../core/docker-engine.ts';
-import { REPO_ROOT } from '../core/layout.ts';
+import { DEFAULT_NATS_TAG, REPO_ROOT } from '../core/layout.ts';
+import { buildVariant } from '../harness/variants/variant.ts';
+import { DROP_POOL_SLOT_PATCHES } from '../test/support/build.ts';
 import { createProgress } from '../core/progress.ts';
 import { runScenario } from '../harness/run/execute-plan.ts';
 import { MATRIX, SEEDS_PER_CELL, cellKey, variantOf } from './detection-cells.ts';
@@ -58,6 +60,8 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
     + `(${opts.cells.length} cell(s), seeds ${opts.seeds[0]}-${opts.seeds[opts.seeds.length - 1]}, ${backends.join(', ')}), commit ${commit}`
     + `${opts.budgetMs ? `, budget ${(opts.budgetMs / 60_000).toFixed(0)} min` : ''}${opts.lockFile ? `, lock ${opts.lockFile} per run` : ', no lock'}`);
   writeSummary();
+  // The test-only build has no name a run can build on demand: build it first (a cache hit once built).
+  if (pending.some((p) => p.cell.build === 'drop-pool-slot')) await buildVariant({ tag: DEFAULT_NATS_TAG, patches: DROP_POOL_SLOT_PATCHES }, { progress });
   const started = Date.now();
   let ran = 0;
   for (const p of pending) {

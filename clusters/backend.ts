@@ -2,6 +2,7 @@
 import type { PacketLossDriver, ProxyRef } from './links.ts';
 import type { MeshReport } from './mesh.ts';
 import type { BackendKind, ClusterState } from './state-file.ts';
+import type { ConfigOverrides } from './render-config.ts';
 import type { ServerEndpoint } from './view.ts';
 
 export interface Backend {
@@ -22,6 +23,8 @@ export interface Backend {
   pause(name: string): Promise<void>;
   resume(name: string): Promise<void>;
   logs(name: string): Promise<string>;
+  /** Rewrite the server's configuration with these overrides (kept across its restarts; `{}` undoes them) and send SIGHUP. */
+  reloadConfig?(name: string, overrides: ConfigOverrides): Promise<void>;
   /** Set by the cluster: write the state file now (a pid or container changed mid-operation). */
   onStateChange?: () => void;
   /** Backend part of the state file. */

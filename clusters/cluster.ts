@@ -5,6 +5,7 @@ import type { Backend } from './backend.ts';
 import { Links } from './links.ts';
 import { gatewayBypasses, snapshotMesh, waitForMesh, type MeshReport } from './mesh.ts';
 import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
+import type { ClusterSecrets, ConfigOverrides } from './render-config.ts';
 import { upgradeServer, type UpgradeOptions, type UpgradeTiming } from './lame-duck-upgrade.ts';
 import { registerLive, unregisterLive } from './signals.ts';
 import { selfIdentity, type ProcessIdentity } from '../core/process-identity.ts';
@@ -43,6 +44,8 @@ export interface ClusterServer {
   /** The process/container is running and its monitor answers. */
   isRunning(): Promise<boolean>;
   logs(): Promise<string>;
+  /** Rewrite its config with `overrides` (`{}`: as rendered) and reload it (SIGHUP); local and docker backends. */
+  reloadConfig(overrides: ConfigOverrides): Promise<void>;
 }
 
 export interface StartedCluster extends ClusterView, AsyncDisposable {
@@ -237,6 +240,11 @@ export class Cluster implements StartedCluster {
       },
       isRunning: () => { self.alive(); return impl.isRunning(name); },
       logs: () => impl.logs(name),
+      reloadConfig: (overrides: ConfigOverrides) => {
+        self.alive();
+        if (!impl.reloadConfig) throw new HarnessError(`the ${impl.kind} backend cannot rewrite ${name}'s configuration`);
+        return impl.reloadConfig(name, overrides);
+      },
     };
   }
 

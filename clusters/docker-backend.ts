@@ -19,7 +19,7 @@ import { docker, LABEL_RUN, removeDockerRun, runLabels } from './docker-resource
 import { IptablesLoss } from './iptables-loss.ts';
 import type { ProxyRef } from './links.ts';
 import { monitorGet } from '../core/nats-monitoring.ts';
-import { renderConfig, type ClusterSecrets } from './render-config.ts';
+import { renderConfig, type ClusterSecrets, type ConfigOverrides } from './render-config.ts';
 import { ToxiproxyClient } from './toxiproxy-client.ts';
 import { serversOf, type ServerSpec, type Topology } from './topology.ts';
 import type { ServerEndpoint } from './view.ts';
@@ -311,12 +311,21 @@ export class DockerBackend implements Backend {
     if (!s.ip) throw new HarnessError(`${s.spec.name} has no IP on ${this.net(s.spec.region)}`);
   }
 
+  async reloadConfig(name: string, overrides: ConfigOverrides): Promise<void> {
+    const s = this.get(name);
+    this.overrides.set(name, overrides);
+    this.writeConfig(name);
+    await docker().getContainer(s.container).kill({ signal: 'SIGHUP' });
+  }
+
+  private readonly overrides = new Map<string, ConfigOverrides>();
+
   private writeConfig(name: string): void {
     const s = this.get(name);
     // No gateway authorization timeout stand-in here: it stands for a close lost under loss, which
     // the docker backend produces for real (iptables, chaos/faults/packet-loss.ts). Server default.
     const conf = renderConfig({ ...this.topology, gatewayAuthTimeoutSec: undefined }, { ...s.spec, variant: s.variant },
-      gatewayWiring(this.topology, [...this.servers.values()], s), this.secrets);
+      gatewayWiring(this.topology, [...this.servers.values()], s), this.secrets, this.overrides.get(name));
     writeFileSync(this.confPath(name), conf, { mode: 0o600 });
   }
 

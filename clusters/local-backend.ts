@@ -13,7 +13,7 @@ import type { ProxyRef } from './links.ts';
 import { monitorGet } from '../core/nats-monitoring.ts';
 import { sameProcess, type ProcessIdentity } from '../core/process-identity.ts';
 import { recordSpawned, signalOurs, terminate } from './pids.ts';
-import { renderConfig, type ClusterSecrets } from './render-config.ts';
+import { renderConfig, type ClusterSecrets, type ConfigOverrides } from './render-config.ts';
 import type { ClusterState, LocalServerState } from './state-file.ts';
 import { ToxiproxyClient } from './toxiproxy-client.ts';
 import { dockerOnlyProblems, serversOf, type ServerSpec, type Topology } from './topology.ts';
@@ -196,6 +196,15 @@ export class LocalBackend implements Backend {
     if (this.toxiproxy.identity) signalOurs(this.toxiproxy.identity, 'SIGKILL');
   }
 
+  async reloadConfig(name: string, overrides: ConfigOverrides): Promise<void> {
+    const identity = this.running(name);
+    this.overrides.set(name, overrides);
+    this.writeConfig(name);
+    signalOurs(identity, 'SIGHUP');
+  }
+
+  private readonly overrides = new Map<string, ConfigOverrides>();
+
   private writeConfig(name: string): void {
     const s = this.get(name);
     const peers = [...this.servers.values()].filter((p) => p.spec.region === s.spec.region && p.spec.name !== name);
@@ -209,7 +218,7 @@ export class LocalBackend implements Backend {
       routes: peers.map((p) => `${HOST}:${p.ports.cluster}`),
       gatewayAdvertise: `${HOST}:${s.ports.proxy}`,
       gateways,
-    }, this.secrets);
+    }, this.secrets, this.overrides.get(name));
     mkdirSync(path.dirname(this.confPath(name)), { recursive: true });
     writeFileSync(this.confPath(name), conf, { mode: 0o600 });
   }

@@ -28,9 +28,24 @@ export interface ServerAddressing {
   gateways: Record<string, string[]>;
 }
 
+/** What a fault may change in one server's configuration before a reload (chaos/faults/route-auth.ts). */
+export interface ConfigOverrides {
+  /** The route password this server accepts and sends (topology `routeAuth` only): a wrong one refuses its routes. */
+  routePassword?: string;
+}
+
+/** The user routes authenticate as, with `routeAuth`. */
+export const ROUTE_USER = 'route';
+/** The run's route password: the system user's, a per-run secret already (routes are not an account). */
+export const routePassword = (secrets: ClusterSecrets): string => secrets.system.password;
+
 type ConfValue = string | number | boolean | ConfValue[] | { [k: string]: ConfValue | undefined };
 
-export function renderConfig(t: Topology, s: ServerSpec, a: ServerAddressing, secrets: ClusterSecrets): string {
+export function renderConfig(t: Topology, s: ServerSpec, a: ServerAddressing, secrets: ClusterSecrets, overrides: ConfigOverrides = {}): string {
+  // Route credentials: in the URLs this server dials and in what it accepts (both since 2.10; 2.15
+  // sends none for a URL without them).
+  const routePw = t.routeAuth ? overrides.routePassword ?? routePassword(secrets) : undefined;
+  const routeUser = routePw === undefined ? '' : `${ROUTE_USER}:${encodeURIComponent(routePw)}@`;
   const conf: Record<string, ConfValue | undefined> = {
     server_name: s.name,
     listen: a.client,
@@ -49,7 +64,8 @@ export function renderConfig(t: Topology, s: ServerSpec, a: ServerAddressing, se
       name: s.region,
       listen: a.cluster,
       pool_size: t.routePoolSize,
-      routes: a.routes.map((r) => `nats-route://${r}`),
+      authorization: routePw === undefined ? undefined : { user: ROUTE_USER, password: routePw },
+      routes: a.routes.map((r) => `nats-route://${routeUser}${r}`),
     },
     gateway: {
       name: s.region,

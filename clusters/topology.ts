@@ -83,6 +83,11 @@ export const topologySchema = z.strictObject({
   }).prefault({}),
   /** Seconds a server waits for a gateway's CONNECT (gateway `authorization { timeout }`). It stands for the remote's lost close (docs/ARCHITECTURE.md, facts: the stuck gateway, way (a)). */
   gatewayAuthTimeoutSec: z.number().min(0.1).max(3600).optional(),
+  /**
+   * Routes authenticate (`cluster { authorization }`, credentials in the route URLs): what the
+   * route-auth fault breaks with a config reload. Absent: routes need no credentials, as before.
+   */
+  routeAuth: z.boolean().optional(),
   /** Route pool size; nats-server 2.10 defaults to 3. */
   routePoolSize: z.number().int().min(1).max(16).optional(),
   /**

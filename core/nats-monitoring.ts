@@ -13,6 +13,8 @@ export interface RouteInfo {
   out_bytes: number;
   /** Bytes queued for this route and not yet written to its socket. */
   pending_size?: number;
+  /** Set on a route pinned to one account (since 2.10: the system account, and `cluster { accounts }`). */
+  account?: string;
 }
 export interface Routez { server_id: string; routes: RouteInfo[] | null }
 
@@ -54,6 +56,9 @@ export interface Varz {
   out_bytes: number;
   slow_consumers: number;
   gateway?: { name?: string; gateways?: { name: string; urls?: string[] }[] };
+  /** `pool_size`: the configured route pool size (since 2.10; absent when 0, -1 when pooling is off). */
+  cluster?: { name?: string; cluster_port?: number; pool_size?: number };
+  system_account?: string;
 }
 
 export interface MonitorSnapshot {

@@ -24,6 +24,10 @@ export function runDashboard(): DashboardBuilder {
       [{ expr: 'brownout_route_connections_up', legend: '{{server}}' }], { min: 0 }).height(8).span(8))
     .withPanel(series('Link recovery (mean seconds so far)', 'Mean time from a link leaving up until its handshake completed again (recovery.maxSeconds bounds each one at 10 s).',
       [{ expr: 'sum by (link_type) (brownout_handshake_recovery_seconds_sum) / sum by (link_type) (brownout_handshake_recovery_seconds_count)', legend: '{{link_type}}' }], { unit: 's', min: 0, threshold: 10 }).height(8).span(12))
+    .withPanel(series('Route pool slots missing per server', 'Pooled routes under pool_size and pinned-account routes absent, over the peers the server routes to (routes.poolComplete fails when a slot stays missing through the final window).',
+      [{ expr: 'brownout_route_pool_missing', legend: '{{server}}' }], { min: 0, threshold: 1 }).height(8).span(12))
+    .withPanel(series('Route and gateway connects per second', 'Connections each server created, from its log (routes.maxConnectsPerSecond: a reconnect loop reads hundreds a second).',
+      [{ expr: 'sum by (server, link_type) (rate(brownout_route_connects_total[$__rate_interval]))', legend: '{{server}} {{link_type}}' }], { min: 0, threshold: 40 }).height(8).span(12))
     .withPanel(series('Gateways down per region pair', 'Outbound gateways from `from` to `to` that are down (no socket, or the remote is gone).',
       [{ expr: 'sum by (from, to) (brownout_region_gateways{state="down"})', legend: pair }], { min: 0 }).height(8).span(12));
 

@@ -9,10 +9,12 @@ import { partition } from './partition.ts';
 import { pause } from './pause.ts';
 import { reset } from './reset.ts';
 import { restart } from './restart.ts';
+import { routeAuth } from './route-auth.ts';
+import { routeReset } from './route-reset.ts';
 import { upgrade } from './upgrade.ts';
 
 const registry = {
-  latency, bandwidth, blackhole, reset, partition, 'packet-loss': packetLoss, kill, restart, pause, upgrade,
+  latency, bandwidth, blackhole, reset, partition, 'packet-loss': packetLoss, kill, restart, pause, upgrade, 'route-auth': routeAuth, 'route-reset': routeReset,
 } satisfies Record<string, FaultType<any>>;
 
 export type FaultName = keyof typeof registry;

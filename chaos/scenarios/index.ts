@@ -7,6 +7,8 @@ import { packetLoss } from './packet-loss.ts';
 import { partition } from './partition.ts';
 import { pause } from './pause.ts';
 import { rollingRestart } from './rolling-restart.ts';
+import { routeAuth } from './route-auth.ts';
+import { routeFlap } from './route-flap.ts';
 import { statszStorm } from './statsz-storm.ts';
 import { stormAtScale } from './storm-at-scale.ts';
 
@@ -17,6 +19,8 @@ export const SCENARIOS = {
   'mass-restart': massRestart,
   'rolling-restart': rollingRestart,
   'statsz-storm': statszStorm,
+  'route-auth': routeAuth,
+  'route-flap': routeFlap,
   'storm-at-scale': stormAtScale,
   kill,
   pause,

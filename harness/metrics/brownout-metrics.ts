@@ -4,12 +4,18 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { slidingPeak, statszTimes } from '../timeline/statsz-times.ts';
 import { addLinkRecord, latestState, type LinkHistory } from '../timeline/link-history.ts';
-import type { TimelineRecord } from '../timeline/records.ts';
+import type { RoutePoolRecord, TimelineRecord } from '../timeline/records.ts';
 import { rolloutMetrics, type RolloutMetrics } from './rollout-metrics.ts';
 import { serverMetrics, type ServerMetrics } from './server-metrics.ts';
 
 /** Buckets for recovery times: the design's bounds (10 s gateway re-establishment) sit mid-range. */
 export const RECOVERY_BUCKETS = [0.25, 0.5, 1, 2, 3, 5, 10, 15, 20, 30, 60, 120];
+
+/** Slots one peer's pool lacks: pooled routes under pool_size, plus pinned accounts without a route. */
+function missingCount(r: RoutePoolRecord, p: RoutePoolRecord['peers'][number]): number {
+  const accounts = new Set([...r.pinned, ...r.peers.flatMap((x) => x.accounts)]);
+  return Math.max(0, r.poolSize - p.pooled) + [...accounts].filter((a) => !p.accounts.includes(a)).length;
+}
 
 export class BrownoutMetrics {
   readonly statszMessages: Counter<'server'>;
@@ -33,6 +39,8 @@ export class BrownoutMetrics {
   readonly scenario: Gauge<'scenario' | 'step'>;
   readonly faultsActive: Gauge<'fault'>;
   readonly observerCpu: Gauge;
+  readonly routePoolMissing: Gauge<'server' | 'region'>;
+  readonly routeConnects: Counter<'server' | 'region' | 'link_type'>;
   /** Every link's history (the one link-history reducer), to count links up per server. */
   #links = new Map<string, LinkHistory>();
   /** From the servers' own monitoring: build info, traffic, connections, gateways per region pair. */
@@ -52,6 +60,8 @@ export class BrownoutMetrics {
     this.gatewaysUp = new Gauge({ name: 'brownout_gateway_connections_up', help: 'Remote regions to which the server has a registered outbound gateway', labelNames: ['server', 'region'], registers });
     this.gatewaysHandshake = new Gauge({ name: 'brownout_gateway_connections_handshake', help: 'Outbound gateways of the server stuck in handshake (connected, not registered)', labelNames: ['server', 'region'], registers });
     this.recovery = new Histogram({ name: 'brownout_handshake_recovery_seconds', help: 'Seconds from a route or gateway leaving up until its handshake completed again', labelNames: ['link_type'], buckets: RECOVERY_BUCKETS, registers });
+    this.routePoolMissing = new Gauge({ name: 'brownout_route_pool_missing', help: 'Route pool slots the server lacks over the peers it routes to: pooled routes under pool_size, and pinned-account routes absent (routes.poolComplete)', labelNames: ['server', 'region'], registers });
+    this.routeConnects = new Counter({ name: 'brownout_route_connects_total', help: 'Route and gateway connections the server created, counted from its log (routes.maxConnectsPerSecond)', labelNames: ['server', 'region', 'link_type'], registers });
     this.rss = new Gauge({ name: 'brownout_server_rss_bytes', help: 'Resident memory of the server (process RSS when the backend exposes it, else /varz mem)', labelNames: ['server', 'region'], registers });
     this.cpu = new Gauge({ name: 'brownout_server_cpu_percent', help: 'CPU of the server in percent of one core, from /varz', labelNames: ['server', 'region'], registers });
     this.restarts = new Counter({ name: 'brownout_server_restarts_total', help: 'Times the server came back with a new server ID', labelNames: ['server', 'region'], registers });
@@ -110,6 +120,13 @@ export class BrownoutMetrics {
         this.cpu.set(labels, r.cpuPercent);
         break;
       }
+      case 'route-pool':
+        this.routePoolMissing.set({ server: r.server, region: r.region }, r.peers.reduce((n, p) => n + missingCount(r, p), 0));
+        break;
+      case 'connects':
+        if (r.routes) this.routeConnects.inc({ server: r.server, region: r.region, link_type: 'route' }, r.routes);
+        if (r.gateways) this.routeConnects.inc({ server: r.server, region: r.region, link_type: 'gateway' }, r.gateways);
+        break;
       case 'server':
         if (r.state === 'restarted') this.restarts.inc({ server: r.server, region: r.region });
         break;

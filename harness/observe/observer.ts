@@ -17,6 +17,7 @@ import { DEFAULT_CONFIRM_SAMPLES } from './link-state.ts';
 import { handshakeRegions, regionsWithoutOutbound } from './links-from-monitoring.ts';
 import { localProcessInspector, type ProcessInspector } from './local-process.ts';
 import { initialState, observeRound, type ObserverState } from './round.ts';
+import { LogConnects } from './route-pool.ts';
 import { addRound, openWindow, windowDue, windowRecord, type SelfWindow } from './self-cost.ts';
 import type { ServerRound } from './server-sample.ts';
 import { StatszCounter } from './statsz-counter.ts';
@@ -54,6 +55,12 @@ export interface ObserverOptions {
   process?: ProcessInspector | false;
   /** Written on the `run` records and the scenario metric. */
   scenario?: string;
+  /**
+   * Each server's log so far. Given: every LOG_READ_MS, and once more at stop, every server's log is
+   * read and its route and gateway connections per second appended as `connects` records
+   * (routes.maxConnectsPerSecond), so a rollout's gates see them stage by stage.
+   */
+  serverLogs?: (name: string) => Promise<string>;
 }
 
 export interface StartedObserver {
@@ -164,7 +171,16 @@ export async function startObserver(view: ClusterView, opts: ObserverOptions): P
   sink.append(runRecord('start'));
 
   const counter = new StatszCounter({ observedOn: cfg.statszEp.name, windowMs: opts.burstWindowMs, minMsgs: opts.burstMinMsgs });
-  const statsz = await subscribeStatsz(cfg.statszEp, view.system, (m) => { for (const b of counter.add(m)) sink.append(b); });
+  const said = new Map<string, string>();
+  const statsz = await subscribeStatsz(cfg.statszEp, view.system, (m) => {
+    for (const b of counter.add(m)) sink.append(b);
+    // statsz.fresh: what each server ID says, whenever it says something new.
+    const key = m.content ? JSON.stringify(m.content) : undefined;
+    if (m.content && said.get(m.serverId) !== key) {
+      said.set(m.serverId, key!);
+      sink.append({ t: m.t, kind: 'statsz-content', serverId: m.serverId, serverName: m.serverName, ...m.content, observedOn: cfg.statszEp.name });
+    }
+  });
   let probe: StartedProbe | undefined;
   try {
     if (opts.probe) probe = await startProbe(view, { seed: cfg.seed, ...opts.probe, timeline: sink });
@@ -175,7 +191,40 @@ export async function startObserver(view: ClusterView, opts: ObserverOptions): P
   loop = new SampleLoop(view, cfg, sink, counter, inspector);
   await loop.start();
   if (metrics && opts.scenario) metrics.setScenario(opts.scenario);
-  return observerHandle({ sink, memory, probe, statsz, loop, end: () => sink.append(runRecord('end')) });
+  const connects = opts.serverLogs ? logReader(view, opts.serverLogs, sink) : async () => {};
+  return observerHandle({ sink, memory, probe, statsz, loop, connects, end: () => sink.append(runRecord('end')) });
+}
+
+/** How often the servers' logs are read for `connects` records. */
+export const LOG_READ_MS = 2000;
+
+/**
+ * Reads every server's log every LOG_READ_MS (never two reads at once) into `connects` records; the
+ * returned function stops the timer and reads everything left. A log that cannot be read is noted once.
+ */
+function logReader(view: ClusterView, read: (name: string) => Promise<string>, sink: TimelineSink): () => Promise<void> {
+  const readers = new Map<string, LogConnects>();
+  const warned = new Set<string>();
+  let inFlight: Promise<void> = Promise.resolve();
+  const pass = async (final: boolean): Promise<void> => {
+    for (const ep of view.endpoints()) {
+      const log = await read(ep.name).catch((err: Error) => {
+        if (!warned.has(ep.name)) sink.append({ t: Date.now(), kind: 'note', level: 'warn', source: 'observer', text: `log of ${ep.name} not read: ${err.message}` });
+        warned.add(ep.name);
+        return undefined;
+      });
+      if (log === undefined) continue;
+      const r = readers.get(ep.name) ?? new LogConnects(ep);
+      readers.set(ep.name, r);
+      for (const rec of r.read(log, Date.now(), final)) sink.append(rec);
+    }
+  };
+  const timer = setInterval(() => { inFlight = inFlight.then(() => pass(false)).catch(() => undefined); }, LOG_READ_MS);
+  return async () => {
+    clearInterval(timer);
+    await inFlight;
+    await pass(true);
+  };
 }
 
 /** Rounds on a timer: fetch, hand to the pure core, append what it says, account for our own cost. */
@@ -284,6 +333,8 @@ class SampleLoop {
 interface HandleParts {
   sink: TimelineSink; memory: MemoryTimeline; probe: StartedProbe | undefined; statsz: StatszSubscription;
   loop: SampleLoop; end: () => void;
+  /** Stop reading the servers' logs and read what is left into `connects` records (a no-op without `serverLogs`). */
+  connects: () => Promise<void>;
 }
 
 function observerHandle(p: HandleParts): StartedObserver {
@@ -302,6 +353,7 @@ function observerHandle(p: HandleParts): StartedObserver {
         const t = Date.now();
         p.loop.flushStatsz(t, true);
         p.loop.emitSelf(t);
+        await p.connects();
         p.end();
         return summarize(p.memory.records);
       })();

@@ -4,6 +4,7 @@
 import type { MonitorSnapshot, Varz } from '../../core/nats-monitoring.ts';
 import type { ServerRecord, TimelineRecord, VarzRecord } from '../timeline/records.ts';
 import { cpuPercent, type ProcessSample } from './local-process.ts';
+import { samplePool, type PoolTrack } from './route-pool.ts';
 
 /** What the I/O edge fetched from one server in one round. */
 export interface ServerRound {
@@ -27,6 +28,8 @@ export interface ServerTrack {
   /** Out counters per connection (`r<rid>`, `go<cid>:<region>`, `gi<cid>:<region>`). */
   conns: ReadonlyMap<string, { msgs: number; bytes: number }>;
   proc?: ProcessSample & { t: number };
+  /** The route pool last written (routes.poolComplete). */
+  pool?: PoolTrack;
 }
 
 /** Sums over servers for the `statsz-check` record. */
@@ -114,12 +117,14 @@ export function sampleServer(prev: ServerTrack | undefined, s: ServerRound, t: n
   const sameProcess = track.varz !== undefined && track.id === v.server_id;
   const vr = varzRecord(track, { ...s, snap }, t, sameProcess);
   records.push(vr);
+  const pool = samplePool(track.pool, s, snap, t);
+  if (pool.record) records.push(pool.record);
   const conns = connectionCounters(snap);
   const check = sameProcess
     ? { ...connectionDeltas(track.conns, conns), varzOutMsgs: vr.outMsgs, varzOutBytes: vr.outBytes, servers: 1 }
     : emptyCheck();
   const next: ServerTrack = {
-    id: v.server_id, reachable: true, conns, proc,
+    id: v.server_id, reachable: true, conns, proc, pool: pool.track,
     varz: { t, out_msgs: v.out_msgs, out_bytes: v.out_bytes, in_msgs: v.in_msgs, in_bytes: v.in_bytes },
   };
   return { track: next, records, check };

@@ -9,6 +9,8 @@ export interface StatszMessage {
   serverId: string;
   serverName: string;
   bytes: number;
+  /** What the message says of membership, when its body parsed. */
+  content?: { routePeers: string[]; routes: number; activeServers: number };
 }
 
 export interface StatszCounterOptions {

@@ -11,12 +11,22 @@ export interface StatszSubscription {
   close(): Promise<void>;
 }
 
-/** Server ID and name from a STATSZ payload; the subject's ID when the body does not parse. */
-export function parseStatsz(subject: string, data: Uint8Array): { serverId: string; serverName: string } {
+/** What a STATSZ says of the server's membership (statsz.fresh). */
+export interface StatszContent { routePeers: string[]; routes: number; activeServers: number }
+
+/** Server ID and name from a STATSZ payload (and what it says, when it parses); the subject's ID when the body does not parse. */
+export function parseStatsz(subject: string, data: Uint8Array): { serverId: string; serverName: string; content?: StatszContent } {
   const fromSubject = subject.split('.')[2] ?? 'unknown';
   try {
-    const body = JSON.parse(new TextDecoder().decode(data)) as { server?: { id?: string; name?: string } };
-    return { serverId: body.server?.id ?? fromSubject, serverName: body.server?.name ?? fromSubject };
+    const body = JSON.parse(new TextDecoder().decode(data)) as {
+      server?: { id?: string; name?: string };
+      statsz?: { routes?: { name?: string }[] | null; active_servers?: number };
+    };
+    const routes = body.statsz?.routes ?? [];
+    const content = body.statsz
+      ? { routePeers: [...new Set(routes.map((r) => r.name ?? ''))].filter(Boolean).sort(), routes: routes.length, activeServers: body.statsz.active_servers ?? 0 }
+      : undefined;
+    return { serverId: body.server?.id ?? fromSubject, serverName: body.server?.name ?? fromSubject, ...(content ? { content } : {}) };
   } catch {
     return { serverId: fromSubject, serverName: fromSubject };
   }

@@ -103,6 +103,14 @@ describe('rollout playbook', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(p)), p, 'JSON round trip');
   });
 
+  it('rollout playbook - the route and freshness thresholds are gates with their bounds; a bad bound names what is allowed', () => {
+    const gates = [{ threshold: 'routes.poolComplete', bound: true }, { threshold: 'routes.maxConnectsPerSecond', bound: 40 }, { threshold: 'statsz.freshSeconds', bound: 3 }];
+    const p = validatePlaybook({ ...base, stages: [{ kind: 'global', gates }] }, 'test.yaml');
+    assert.deepEqual(p.stages[0]!.gates.thresholds, gates);
+    const problems = problemsOf({ ...base, stages: [{ kind: 'global', gates: [{ threshold: 'routes.maxConnectsPerSecond', bound: 1.5 }] }] });
+    assert.ok(problems.some((x) => x.includes('stages[0].gates[0].bound: 1.5 is not allowed for routes.maxConnectsPerSecond; an integer ≥ 0 (connections)')), problems.join('\n'));
+  });
+
   it('rollout playbook - an attached cluster defers server names to the run', () => {
     const p = validatePlaybook({ ...base, cluster: { attach: 'latest' }, stages: [{ kind: 'canary', server: 'anything-1' }, { kind: 'global' }] }, 'test.yaml');
     assert.deepEqual(p.cluster, { kind: 'attach', id: 'latest' });

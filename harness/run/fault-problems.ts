@@ -9,7 +9,14 @@ export function faultProblems(fault: TypedFault, topo: LinkTopology, protectedSe
     case 'restart':
     case 'pause':
     case 'upgrade':
+    case 'route-auth':
       return serverSelectionProblems(fault.attributes, topo.servers, protectedServers);
+    case 'route-reset': {
+      const problems = serverSelectionProblems(fault.attributes, topo.servers, protectedServers);
+      // perSourceLinks true: the docker backend, where route sockets live in the containers' namespaces.
+      if (topo.perSourceLinks === true) problems.push('type: route-reset needs the local backend (it destroys route sockets in this host\'s network namespace); allowed backends: local');
+      return problems;
+    }
     case 'partition': {
       const a = fault.attributes;
       if (a.region === undefined) return linkSelectionProblems(a, topo);

@@ -33,6 +33,8 @@ describe('run plan', () => {
       /^steps\[0\]\.fault\.from: links by source region need the docker backend/],
     ['link from the region it goes to', { ...withSteps([{ name: 'a', fault: { type: 'latency', to: 'lhr-1', from: 'lhr', latencyMs: 5 }, holdSeconds: 1 }]), backend: 'docker' },
       /^steps\[0\]\.fault\.from: "lhr" is where "lhr-1" is/],
+    ['route sockets reset on the docker backend', { ...withSteps([{ name: 'a', fault: { type: 'route-reset', region: 'lhr', count: 1 }, holdSeconds: 1 }]), backend: 'docker' },
+      /^steps\[0\]\.fault\.type: route-reset needs the local backend .*; allowed backends: local$/],
     ['unknown server by name', withSteps([{ name: 'a', fault: { type: 'kill', servers: ['lhr-9'] }, holdSeconds: 1 }]),
       /^steps\[0\]\.fault\.servers: no server "lhr-9"; allowed: iad-1, iad-2/],
     ['the vantage by name', withSteps([{ name: 'a', fault: { type: 'restart', servers: ['iad-1'] }, holdSeconds: 1 }]),

@@ -107,6 +107,7 @@ async function execute(plan: RunPlan, cluster: StartedCluster, x: Execution): Pr
   const observer = await startObserver(cluster, {
     timeline: x.timeline, intervalMs: plan.observer.intervalMs, statszOn: plan.observer.vantage, scenario: plan.scenario, seed: plan.seed,
     probe: { ratePerSecond: plan.probe.ratePerSecond, stallIntervals: plan.probe.stallIntervals }, registry: x.registry,
+    serverLogs: (name) => cluster.server(name).logs(),
   });
   x.stack.defer('stop the observer', async () => {
     try {

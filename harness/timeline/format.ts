@@ -12,12 +12,17 @@ export const formatters = {
     + (r.recoveryMs !== undefined ? ` recovered in ${secs(r.recoveryMs)}` : '')
     + (r.detail ? ` (${r.detail})` : ''),
   statsz: (r) => `statsz ${r.serverName} [${r.serverId.slice(0, 8)}] ${r.msgs} msgs ${bytes(r.bytes)} in second ${new Date(r.second).toISOString().slice(11, 19)} (on ${r.observedOn})`,
+  'statsz-content': (r) => `statsz from ${r.serverName} [${r.serverId.slice(0, 8)}] says ${r.routes} route(s) to ${r.routePeers.join(',') || 'nobody'}, ${r.activeServers} active server(s) (on ${r.observedOn})`,
   'statsz-burst': (r) => `STATSZ BURST ${r.serverName} [${r.serverId.slice(0, 8)}] ${r.msgs} msgs ${bytes(r.bytes)} in ${r.last - r.first} ms (peak ${r.peak} in ${r.windowMs} ms)`,
   'statsz-check': (r) => `statsz-check ${secs(r.to - r.from)}: subscription ${r.statszMsgs} msgs ${bytes(r.statszBytes)}; varz out ${r.varzOutMsgs} msgs ${bytes(r.varzOutBytes)}; routes out ${r.routeOutMsgs} msgs ${bytes(r.routeOutBytes)}; gateways out ${r.gatewayOutMsgs} msgs ${bytes(r.gatewayOutBytes)} (${r.servers} servers)`,
   varz: (r) => `varz ${r.server} out ${r.outMsgs} msgs ${bytes(r.outBytes)} in ${r.inMsgs} msgs ${bytes(r.inBytes)} rss ${bytes(r.rssBytes)} cpu ${r.cpuPercent.toFixed(1)}%`
     + (r.procRssBytes !== undefined ? ` proc rss ${bytes(r.procRssBytes)}` : '') + (r.healthy ? '' : ' UNHEALTHY'),
   server: (r) => `server ${r.server} ${r.state}` + (r.serverId ? ` id ${r.serverId.slice(0, 8)}` : '')
     + (r.previousId ? ` (was ${r.previousId.slice(0, 8)})` : '') + (r.error ? `: ${r.error}` : ''),
+  'route-pool': (r) => `route-pool ${r.server} [${r.serverId.slice(0, 8)}] pool ${r.poolSize}${r.pinned.length ? ` + ${r.pinned.join(',')}` : ''}: `
+    + (r.peers.map((p) => `${p.peer} ${p.pooled}${p.accounts.length ? `+${p.accounts.join(',')}` : ''}`).join(', ') || 'no routes')
+    + (r.newRoutes ? `, ${r.newRoutes} new route id(s)` : ''),
+  connects: (r) => `connects ${r.server} ${r.routes} route(s) ${r.gateways} gateway(s) created in second ${new Date(r.second).toISOString().slice(11, 19)} (${r.source})`,
   probe: (r) => `probe ${r.from}→${r.to} sent ${r.sent} delivered ${r.delivered} lost ${r.lost} dup ${r.duplicated} reordered ${r.reordered}`
     + (r.latencyMs ? ` p50 ${r.latencyMs.p50.toFixed(1)}ms p99 ${r.latencyMs.p99.toFixed(1)}ms max ${r.latencyMs.max.toFixed(1)}ms` : ' no latency')
     + ` gap ${secs(r.longestGapMs)}` + (r.stalled ? ' STALLED' : ''),

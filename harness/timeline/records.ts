@@ -57,6 +57,24 @@ export const statszRecord = z.object({
   observedOn: z.string(),
 });
 
+/**
+ * What one server's STATSZ said (statsz.fresh): written for the first message of each server ID
+ * and whenever what it says changes, with the receive time.
+ */
+export const statszContentRecord = z.object({
+  ...base,
+  kind: z.literal('statsz-content'),
+  serverId: z.string(),
+  serverName: z.string(),
+  /** Distinct names of the servers its `routes` list (RouteStat `name`), sorted. */
+  routePeers: z.array(z.string()),
+  /** Route connections it lists (pooled and pinned). */
+  routes: count,
+  /** `active_servers`: the servers it knows in the super-cluster, itself included. */
+  activeServers: count,
+  observedOn: z.string(),
+});
+
 /** Several STATSZ from one server ID within `windowMs` (100 ms): the storm signature. */
 export const statszBurstRecord = z.object({
   ...base,
@@ -127,6 +145,53 @@ export const varzRecord = z.object({
   slowConsumers: count.optional(),
   /** /healthz answered `ok`. */
   healthy: z.boolean(),
+});
+
+/**
+ * One server's route pool as its /routez lists it (routes.poolComplete). Written on the first
+ * sample of each server process, whenever the pool changes, and whenever a route id appears that
+ * the previous sample of the same process did not list. /routez gives no pool index (not even in
+ * 2.15), so a slot is counted: unpinned routes per peer against `poolSize`, pinned ones by account.
+ */
+export const routePoolRecord = z.object({
+  ...base,
+  kind: z.literal('route-pool'),
+  server: z.string(),
+  region: z.string(),
+  serverId: z.string(),
+  /** Unpinned routes each peer should have: /varz `cluster.pool_size`, or 1 when pooling is off (-1). */
+  poolSize: count,
+  /** Accounts with a route of their own to each peer: the system account when pooling is on (2.10+). */
+  pinned: z.array(z.string()),
+  peers: z.array(z.object({
+    peerId: z.string(),
+    /** /routez `remote_name` (the peer's server name), or its ID when absent. */
+    peer: z.string(),
+    /** Routes to the peer with no `account`. */
+    pooled: count,
+    /** Accounts of the peer's pinned routes. */
+    accounts: z.array(z.string()),
+  })),
+  /** Route ids listed now that the previous sample of the same process did not list (0 on its first sample). */
+  newRoutes: count,
+});
+
+/**
+ * Route and gateway connections one server created in one wall-clock second, counted from its own
+ * log after the run (routes.maxConnectsPerSecond): a connection refused at authentication never
+ * shows in /routez, so monitoring cannot count a reconnect loop. Routes: `Route connection created`;
+ * gateways: `Creating outbound gateway connection` and `Processing inbound gateway connection`.
+ */
+export const connectsRecord = z.object({
+  ...base,
+  kind: z.literal('connects'),
+  server: z.string(),
+  region: z.string(),
+  /** Start of the one-second window (ms epoch, a multiple of 1000), as the server's log stamps it. */
+  second: ms,
+  routes: count,
+  gateways: count,
+  source: z.literal('log'),
 });
 
 /** A server became reachable, unreachable, or came back with a new ID (a restart). */
@@ -254,16 +319,19 @@ export const noteRecord = z.object({
 });
 
 export const timelineRecord = z.discriminatedUnion('kind', [
-  linkRecord, statszRecord, statszBurstRecord, statszCheckRecord, varzRecord, serverRecord,
-  probeRecord, probeStallRecord, stepRecord, faultRecord, observerRecord, runRecord, noteRecord,
+  linkRecord, statszRecord, statszContentRecord, statszBurstRecord, statszCheckRecord, varzRecord, serverRecord,
+  routePoolRecord, connectsRecord, probeRecord, probeStallRecord, stepRecord, faultRecord, observerRecord, runRecord, noteRecord,
 ]);
 
 export type LinkRecord = z.infer<typeof linkRecord>;
 export type StatszRecord = z.infer<typeof statszRecord>;
 export type StatszBurstRecord = z.infer<typeof statszBurstRecord>;
+export type StatszContentRecord = z.infer<typeof statszContentRecord>;
 export type StatszCheckRecord = z.infer<typeof statszCheckRecord>;
 export type VarzRecord = z.infer<typeof varzRecord>;
 export type ServerRecord = z.infer<typeof serverRecord>;
+export type RoutePoolRecord = z.infer<typeof routePoolRecord>;
+export type ConnectsRecord = z.infer<typeof connectsRecord>;
 export type ProbeRecord = z.infer<typeof probeRecord>;
 export type ProbeStallRecord = z.infer<typeof probeStallRecord>;
 export type StepRecord = z.infer<typeof stepRecord>;

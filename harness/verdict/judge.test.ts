@@ -5,7 +5,7 @@ import type { ThresholdResult } from './result.ts';
 import type { Thresholds } from './thresholds.ts';
 import { DEFAULT_THRESHOLDS } from './thresholds.ts';
 import { judgeContext } from './context.ts';
-import { T0, completeRun, fault, faultById, link, probe, restarted, run, spread, statsz, statszAt, steadyProbe, step, varz } from '../../test/support/timeline-fixtures.ts';
+import { T0, completeRun, connects, fault, said, faultById, link, pool, probe, restarted, run, spread, statsz, statszAt, steadyProbe, step, varz } from '../../test/support/timeline-fixtures.ts';
 
 /** One STATSZ every 10 s from `server` over [fromS, toS): its rate when nothing restarts. */
 const quiet = (server: string, id: string, fromS: number, toS: number) => {
@@ -342,6 +342,96 @@ const cases: Case[] = [
     thresholds: { probe: { maxGapSeconds: 2 } },
     records: completeRun(60),
     pass: true, observed: 'n/a', evidence: ['n/a: no probe records'],
+  },
+  // routes.poolComplete (window 5 s: the run ends at 60, so the window starts at 55)
+  {
+    name: 'pool - every pair holds 3 pooled routes and the SYS route: passes',
+    thresholds: { routes: { poolComplete: true } },
+    records: completeRun(60, pool(1, 'iad-1', 'A1', ['iad-2:3:SYS', 'iad-3:3:SYS']), pool(1, 'iad-2', 'A2', ['iad-1:3:SYS', 'iad-3:3:SYS'])),
+    pass: true, observed: '0 incomplete', evidence: ['4 route pool(s) judged over 2 server(s), 0 short'],
+  },
+  {
+    name: 'pool - a pooled slot missing since long before the final window fails, naming the pair',
+    thresholds: { routes: { poolComplete: true } },
+    records: completeRun(60, pool(1, 'iad-1', 'A1', ['iad-2:3:SYS', 'iad-3:3:SYS']), pool(30, 'iad-1', 'A1', ['iad-2:2:SYS', 'iad-3:3:SYS'])),
+    pass: false, observed: '1 incomplete', evidence: ['iad-1 → iad-2: 2 of 3 pooled routes since 14:03:30 (30.0 s before end of run)'],
+  },
+  {
+    name: 'pool - the system account route missing fails',
+    thresholds: { routes: { poolComplete: true } },
+    records: completeRun(60, pool(1, 'iad-1', 'A1', ['iad-2:3', 'iad-3:3:SYS'])),
+    pass: false, observed: '1 incomplete', evidence: ['iad-1 → iad-2: no route pinned to account SYS'],
+  },
+  {
+    name: 'pool - a slot refilled inside the final window passes',
+    thresholds: { routes: { poolComplete: true } },
+    records: completeRun(60, pool(1, 'iad-1', 'A1', ['iad-2:2:SYS']), pool(57, 'iad-1', 'A1', ['iad-2:3:SYS'])),
+    pass: true, observed: '0 incomplete',
+  },
+  {
+    name: 'pool - a peer first listed inside the final window is not judged',
+    thresholds: { routes: { poolComplete: true } },
+    records: completeRun(60, pool(1, 'iad-1', 'A1', ['iad-3:3:SYS']), pool(58, 'iad-1', 'A1', ['iad-2:1', 'iad-3:3:SYS'])),
+    pass: true, observed: '0 incomplete', evidence: ['peer first listed inside the final window'],
+  },
+  {
+    name: 'pool - an older process of a restarted server is not judged',
+    thresholds: { routes: { poolComplete: true } },
+    records: completeRun(60, pool(1, 'iad-1', 'OLD', ['iad-2:1:SYS']), pool(20, 'iad-1', 'NEW', ['iad-2:3:SYS'])),
+    pass: true, observed: '0 incomplete',
+  },
+  {
+    name: 'pool - no route-pool records: n/a',
+    thresholds: { routes: { poolComplete: true } },
+    records: completeRun(60),
+    pass: true, observed: 'n/a',
+  },
+  // routes.maxConnectsPerSecond (the first step starts at 5 s)
+  {
+    name: 'connects - a server reconnecting its routes 1500 times a second fails, naming the server and the second',
+    thresholds: { routes: { maxConnectsPerSecond: 40 } },
+    records: completeRun(60, step(5, 0, 'start'), connects(2, 'iad-2', 16, 4), connects(20, 'iad-1', 8), connects(21, 'iad-2', 1500), connects(22, 'iad-2', 1400)),
+    pass: false, observed: '1500/s', evidence: ['iad-2: 1500 route and 0 gateway connection(s) created in second 14:03:21', '2 second(s) over the bound on iad-2'],
+  },
+  {
+    name: 'connects - reconnects after a restart pass; boot is not judged',
+    thresholds: { routes: { maxConnectsPerSecond: 40 } },
+    records: completeRun(60, step(5, 0, 'start'), connects(1, 'iad-1', 300), connects(20, 'iad-1', 8, 2), connects(20, 'iad-2', 8)),
+    pass: true, observed: '10/s',
+  },
+  {
+    name: 'connects - no server log read: n/a',
+    thresholds: { routes: { maxConnectsPerSecond: 40 } },
+    records: completeRun(60),
+    pass: true, observed: 'n/a',
+  },
+  // statsz.fresh (two servers alive; judged at each step end and at the end of the run)
+  {
+    name: 'fresh - every newest STATSZ says what /routez says and the servers alive: passes',
+    thresholds: { statsz: { freshSeconds: 3 } },
+    records: completeRun(20, pool(1, 'iad-1', 'A1', ['iad-2:3:SYS']), pool(1, 'iad-2', 'A2', ['iad-1:3:SYS']),
+      said(2, 'iad-1', 'A1', ['iad-2'], 2), said(2.5, 'iad-2', 'A2', ['iad-1'], 2), step(10, 0, 'end')),
+    pass: true, observed: '0 stale', evidence: ['4 server state(s) judged at 2 step end(s), 0 with a stale newest STATSZ'],
+  },
+  {
+    name: 'fresh - a server whose last update was lost still says 1 active server 9 s after the change: fails, naming it',
+    thresholds: { statsz: { freshSeconds: 3 } },
+    records: completeRun(20, pool(1, 'iad-1', 'A1', ['iad-2:3:SYS']), pool(1, 'iad-2', 'A2', ['iad-1:3:SYS']),
+      said(1.2, 'iad-1', 'A1', [], 1), said(2, 'iad-2', 'A2', ['iad-1'], 2), step(10, 0, 'end')),
+    pass: false, observed: '2 stale',
+    evidence: ['at 14:03:10 iad-1: newest STATSZ (14:03:01) says routes to nobody and 1 active server(s); its /routez lists iad-2 and 2 server(s) are alive, settled 9.0 s before'],
+  },
+  {
+    name: 'fresh - a change inside the bound before a step end is not judged there',
+    thresholds: { statsz: { freshSeconds: 3 } },
+    records: completeRun(11, pool(1, 'iad-1', 'A1', []), said(1.5, 'iad-1', 'A1', [], 1), pool(9, 'iad-1', 'A1', ['iad-2:3:SYS']), step(5, 0, 'end')),
+    pass: true, observed: '0 stale', evidence: ['iad-1: settled 2.0 s before the end of the run: not judged there'],
+  },
+  {
+    name: 'fresh - no STATSZ content records: n/a',
+    thresholds: { statsz: { freshSeconds: 3 } },
+    records: completeRun(20, pool(1, 'iad-1', 'A1', ['iad-2:3:SYS'])),
+    pass: true, observed: 'n/a',
   },
 ];
 

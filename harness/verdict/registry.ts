@@ -6,6 +6,8 @@ import type { JudgeContext } from './context.ts';
 import { checkGrowth, checkMaxRss } from './memory.ts';
 import { checkGap, checkLossOutsideFaults, checkResume } from './probe.ts';
 import { checkNoneStuck, checkRecovery } from './recovery.ts';
+import { checkMaxConnects, checkPoolComplete } from './routes.ts';
+import { checkStatszFresh } from './statsz-fresh.ts';
 import type { CheckResult } from './result.ts';
 import { checkStatszExcessPerRestart, checkStatszPerSecond } from './statsz.ts';
 
@@ -91,6 +93,25 @@ export const THRESHOLD_REGISTRY = {
   'probe.graceSeconds': entry({
     schema: seconds, default: null, allowed: 'a number of seconds ≥ 0, or null (recovery.maxSeconds)',
     description: "seconds after a heal still counted as the fault's window",
+  }),
+  'routes.poolComplete': entry({
+    schema: z.boolean(), default: null, allowed: 'true, false or null',
+    description: 'every pair of live servers holds its full route pool (pool_size unpinned routes and one per pinned account, as /routez lists them) at some sample of the final window',
+    check: (ctx, _v, s) => checkPoolComplete(ctx, num('routes.poolWindowSeconds', s)),
+  }),
+  'routes.poolWindowSeconds': entry({
+    schema: z.number().positive(), default: 5, allowed: 'a number of seconds > 0 (5)',
+    description: 'a route pool counts as short when it was not complete at any sample of the last this-many seconds',
+  }),
+  'routes.maxConnectsPerSecond': entry({
+    schema: count, default: null, allowed: 'an integer ≥ 0 (connections), or null',
+    description: 'most route and gateway connections one server creates in one second of its log, from the first step on (boot is not judged)',
+    check: (ctx, v) => checkMaxConnects(ctx, v),
+  }),
+  'statsz.freshSeconds': entry({
+    schema: seconds, default: null, allowed: 'a number of seconds ≥ 0, or null',
+    description: "once membership has settled this many seconds, every live server's newest STATSZ agrees with its own /routez (route peers) and the servers alive (active_servers)",
+    check: (ctx, v) => checkStatszFresh(ctx, v),
   }),
 } satisfies Record<string, ThresholdEntry<any>>;
 

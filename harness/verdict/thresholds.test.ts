@@ -35,7 +35,8 @@ describe('thresholds', () => {
   it('thresholds - every key is listed, dotted', () => {
     assert.ok(THRESHOLD_KEYS.includes('statsz.maxPerServerPerSecond'));
     assert.ok(THRESHOLD_KEYS.includes('probe.graceSeconds'));
-    assert.equal(THRESHOLD_KEYS.length, 13);
+    assert.ok(THRESHOLD_KEYS.includes('routes.poolComplete'));
+    assert.equal(THRESHOLD_KEYS.length, 17);
   });
 
   it('thresholds - merge: override wins key by key, null switches a check off, base untouched', () => {
@@ -97,10 +98,10 @@ describe('thresholds', () => {
     const { message, problems } = problemsOf(() => parseThresholdFile(p));
     assert.ok(message.startsWith(p), message);
     assert.deepEqual([...problems].sort(), [
-      'cpu: unknown key; allowed: recovery, statsz, memory, probe',
+      'cpu: unknown key; allowed: recovery, statsz, memory, probe, routes',
       'memory: expected object, got 5; allowed: an object with keys maxRssMiB, maxGrowthRatio, growthSampleCount',
       'statsz.maxPerServerPerSecond: expected number, got "x"; allowed: an integer ≥ 0, or null',
-      'statsz.perSecond: unknown key; allowed: maxPerServerPerSecond, maxExcessPerRestart, restartWindowSeconds',
+      'statsz.perSecond: unknown key; allowed: maxPerServerPerSecond, maxExcessPerRestart, restartWindowSeconds, freshSeconds',
     ]);
   });
 

@@ -37,6 +37,10 @@ export const WATCH_JUDGING: Readonly<Record<ThresholdKey, string>> = {
   'probe.maxResumeSeconds': 'after each observed outage or restart ends',
   'probe.maxGapSeconds': 'outside observed outages and restarts (+ grace)',
   'probe.graceSeconds': 'setting',
+  'routes.poolComplete': "every pair of live servers holds its full route pool at some sample of the window's last routes.poolWindowSeconds",
+  'routes.poolWindowSeconds': 'setting',
+  'routes.maxConnectsPerSecond': "not judged (n/a): it counts connections in the servers' logs, and a watch reads no server's log",
+  'statsz.freshSeconds': "at the window's end: every live server's newest STATSZ agrees with its own /routez and the servers alive, once membership has been settled for the bound",
 };
 
 /** `statsz` records cut to the messages received in [from, to). */

@@ -1,10 +1,11 @@
 // Integration tests call ensureBuilt() in a before() hook: it builds (a cache hit when nothing
 // changed) the stock and patched variants of the default tag, the two single-patch variants and
 // Toxiproxy, with images when a Docker engine answers, and returns their names.
-import { DEFAULT_NATS_TAG, patchedName, toxiproxyBinary } from '../../core/layout.ts';
+import path from 'node:path';
+import { DEFAULT_NATS_TAG, REPO_ROOT, patchedName, toxiproxyBinary } from '../../core/layout.ts';
 import { buildAll } from '../../harness/variants/build-all.ts';
 import { VARIANT_ALIASES } from '../../harness/variants/aliases.ts';
-import { buildVariant } from '../../harness/variants/variant.ts';
+import { buildVariant, resolveVariant } from '../../harness/variants/variant.ts';
 import { LATEST_TAG } from '../../harness/variants/versions.ts';
 
 export interface Built {
@@ -16,10 +17,20 @@ export interface Built {
   gatewayOnly: string;
   /** Path of the toxiproxy-server binary. */
   toxiproxy: string;
+  /** Test-only: stock plus a patch that silently leaves the last route pool slot unfilled (routes.poolComplete must fail). */
+  dropPoolSlot: string;
+  /** Test-only: patched, with a STATSZ limit that drops what it should delay (statsz.fresh must fail). */
+  statszDrop: string;
 }
 
+/** A deliberately broken build, never shipped: 0001 with a STATSZ limit that drops instead of delaying (test/fixtures/patches/statsz-drop). */
+export const STATSZ_DROP_PATCHES = path.join(REPO_ROOT, 'test', 'fixtures', 'patches', 'statsz-drop');
+
+/** A deliberately broken build, never shipped: the last route pool slot is never filled (test/fixtures/patches/drop-pool-slot). */
+export const DROP_POOL_SLOT_PATCHES = path.join(REPO_ROOT, 'test', 'fixtures', 'patches', 'drop-pool-slot');
+
 /** What `npm test` builds before any test runs: stock, patched, and each of our patches alone. */
-export const TEST_PATCH_SETS = ['default', 'none', 'default:statsz', 'default:gateway'];
+export const TEST_PATCH_SETS = ['default', 'none', 'default:statsz', 'default:gateway', DROP_POOL_SLOT_PATCHES, STATSZ_DROP_PATCHES];
 
 /**
  * Other releases `npm test` builds (stock), for the tests that need them: only the newest, for the
@@ -43,6 +54,19 @@ export function ensureBuilt(): Promise<Built> {
     statszOnly: VARIANT_ALIASES['statsz-only']!,
     gatewayOnly: VARIANT_ALIASES['gateway-only']!,
     toxiproxy: toxiproxyBinary(),
+    dropPoolSlot: resolveVariant({ tag: DEFAULT_NATS_TAG, patches: DROP_POOL_SLOT_PATCHES }).name,
+    statszDrop: resolveVariant({ tag: DEFAULT_NATS_TAG, patches: STATSZ_DROP_PATCHES }).name,
   }));
   return once;
+}
+
+/**
+ * The upstream tag after nats-server PR #7200 (the route auth reconnect loop) that the route
+ * detectors' tests run as the fixed build: stock, built on demand (a cache hit once built).
+ */
+export const ROUTE_AUTH_FIXED_TAG = 'v2.15.3';
+
+export async function ensureRouteAuthFixed(): Promise<string> {
+  await buildVariant({ tag: ROUTE_AUTH_FIXED_TAG, patches: 'none' });
+  return ROUTE_AUTH_FIXED_TAG;
 }

@@ -5,11 +5,15 @@
 // a STATSZ guard may fail on packet-loss). Pure: shared by test/gate-detection.test.ts and
 // bench/detection.bench.ts.
 import { VARIANT_ALIASES } from '../../harness/variants/aliases.ts';
+import { resolveVariant } from '../../harness/variants/variant.ts';
+import { DEFAULT_NATS_TAG } from '../../core/layout.ts';
+import { DROP_POOL_SLOT_PATCHES } from './build.ts';
 import { SCENARIOS } from '../../chaos/scenarios/index.ts';
 import type { ThresholdResult, Verdict } from '../../harness/verdict/result.ts';
 
-export type MatrixScenario = 'packet-loss' | 'statsz-storm' | 'mass-restart';
-export type MatrixBuild = 'stock' | 'patched' | 'statsz-only' | 'gateway-only';
+export type MatrixScenario = 'packet-loss' | 'statsz-storm' | 'mass-restart' | 'route-auth' | 'route-flap';
+/** Our four builds by alias; upstream tags as themselves; `drop-pool-slot`: the test-only build (test/support/build.ts). */
+export type MatrixBuild = 'stock' | 'patched' | 'statsz-only' | 'gateway-only' | 'v2.11.8' | 'v2.15.3' | 'drop-pool-slot';
 
 export interface Cell {
   scenario: MatrixScenario;
@@ -20,6 +24,8 @@ export interface Cell {
   detectors: string[];
   /** Guards that may fail on a `pass` cell: they belong to the other bug this build keeps. */
   tolerated: string[];
+  /** The scenario runs on the local backend only (route-flap: route sockets are destroyed on this host). */
+  localOnly?: boolean;
 }
 
 const RECOVERY = ['recovery.maxSeconds', 'recovery.noneStuck'];
@@ -51,8 +57,25 @@ export const GATE_EXTRA: readonly Cell[] = [
   pass('mass-restart', 'patched'),
 ];
 
+/**
+ * The route detectors' cells (bench only; CI runs one seed of four of them in test/routes.test.ts).
+ * route-auth: nats-server #7194 / PR #7200, merged 2025-08-23; v2.11.8 (2025-08-14) and our stock
+ * v2.10.14 loop, v2.15.3 does not (first tags with the fix on the module proxy: v2.12.1, v2.11.15). route-flap: no released
+ * tag reproduced upstream's unfilled slot (PR #8454 / #8527) here, so the test-only drop-pool-slot
+ * build stands for it; v2.15.3 (2026-11) carries those fixes.
+ */
+export const ROUTE_MATRIX: readonly Cell[] = [
+  detect('route-auth', 'stock', ['routes.maxConnectsPerSecond']),
+  detect('route-auth', 'v2.11.8', ['routes.maxConnectsPerSecond']),
+  pass('route-auth', 'v2.15.3'),
+  { ...detect('route-flap', 'drop-pool-slot', ['routes.poolComplete']), localOnly: true },
+  { ...pass('route-flap', 'stock'), localOnly: true },
+  { ...pass('route-flap', 'v2.15.3'), localOnly: true },
+];
+
 export const cellName = (c: Pick<Cell, 'scenario' | 'build'>): string => `${c.scenario} × ${c.build}`;
-export const variantOf = (b: MatrixBuild): string => VARIANT_ALIASES[b]!;
+export const variantOf = (b: MatrixBuild): string =>
+  VARIANT_ALIASES[b] ?? (b === 'drop-pool-slot' ? resolveVariant({ tag: DEFAULT_NATS_TAG, patches: DROP_POOL_SLOT_PATCHES }).name : b);
 
 /** What a cell needs of a verdict. */
 export type VerdictLike = Pick<Verdict, 'detectorsFailed' | 'guardsFailed'> & { results: Pick<ThresholdResult, 'name' | 'role' | 'status'>[] };

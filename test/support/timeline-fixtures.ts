@@ -1,6 +1,6 @@
 // Small hand-made timeline records for verdict and report tests. Times are seconds after T0.
 import type {
-  FaultRecord, LinkRecord, ServerRecord, StepRecord, LinkState, ProbeRecord, RunRecord, StatszBurstRecord, StatszRecord, TimelineRecord, VarzRecord,
+  ConnectsRecord, FaultRecord, LinkRecord, RoutePoolRecord, StatszContentRecord, ServerRecord, StepRecord, LinkState, ProbeRecord, RunRecord, StatszBurstRecord, StatszRecord, TimelineRecord, VarzRecord,
 } from '../../harness/timeline/records.ts';
 
 /** 2026-11-25 14:03:00 UTC */
@@ -78,4 +78,26 @@ export function completeRun(endS: number, ...records: TimelineRecord[]): Timelin
 /** A server that stopped answering (`unreachable`) or answers again under the same ID (`up`). */
 export function serverState(s: number, server: string, state: 'up' | 'unreachable', serverId?: string): ServerRecord {
   return { t: at(s), kind: 'server', server, region: server.split('-')[0]!, state, ...(serverId ? { serverId } : {}) };
+}
+
+/** One server's route pool: peers as `name:pooled[:ACC,ACC]`, pool 3 with the system account SYS pinned. */
+export function pool(s: number, server: string, serverId: string, peers: string[], poolSize = 3): RoutePoolRecord {
+  return {
+    t: T0 + s * 1000, kind: 'route-pool', server, region: server.split('-')[0]!, serverId, poolSize, pinned: ['SYS'], newRoutes: 0,
+    peers: peers.map((p) => {
+      const [peer, pooled, accounts] = p.split(':');
+      return { peerId: `ID-${peer}`, peer: peer!, pooled: Number(pooled), accounts: accounts ? accounts.split(',') : [] };
+    }),
+  };
+}
+
+/** Connections one server created in second `s` (its log). */
+export function connects(s: number, server: string, routes: number, gateways = 0): ConnectsRecord {
+  const second = T0 + Math.floor(s) * 1000;
+  return { t: second + 1000, kind: 'connects', server, region: server.split('-')[0]!, second, routes, gateways, source: 'log' };
+}
+
+/** What one server's STATSZ said at `s`: its route peers and active servers. */
+export function said(s: number, serverName: string, serverId: string, routePeers: string[], activeServers: number): StatszContentRecord {
+  return { t: T0 + s * 1000, kind: 'statsz-content', serverId, serverName, routePeers, routes: routePeers.length * 4, activeServers, observedOn: 'iad-1' };
 }

@@ -49,6 +49,8 @@ export class RolloutObservation {
     this.#observer = await startObserver(cluster, {
       timeline: this.#timeline, intervalMs: OBSERVER_INTERVAL_MS, scenario: o.scenario, seed: o.seed,
       ...(o.statszOn ? { statszOn: o.statszOn } : {}), probe: PROBE, registry: o.registry,
+      // Route and gateway connections per second for the routes.maxConnectsPerSecond gate.
+      serverLogs: (name) => cluster.server(name).logs(),
     });
     this.#stopStatus = startStatusTimer(this.#observer, o.statusEverySeconds, o.status);
   }

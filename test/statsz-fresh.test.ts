@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { runScenario, type RunResult } from '../harness/run/execute-plan.ts';
+import { ensureBuilt, type Built } from './support/build.ts';
+
+// statsz.fresh: a limit must delay, never lose. statsz-storm with statsz.freshSeconds=3 (the bound:
+// patched's merged broadcast goes out within its one-second window). Patched passes; the test-only
+// build whose limit drops what it should delay passes every STATSZ count (fewer messages is what a
+// limit is for) and fails statsz.fresh, naming servers whose newest STATSZ still misses a server.
+const SEED = 1;
+const FRESH = ['statsz.freshSeconds=3'];
+
+const shown = (r: RunResult): string => r.verdict.results.map((t) => `${t.name} ${t.status} ${t.observed}: ${t.evidence.slice(0, 2).join(' | ')}`).join('\n') + `\nrun: ${r.runDir}`;
+
+describe('statsz.fresh', function () {
+  this.timeout(300_000);
+  let built: Built;
+  before(async function () {
+    this.timeout(1_200_000);
+    built = await ensureBuilt();
+  });
+
+  async function run(variant: string): Promise<RunResult> {
+    const r = await runScenario({ scenario: 'statsz-storm', variant, backend: 'local', seed: SEED, thresholds: { flags: FRESH } });
+    process.stdout.write(`      statsz-storm on ${variant}: ${r.verdict.pass ? 'PASS' : 'FAIL'}; run: ${r.runDir}\n`);
+    assert.equal(r.incomplete, false, `the run completed (${r.error ?? 'no error'})`);
+    return r;
+  }
+
+  it('statsz.fresh - patched: every newest STATSZ agrees with /routez and the servers alive within 3 s of each change', async () => {
+    const r = await run(built.patched);
+    assert.equal(r.verdict.results.find((t) => t.name === 'statsz.fresh')?.status, 'pass', shown(r));
+    assert.equal(r.verdict.pass, true, shown(r));
+  });
+
+  it('statsz.fresh - a limit that drops updates passes every STATSZ count and fails statsz.fresh', async () => {
+    const r = await run(built.statszDrop);
+    const f = r.verdict.results.find((t) => t.name === 'statsz.fresh');
+    assert.equal(f?.status, 'fail', shown(r));
+    assert.ok(f.evidence.some((e) => /^at \d\d:\d\d:\d\d (iad|lhr|syd)-\d: newest STATSZ \(.*\) says .* \d+ active server\(s\); its \/routez lists .* and 9 server\(s\) are alive, settled/.test(e)), shown(r));
+    assert.deepEqual(r.verdict.detectorsFailed, [], `the STATSZ counts cannot tell: ${shown(r)}`);
+    assert.deepEqual(r.verdict.guardsFailed, ['statsz.fresh'], shown(r));
+  });
+});
