@@ -101,7 +101,7 @@ export class IptablesLoss implements PacketLossDriver {
     this.#ledger.record(r);
     this.#placed.set(id, r);
     try {
-      await this.tools.iptables(ns.pid, ['-t', TABLE, '-A', ...r.rule]);
+      await this.tools.iptables(ns.pid, ['-t', TABLE, '-A', ...r.rule], ns);
     } catch (cause) {
       const failed = new HarnessError(`iptables -A ${r.rule.slice(0, 3).join(' ')} in ${ns.name} failed`, { cause, hint: 'needs root, nsenter and iptables with the statistic match' });
       // Not in, or in doubt: check, and take it out if it is there after all.

@@ -52,8 +52,8 @@ export interface NamespaceNow {
 
 /** How rules are touched: iptables in a process's network namespace, and a container looked up. */
 export interface RuleTools {
-  /** Resolves when iptables exits 0; rejects with the exit status in `code` otherwise. */
-  iptables(pid: number, args: string[]): Promise<void>;
+  /** Resolves when iptables exits 0; rejects with the exit status in `code` otherwise. `ns`: the namespace as inspect() just gave it (tools that reach a container by id, not by pid, read it). */
+  iptables(pid: number, args: string[], ns?: NamespaceNow): Promise<void>;
   inspect(container: string): Promise<NamespaceNow | undefined>;
 }
 
@@ -83,9 +83,9 @@ function failureText(err: unknown): string {
 }
 
 /** Whether the rule is in the namespace (`-C`: 0 present, 1 absent, anything else a failure). */
-async function present(tools: RuleTools, pid: number, r: LedgerRule): Promise<boolean> {
+async function present(tools: RuleTools, pid: number, r: LedgerRule, ns?: NamespaceNow): Promise<boolean> {
   try {
-    await tools.iptables(pid, ['-t', r.table, '-C', ...r.rule]);
+    await tools.iptables(pid, ['-t', r.table, '-C', ...r.rule], ns);
     return true;
   } catch (err) {
     if ((err as { code?: unknown }).code === 1) return false;
@@ -103,12 +103,12 @@ export async function removeRule(tools: RuleTools, r: LedgerRule): Promise<Resol
   }
   if (!now || !now.running || now.startedAt !== r.ns.startedAt) return 'gone';
   try {
-    await tools.iptables(now.pid, ['-t', r.table, '-D', ...r.rule]);
+    await tools.iptables(now.pid, ['-t', r.table, '-D', ...r.rule], now);
   } catch (err) {
-    if (!(await present(tools, now.pid, r))) return 'absent';
+    if (!(await present(tools, now.pid, r, now))) return 'absent';
     throw new HarnessError(`iptables -D ${ruleText(r)} failed (${failureText(err)})`, { cause: err, hint: 'needs root, nsenter and iptables; npm run clean retries from the ledger' });
   }
-  if (await present(tools, now.pid, r)) throw new HarnessError(`iptables -D ${ruleText(r)} exited 0 but the rule is still there`);
+  if (await present(tools, now.pid, r, now)) throw new HarnessError(`iptables -D ${ruleText(r)} exited 0 but the rule is still there`);
   return 'deleted';
 }
 

@@ -1,8 +1,23 @@
 import assert from 'node:assert/strict';
 import { freePortBlock, placementOf, swarmName, swarmPorts, SWARM_PORT_BLOCKS } from './swarm-backend.ts';
 import { engineOptions, swarmAddresses } from './swarm-engines.ts';
+import { lddPaths } from './iptables-image.ts';
+import { helperContainerOptions, lossPath } from './swarm-loss-tools.ts';
 
 describe('clusters swarm backend (pure parts)', () => {
+  it('swarm - IP loss: nsenter for a local engine, the helper container for a remote one or when forced', () => {
+    assert.equal(lossPath(true, {}), 'nsenter');
+    assert.equal(lossPath(false, {}), 'helper');
+    assert.equal(lossPath(true, { BROWNOUT_SWARM_LOSS: 'helper' }), 'helper');
+    const o = helperContainerOptions('img', 'abc', ['-t', 'filter', '-A', 'INPUT'], 'r1');
+    assert.deepEqual(o.HostConfig, { NetworkMode: 'container:abc', CapDrop: ['ALL'], CapAdd: ['NET_ADMIN'], Privileged: false, Binds: [], Mounts: [] });
+    assert.deepEqual(o.Cmd, ['-w', '5', '-t', 'filter', '-A', 'INPUT']);
+    assert.equal(o.Labels?.['brownout.run'], 'r1');
+  });
+  it('swarm - the helper image takes every library ldd lists (not the vdso)', () => {
+    const text = '\tlinux-vdso.so.1 (0x00007ff)\n\tlibxtables.so.12 => /lib/x86_64-linux-gnu/libxtables.so.12 (0x1)\n\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x2)\n\t/lib64/ld-linux-x86-64.so.2 (0x3)\n';
+    assert.deepEqual(lddPaths(text), ['/lib/x86_64-linux-gnu/libxtables.so.12', '/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2']);
+  });
   it('swarm - a labeled region is constrained to its nodes; an unlabeled one spreads', () => {
     assert.deepEqual(placementOf('iad', new Set(['iad'])), ['node.labels.brownout.region==iad']);
     assert.deepEqual(placementOf('syd', new Set(['iad'])), []);

@@ -22,6 +22,7 @@ import { monitorGet } from '../core/nats-monitoring.ts';
 import type { Backend, Progress } from './backend.ts';
 import { LABEL_RUN, runLabels } from './docker-resources.ts';
 import { gatewayAlias, gatewayWiring, proxyName, proxyPortOf, regionProxyConfigs, TOXIPROXY_API_PORT } from './docker-wiring.ts';
+import { ensureIptablesImage } from './iptables-image.ts';
 import { IptablesLoss } from './iptables-loss.ts';
 import type { ProxyRef } from './links.ts';
 import { renderConfig, type ClusterSecrets } from './render-config.ts';
@@ -82,6 +83,10 @@ export class SwarmBackend implements Backend {
   readonly proxies: ProxyRef[] = [];
   readonly packetLoss: IptablesLoss;
   readonly regionProxies = new Map<string, { region: string; service: string; container: string; ips: Record<string, string>; client: ToxiproxyClient; task: TaskPlace }>();
+  /** Each iptables helper container as its engine created it (swarm-loss-tools.ts), for tests. */
+  readonly lossHelpers: Docker.ContainerInspectInfo[] = [];
+  private helperTag?: Promise<string>;
+  private readonly helperOn = new Map<string, Promise<void>>();
   private readonly networks = new Map<string, string>();
   private readonly labeled = new Set<string>();
   private ports = swarmPorts(0);
@@ -94,7 +99,7 @@ export class SwarmBackend implements Backend {
     readonly engines: SwarmEngines,
     private readonly servers: Map<string, SwarmServer>,
   ) {
-    this.packetLoss = new IptablesLoss(this, runId, swarmLossTools(engines));
+    this.packetLoss = new IptablesLoss(this, runId, swarmLossTools(engines, { runId, helperImage: (nodeId) => this.helperImage(nodeId), onHelper: (i) => this.lossHelpers.push(i) }));
   }
 
   static async start(topology: Topology, runId: string, secrets: ClusterSecrets, progress: Progress): Promise<SwarmBackend> {
@@ -255,6 +260,22 @@ export class SwarmBackend implements Backend {
         // best effort
       }
     }
+  }
+
+  /** The iptables helper image, built here once and loaded into a node the first time a rule goes there. */
+  private async helperImage(nodeId: string): Promise<string> {
+    this.helperTag ??= ensureIptablesImage();
+    const tag = await this.helperTag;
+    let placed = this.helperOn.get(nodeId);
+    if (!placed) {
+      placed = (async () => {
+        if (await dockerAvailable()) await copyImages(hostDocker(), this.engines.node(nodeId), [tag]);
+      })();
+      this.helperOn.set(nodeId, placed);
+      placed.catch(() => this.helperOn.delete(nodeId));
+    }
+    await placed;
+    return tag;
   }
 
   private async placeImages(tags: string[], progress?: Progress): Promise<void> {

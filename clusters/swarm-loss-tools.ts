@@ -1,32 +1,91 @@
 // IP-level loss on swarm tasks: the rule ledger's tools (rule-ledger.ts) for containers named
-// `<node id>/<container id>`. A container is looked up through its own node's engine; iptables goes
-// into its network namespace with nsenter, which needs the harness on that node's kernel: true for
-// the local swarm lab (every engine shares this machine's pid namespace) and for a harness on a
-// node. On a real multi-host swarm the same rule goes in through a chaos agent on each node
-// (README, swarm section); a node whose engine is not local is refused here, never guessed.
-import { EnvironmentError } from '../core/errors.ts';
+// `<node id>/<container id>`. A container is looked up through its own node's engine. The rule goes
+// into the task's network namespace one of two ways:
+// - nsenter from here, when the node's engine is a unix socket on this machine (the harness shares
+//   that node's kernel and pid namespace: the local swarm lab, or a harness on a node);
+// - a short-lived helper container started through that node's engine, in the task's namespace
+//   (`NetworkMode: container:<task>`), with NET_ADMIN and no other capability, not privileged, no
+//   mounts, from our FROM-scratch iptables image (iptables-image.ts) loaded into the node: the only
+//   way for an engine reached over SSH or TLS, and forced for every node by BROWNOUT_SWARM_LOSS=helper.
+// Helper containers carry the run's label and are removed after each command, on every path.
+import type Docker from 'dockerode';
+import { HarnessError } from '../core/errors.ts';
+import { runLabels } from './docker-resources.ts';
 import { nsenterIptables, type NamespaceNow, type RuleTools } from './rule-ledger.ts';
 import type { SwarmEngines } from './swarm-engines.ts';
 
-export function swarmLossTools(engines: SwarmEngines): RuleTools {
-  const localPids = new Set<number>();
+export const LABEL_ROLE = 'brownout.role';
+export const HELPER_ROLE = 'iptables-helper';
+
+/** Pure: whether a node's rules go through the helper container (`BROWNOUT_SWARM_LOSS=helper` forces it; `nsenter` or unset: only remote nodes). */
+export function lossPath(local: boolean, env: Record<string, string | undefined> = process.env): 'nsenter' | 'helper' {
+  return env.BROWNOUT_SWARM_LOSS === 'helper' || !local ? 'helper' : 'nsenter';
+}
+
+/** The create options of one helper run: least privilege, in the task's network namespace. Pure. */
+export function helperContainerOptions(image: string, taskContainer: string, args: string[], runId: string): Docker.ContainerCreateOptions {
+  return {
+    Image: image,
+    Cmd: ['-w', '5', ...args],
+    Labels: { ...runLabels(runId), [LABEL_ROLE]: HELPER_ROLE },
+    HostConfig: { NetworkMode: `container:${taskContainer}`, CapDrop: ['ALL'], CapAdd: ['NET_ADMIN'], Privileged: false, Binds: [], Mounts: [] },
+  };
+}
+
+export interface SwarmLossOptions {
+  runId: string;
+  /** The helper image's tag, loaded into that node's engine. */
+  helperImage(nodeId: string): Promise<string>;
+  /** Called with each helper container as the engine created it (tests check its privileges). */
+  onHelper?(info: Docker.ContainerInspectInfo): void;
+}
+
+export function swarmLossTools(engines: SwarmEngines, opts: SwarmLossOptions): RuleTools {
   return {
     async inspect(key: string): Promise<NamespaceNow | undefined> {
       const [nodeId, container] = key.split('/');
       if (!nodeId || !container) return undefined;
       try {
         const st = await engines.node(nodeId).getContainer(container).inspect();
-        const ns = { id: `${nodeId}/${st.Id}`, name: st.Name.replace(/^\//, ''), running: st.State.Running && st.State.Pid > 0, pid: st.State.Pid, startedAt: st.State.StartedAt };
-        if (engines.isLocal(nodeId)) localPids.add(ns.pid);
-        return ns;
+        return { id: `${nodeId}/${st.Id}`, name: st.Name.replace(/^\//, ''), running: st.State.Running && st.State.Pid > 0, pid: st.State.Pid, startedAt: st.State.StartedAt };
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode === 404) return undefined;
         throw err;
       }
     },
-    async iptables(pid: number, args: string[]): Promise<void> {
-      if (!localPids.has(pid)) throw new EnvironmentError(`iptables on a remote swarm node's task (pid ${pid} there) needs a chaos agent on that node`, { hint: 'run the harness on the node, or see the README swarm section' });
-      await nsenterIptables(pid, args);
+    async iptables(pid: number, args: string[], ns?: NamespaceNow): Promise<void> {
+      const [nodeId, container] = (ns?.id ?? '').split('/');
+      if (!nodeId || !container) throw new HarnessError(`iptables on a swarm task needs its container (pid ${pid})`);
+      if (lossPath(engines.isLocal(nodeId)) === 'nsenter') return nsenterIptables(pid, args);
+      await helperIptables(engines.node(nodeId), await opts.helperImage(nodeId), container, args, opts);
     },
   };
+}
+
+/** One iptables command in a task's namespace through a helper container; rejects with iptables' exit status in `code`. */
+async function helperIptables(d: Docker, image: string, task: string, args: string[], opts: SwarmLossOptions): Promise<void> {
+  const c = await d.createContainer(helperContainerOptions(image, task, args, opts.runId));
+  try {
+    if (opts.onHelper) opts.onHelper(await c.inspect());
+    await c.start();
+    const { StatusCode } = (await c.wait()) as { StatusCode: number };
+    if (StatusCode !== 0) {
+      const logs = (await c.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+      const stderr = demuxText(logs).trim();
+      throw Object.assign(new Error(`iptables ${args.slice(0, 4).join(' ')} in helper exited ${StatusCode}: ${stderr}`), { code: StatusCode, stderr });
+    }
+  } finally {
+    await c.remove({ force: true }).catch((e: { statusCode?: number }) => { if (e.statusCode !== 404) throw e; });
+  }
+}
+
+function demuxText(buf: Buffer): string {
+  const out: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const len = buf.readUInt32BE(i + 4);
+    out.push(buf.subarray(i + 8, i + 8 + len));
+    i += 8 + len;
+  }
+  return Buffer.concat(out).toString('utf8');
 }

@@ -12,6 +12,12 @@ export async function removeSwarmRun(engines: SwarmEngines, runId: string, deadl
   for (const s of await m.listServices({ filters })) {
     await m.getService(s.ID).remove().then(() => out.removed.push(`service ${s.Spec?.Name ?? s.ID}`), (e) => note(out, `service ${s.Spec?.Name}`, e));
   }
+  // An iptables helper left by a harness killed mid-command (swarm-loss-tools.ts) is no service's task.
+  for (const id of engines.nodeIds()) {
+    for (const c of await engines.node(id).listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL_RUN}=${runId}`, 'brownout.role=iptables-helper'] }) }).catch(() => [])) {
+      await engines.node(id).getContainer(c.Id).remove({ force: true }).then(() => out.removed.push(`iptables helper ${c.Names[0] ?? c.Id}`), (e) => note(out, `iptables helper ${c.Id.slice(0, 12)}`, e));
+    }
+  }
   // A network, secret or config stays busy until the tasks using it are gone from every node.
   const until = Date.now() + deadlineMs;
   let left: string[] = [];

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCluster } from '../clusters/start-cluster.ts';
 import { attachCluster } from '../clusters/attach-cluster.ts';
 import type { StartedCluster } from '../clusters/cluster.ts';
+import type { SwarmBackend } from '../clusters/swarm-backend.ts';
 import { SwarmEngines } from '../clusters/swarm-engines.ts';
 import { labEnvironment } from '../clusters/swarm-lab-plan.ts';
 import { labDown, labLeftovers, labUp } from '../clusters/swarm-lab.ts';
@@ -105,6 +107,39 @@ describe('swarm backend on a local multi-node swarm', function () {
         Object.assign(process.env, { BROWNOUT_SWARM_HOST: env.host, BROWNOUT_SWARM_ENGINES: env.engines });
       }
       await cluster.waitForMesh(60_000);
+    });
+
+    it('swarm - IP loss through the iptables helper container (the remote-engine path): rules seen in the task\'s namespace, removed after, no helper left, NET_ADMIN only', async () => {
+      process.env.BROWNOUT_SWARM_LOSS = 'helper';
+      const impl = (cluster as unknown as { impl: SwarmBackend }).impl;
+      const seenBefore = impl.lossHelpers.length;
+      const rulesIn = (server: string) => {
+        const { container } = impl.serverInfo(server);
+        const [nodeId, id] = container.split('/');
+        return impl.engines.node(nodeId!).getContainer(id!).inspect().then((st) => execFileSync('nsenter', ['-t', String(st.State.Pid), '-n', 'iptables', '-S', 'INPUT'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('brownout-loss:')));
+      };
+      try {
+        const h = await cluster.links.packetLoss({ from: 'iad', to: 'lhr' }, 0.3);
+        assert.ok(h.rules.length >= 4, `rules for both lhr servers, both ways: ${h.rules.length}`);
+        for (const server of ['lhr-1', 'lhr-2']) assert.equal((await rulesIn(server)).length, 1, `${server}'s INPUT chain holds the loss rule`);
+        await h.revert();
+        for (const server of ['lhr-1', 'lhr-2']) assert.deepEqual(await rulesIn(server), [], `${server}'s rule is removed`);
+      } finally {
+        delete process.env.BROWNOUT_SWARM_LOSS;
+      }
+      const helpers = impl.lossHelpers.slice(seenBefore);
+      assert.ok(helpers.length >= 8, `every -A, -D and -C went through a helper (${helpers.length})`);
+      for (const hc of helpers.map((i) => i.HostConfig)) {
+        assert.deepEqual(hc.CapAdd, ['NET_ADMIN']);
+        assert.deepEqual(hc.CapDrop, ['ALL']);
+        assert.equal(hc.Privileged, false);
+        assert.ok(!hc.Binds?.length && !(hc as { Mounts?: unknown[] }).Mounts?.length, 'no mounts');
+        assert.match(hc.NetworkMode ?? '', /^container:[0-9a-f]{64}$/);
+      }
+      for (const id of engines.nodeIds()) {
+        const left = await engines.node(id).listContainers({ all: true, filters: JSON.stringify({ label: ['brownout.role=iptables-helper'] }) });
+        assert.deepEqual(left.map((c) => c.Names[0]), [], `helper containers left on node ${id}`);
+      }
     });
 
     it('swarm - restart, kill and pause act on the task on its own node', async () => {
