@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { clusterStateSchema } from '../clusters/index.ts';
+import { serveCommand } from '../harness/rollout/grpc/client.ts';
+import { exited, node, tsx, waitFor, type Child } from './support/child-harness.ts';
+import { runScript } from './support/run-script.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCluster } from '../clusters/start-cluster.ts';
 import { attachCluster } from '../clusters/attach-cluster.ts';
@@ -231,5 +238,86 @@ stages:
     assert.deepEqual(all.map((u) => u.step), ['done', 'done', 'done', 'done']);
     assert.ok(all.every((u) => u.lameDuckMs >= 2_500), `every server went through lame duck: ${all.map((u) => `${u.server} ${u.lameDuckMs} ms`).join(', ')}`);
     assert.deepEqual(await swarmRunLeftovers(engines, end.cluster.runId!), []);
+  });
+
+  it('swarm rollout - a controller SIGKILLed in the canary\'s lame duck: a new one resumes and completes, every server on the target, nothing left on any node', async () => {
+    const built = await ensureBuilt();
+    const runsDir = mkdtempSync(path.join(os.tmpdir(), 'brownout-swarm-resume-'));
+    mkdirSync(path.join(runsDir, '.tmp'));
+    const env = { ...process.env, BROWNOUT_RUNS_DIR: runsDir, TMPDIR: path.join(runsDir, '.tmp') };
+    const controllers: Child[] = [];
+    const serve = () => {
+      const c = node([...serveCommand(), '--metrics-port', 'off'], env);
+      controllers.push(c);
+      return c;
+    };
+    let runId: string | undefined;
+    try {
+      const first = serve();
+      await waitFor(first, /serving until/, 60_000, 'the first controller serving');
+      const pb = path.join(runsDir, 'resume.yaml');
+      writeFileSync(pb, `
+name: swarm-resume
+cluster:
+  backend: swarm
+  topology: { regions: [ { name: iad, servers: 1 }, { name: lhr, servers: 1 } ], ping: { interval: 1s, max: 2 } }
+baseline: ${built.stock}
+target: ${built.patched}
+seed: 3
+stages:
+  - { kind: canary, server: iad-1, upgrade: { lameDuck: { enabled: true, durationSeconds: 30, graceSeconds: 10 } }, soakSeconds: 3, gates: [ { threshold: memory.maxRssMiB } ] }
+  - { kind: global, upgrade: { lameDuck: { enabled: false } }, soakSeconds: 6, gates: [ { threshold: memory.maxRssMiB } ] }
+`);
+      const started = runScript('harness/cli/main.ts', ['rollout', 'start', pb, '--detach'], env, 60_000);
+      assert.equal(started.status, 0, started.stdout + started.stderr);
+      const id = /started rollout (\S+):/.exec(started.stdout)![1]!;
+      type R = { phase: string; message: string; currentStage: number; controllerPid?: number; ending?: unknown; cluster: { runId?: string }; stages: { phase: string; servers: { server: string; step: string }[] }[] };
+      const read = (): R | undefined => { try { return JSON.parse(readFileSync(path.join(runsDir, id, 'rollout.json'), 'utf8')) as R; } catch { return undefined; } };
+      const t0 = Date.now();
+      for (;;) {
+        const s = read();
+        if (s?.stages[0]?.servers[0]?.step === 'lame-duck') break;
+        assert.ok(!s || ['pending', 'progressing'].includes(s.phase) && ['pending', 'lame-duck'].includes(s.stages[0]!.servers[0]!.step), `the kill moment went by: ${JSON.stringify(s?.stages)}\n${first.output().slice(-1500)}`);
+        assert.ok(Date.now() - t0 < 180_000, `no lame duck within 180 s: ${first.output().slice(-1500)}`);
+        await sleep(50);
+      }
+      await sleep(1500);
+      first.kill('SIGKILL');
+      await exited(first, 10_000);
+      runId = read()!.cluster.runId!;
+      const clusterFile = path.join(runsDir, '.clusters', `${runId}.json`);
+      const monitors = Object.fromEntries(clusterStateSchema.parse(JSON.parse(readFileSync(clusterFile, 'utf8'))).endpoints.map((e) => [e.name, e.monitorUrl]));
+      const second = serve();
+      let finalVersions: Record<string, string> | undefined;
+      let end: R | undefined;
+      const deadline = Date.now() + 240_000;
+      while (!end) {
+        const s = read();
+        if (s && ['succeeded', 'rolled-back', 'rollback-failed', 'error'].includes(s.phase)) end = s;
+        else if (s && !s.ending && s.currentStage === s.stages.length - 1 && s.stages.at(-1)!.phase === 'soaking' && s.stages.every((st) => st.servers.every((u) => u.step === 'done'))) {
+          const v: Record<string, string> = {};
+          for (const [n, u] of Object.entries(monitors)) {
+            const j = await fetch(`${u}/varz`, { signal: AbortSignal.timeout(3000) }).then((r) => r.json() as Promise<{ version?: string }>, () => undefined);
+            if (j?.version) v[n] = j.version;
+          }
+          if (Object.keys(v).length === Object.keys(monitors).length) finalVersions = v;
+        }
+        assert.ok(second.exitCode === null && Date.now() < deadline, `the resumed rollout did not end: ${JSON.stringify(s)}\n${second.output().slice(-2000)}`);
+        await sleep(200);
+      }
+      assert.equal(end.phase, 'succeeded', `${end.message}\n${second.output().slice(-2000)}`);
+      assert.equal(end.controllerPid, second.pid, 'the new controller finished it');
+      const want = built.patched.replace(/^v/, '');
+      assert.deepEqual(finalVersions, Object.fromEntries(Object.keys(monitors).map((n) => [n, want])), '/varz version of every server in the final soak');
+      second.kill('SIGTERM');
+      assert.equal(await exited(second, 60_000), 0, second.output().slice(-2000));
+      assert.deepEqual(await swarmRunLeftovers(engines, runId), [], 'the finished rollout left something on the swarm');
+    } finally {
+      for (const c of controllers) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      const clean = tsx(['scripts/clean.ts'], env);
+      await exited(clean, 120_000);
+      if (runId) assert.deepEqual(await swarmRunLeftovers(engines, runId), [], `left after clean:\n${clean.output()}`);
+      rmSync(runsDir, { recursive: true, force: true });
+    }
   });
 });
