@@ -105,8 +105,7 @@ export async function removeOrphanDockerRuns(known: Set<string>): Promise<Remova
   for (const c of await docker().listContainers({ all: true, filters })) addRun(runs, c.Labels);
   for (const n of await docker().listNetworks({ filters })) addRun(runs, n.Labels ?? {});
   for (const [runId, r] of runs) {
-    const ownerAlive = r.owner === process.pid || (r.ownerStart === undefined ? pidAlive(r.owner) : sameProcess({ pid: r.owner, startTime: r.ownerStart, exe: '' }));
-    if (!isOrphan(r, { known: known.has(runId), stateExists: r.state !== undefined && existsSync(r.state), ownerAlive })) continue;
+    if (!orphanByLabels(runId, r, known)) continue;
     // One pass: a resource the engine refuses to remove (a stale endpoint) must not slow every start.
     const one = await removeDockerRun(runId, 1);
     out.removed.push(...one.removed.map((x) => `${runId}: ${x}`));
@@ -115,7 +114,14 @@ export async function removeOrphanDockerRuns(known: Set<string>): Promise<Remova
   return out;
 }
 
-function addRun(runs: Map<string, LabeledRun>, labels: Record<string, string>): void {
+/** Whether a labeled run is an orphan now: its owner (as the labels name it) gone, no state file, not known. */
+export function orphanByLabels(runId: string, r: LabeledRun, known: Set<string>): boolean {
+  const ownerAlive = r.owner === process.pid || (r.ownerStart === undefined ? pidAlive(r.owner) : sameProcess({ pid: r.owner, startTime: r.ownerStart, exe: '' }));
+  return isOrphan(r, { known: known.has(runId), stateExists: r.state !== undefined && existsSync(r.state), ownerAlive });
+}
+
+/** Adds the run its labels name (if any) to `runs`. */
+export function addRun(runs: Map<string, LabeledRun>, labels: Record<string, string>): void {
   const id = labels[LABEL_RUN];
   if (!id) return;
   const start = Number(labels[LABEL_OWNER_START]);

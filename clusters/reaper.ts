@@ -92,6 +92,15 @@ export async function reapLeftovers(opts: { all?: boolean } = {}): Promise<ReapR
   const orphans = await removeOrphanDockerRuns(known);
   result.removed.push(...orphans.removed);
   result.failed.push(...orphans.failed);
+  if (opts.all) {
+    // clean: swarm runs no state file here knows (their harness died before writing one), on the
+    // swarm the environment names and on the local lab when it is up.
+    const { removeOrphanSwarmRuns } = await import('./swarm-resources.ts');
+    const { labEnvironmentIfUp } = await import('./swarm-lab.ts');
+    const swarm = await removeOrphanSwarmRuns(known, [process.env, labEnvironmentIfUp() ?? {}]);
+    result.removed.push(...swarm.removed);
+    result.failed.push(...swarm.failed);
+  }
   // iptables rules dead runs left in containers that outlive them (clusters/rule-ledger.ts).
   const rules = await (await import('./rule-ledger.ts')).sweepRuleLedgers();
   for (const k of ['removed', 'skipped', 'failed'] as const) result[k].push(...rules[k]);

@@ -96,6 +96,12 @@ export async function labDown(progress: Progress): Promise<void> {
   });
 }
 
+/** The BROWNOUT_SWARM_* environment of the lab recorded on this machine, or undefined when none is. */
+export function labEnvironmentIfUp(): Record<string, string> | undefined {
+  const rec = readRecord();
+  return rec ? labEnvironment(labPlan(rec.regions)) : undefined;
+}
+
 /** A lab whose owning process is gone (a test that crashed before its after hook): `clean` takes it down. */
 export function labOrphaned(): boolean {
   const rec = readRecord();

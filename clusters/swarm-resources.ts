@@ -2,7 +2,7 @@
 // networks, secrets and configs, all found by the run label on the manager; then a check on every
 // node's engine that no container of the run is left.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LABEL_RUN, type Removal } from './docker-resources.ts';
+import { addRun, LABEL_RUN, orphanByLabels, type LabeledRun, type Removal } from './docker-resources.ts';
 import { SwarmEngines } from './swarm-engines.ts';
 
 export async function removeSwarmRun(engines: SwarmEngines, runId: string, deadlineMs = 60_000): Promise<Removal> {
@@ -77,4 +77,41 @@ export async function removeSwarmRunFromEnv(runId: string, recorded?: { manager:
 function note(out: Removal, what: string, err: unknown): void {
   if ((err as { statusCode?: number }).statusCode === 404) return;
   out.failed.push(`${what}: ${err instanceof Error ? err.message.replace(/^\(HTTP code \d+\) \w+ - /, '').trim() : String(err)}`);
+}
+
+/**
+ * The label sweep on swarms (clean): runs whose services, networks, secrets or configs carry
+ * `brownout.run` but that no state file here knows, whose labeled owner is gone and whose labeled
+ * state file does not exist (a harness killed before it wrote it, or one from another runs folder
+ * whose folder is gone) are removed on every node. The swarms looked at: the one
+ * BROWNOUT_SWARM_HOST/ENGINES name, and the local swarm lab when it is up.
+ */
+export async function removeOrphanSwarmRuns(known: Set<string>, envs: Record<string, string | undefined>[]): Promise<Removal> {
+  const out: Removal = { removed: [], failed: [] };
+  const seen = new Set<string>();
+  for (const env of envs) {
+    const manager = env.BROWNOUT_SWARM_HOST?.trim();
+    if (!manager || seen.has(manager)) continue;
+    seen.add(manager);
+    let engines: SwarmEngines;
+    try {
+      engines = await SwarmEngines.connect(env);
+    } catch (err) {
+      out.failed.push(`the swarm at ${manager}: ${err instanceof Error ? err.message : String(err)}`);
+      continue;
+    }
+    const m = engines.manager;
+    const filters = JSON.stringify({ label: [LABEL_RUN] });
+    const runs = new Map<string, LabeledRun>();
+    for (const s of await m.listServices({ filters })) addRun(runs, (s.Spec?.Labels ?? {}) as Record<string, string>);
+    for (const n of await m.listNetworks({ filters })) addRun(runs, n.Labels ?? {});
+    for (const x of [...(await m.listSecrets({ filters })), ...(await m.listConfigs({ filters }))] as { Spec?: { Labels?: Record<string, string> } }[]) addRun(runs, x.Spec?.Labels ?? {});
+    for (const [runId, r] of runs) {
+      if (!orphanByLabels(runId, r, known)) continue;
+      const one = await removeSwarmRun(engines, runId, 30_000);
+      out.removed.push(...one.removed.map((x) => `${runId} (swarm ${manager}): ${x}`));
+      out.failed.push(...one.failed.map((x) => `${runId} (swarm ${manager}): ${x}`));
+    }
+  }
+  return out;
 }

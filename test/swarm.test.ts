@@ -15,7 +15,8 @@ import type { SwarmBackend } from '../clusters/swarm-backend.ts';
 import { SwarmEngines } from '../clusters/swarm-engines.ts';
 import { labEnvironment } from '../clusters/swarm-lab-plan.ts';
 import { labDown, labLeftovers, labUp } from '../clusters/swarm-lab.ts';
-import { swarmRunLeftovers } from '../clusters/swarm-resources.ts';
+import { removeSwarmRun, swarmRunLeftovers } from '../clusters/swarm-resources.ts';
+import { newRunId } from '../clusters/start-cluster.ts';
 import { createProgress } from '../core/progress.ts';
 import { parseTopology } from '../clusters/topology.ts';
 import { runScenario, type RunResult } from '../harness/run/execute-plan.ts';
@@ -317,6 +318,28 @@ stages:
       const clean = tsx(['scripts/clean.ts'], env);
       await exited(clean, 120_000);
       if (runId) assert.deepEqual(await swarmRunLeftovers(engines, runId), [], `left after clean:\n${clean.output()}`);
+      rmSync(runsDir, { recursive: true, force: true });
+    }
+  });
+
+  it('swarm clean - a run whose harness died before writing its state file is swept by label on every node (the lab\'s engines, none in the environment)', async () => {
+    const runId = newRunId();
+    const runsDir = mkdtempSync(path.join(os.tmpdir(), 'brownout-swarm-orphan-'));
+    mkdirSync(path.join(runsDir, '.tmp'));
+    const env: NodeJS.ProcessEnv = { ...process.env, BROWNOUT_RUNS_DIR: runsDir, TMPDIR: path.join(runsDir, '.tmp') };
+    try {
+      const child = tsx([path.join('test', 'support', 'swarm-die-before-state.ts'), runId], env);
+      assert.equal(await exited(child, 120_000), 'SIGKILL', child.output());
+      const left = await swarmRunLeftovers(engines, runId);
+      assert.ok(left.some((x) => x.startsWith('service ')) && left.some((x) => x.startsWith('network ')) && left.some((x) => x.startsWith('secret ')), `the dead harness left its run: ${left.join(', ')}`);
+      delete env.BROWNOUT_SWARM_HOST;
+      delete env.BROWNOUT_SWARM_ENGINES;
+      const clean = tsx(['scripts/clean.ts'], env);
+      assert.equal(await exited(clean, 120_000), 0, clean.output());
+      assert.match(clean.output(), new RegExp(`removed ${runId} \\(swarm unix://`), clean.output());
+      assert.deepEqual(await swarmRunLeftovers(engines, runId), [], `left after clean:\n${clean.output()}`);
+    } finally {
+      await removeSwarmRun(engines, runId);
       rmSync(runsDir, { recursive: true, force: true });
     }
   });
