@@ -25,6 +25,7 @@ import { serversOf, type ServerSpec, type Topology } from './topology.ts';
 import type { ServerEndpoint } from './view.ts';
 import { waitFor } from './wait.ts';
 import { gatewayAlias, gatewayWiring, proxyName, proxyPortOf, regionProxyConfigs, TOXIPROXY_API_PORT } from './docker-wiring.ts';
+import { demuxLogs } from '../core/docker-engine.ts';
 
 const CONF = '/etc/nats/nats-server.conf';
 
@@ -226,7 +227,7 @@ export class DockerBackend implements Backend {
 
   async logs(name: string): Promise<string> {
     const buf = await docker().getContainer(this.get(name).container).logs({ stdout: true, stderr: true, follow: false });
-    return demux(buf as unknown as Buffer);
+    return demuxLogs(buf as unknown as Buffer);
   }
 
   serverInfo(name: string): { container: string; region: string; ip: string } {
@@ -385,14 +386,3 @@ async function requireImage(tag: string): Promise<void> {
   }
 }
 
-/** Docker's log stream without a TTY: 8-byte frame headers (stream, 0, 0, 0, length BE32). */
-function demux(buf: Buffer): string {
-  const out: Buffer[] = [];
-  let i = 0;
-  while (i + 8 <= buf.length) {
-    const len = buf.readUInt32BE(i + 4);
-    out.push(buf.subarray(i + 8, i + 8 + len));
-    i += 8 + len;
-  }
-  return Buffer.concat(out).toString('utf8');
-}

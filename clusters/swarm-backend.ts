@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { EnvironmentError, HarnessError } from '../core/errors.ts';
-import { docker as hostDocker, dockerAvailable } from '../core/docker-engine.ts';
+import { demuxLogs, docker as hostDocker, dockerAvailable } from '../core/docker-engine.ts';
 import { toxiproxyImage, variantImage } from '../core/layout.ts';
 import { monitorGet } from '../core/nats-monitoring.ts';
 import type { Backend, Progress } from './backend.ts';
@@ -214,7 +214,7 @@ export class SwarmBackend implements Backend {
 
   async logs(name: string): Promise<string> {
     const buf = await (await this.current(this.get(name))).logs({ stdout: true, stderr: true, follow: false });
-    return demux(buf as unknown as Buffer);
+    return demuxLogs(buf as unknown as Buffer);
   }
 
   /** For IP loss (iptables-loss.ts): a server's container as `<node>/<container>`, and its IP on its region's network. */
@@ -468,13 +468,3 @@ async function settleAll(ops: Promise<unknown>[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-function demux(buf: Buffer): string {
-  const out: Buffer[] = [];
-  let i = 0;
-  while (i + 8 <= buf.length) {
-    const len = buf.readUInt32BE(i + 4);
-    out.push(buf.subarray(i + 8, i + 8 + len));
-    i += 8 + len;
-  }
-  return Buffer.concat(out).toString('utf8');
-}

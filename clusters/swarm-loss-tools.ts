@@ -13,6 +13,7 @@ import { HarnessError } from '../core/errors.ts';
 import { runLabels } from './docker-resources.ts';
 import { nsenterIptables, type NamespaceNow, type RuleTools } from './rule-ledger.ts';
 import type { SwarmEngines } from './swarm-engines.ts';
+import { demuxLogs } from '../core/docker-engine.ts';
 
 export const LABEL_ROLE = 'brownout.role';
 export const HELPER_ROLE = 'iptables-helper';
@@ -71,7 +72,7 @@ async function helperIptables(d: Docker, image: string, task: string, args: stri
     const { StatusCode } = (await c.wait()) as { StatusCode: number };
     if (StatusCode !== 0) {
       const logs = (await c.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-      const stderr = demuxText(logs).trim();
+      const stderr = demuxLogs(logs).trim();
       throw Object.assign(new Error(`iptables ${args.slice(0, 4).join(' ')} in helper exited ${StatusCode}: ${stderr}`), { code: StatusCode, stderr });
     }
   } finally {
@@ -79,13 +80,3 @@ async function helperIptables(d: Docker, image: string, task: string, args: stri
   }
 }
 
-function demuxText(buf: Buffer): string {
-  const out: Buffer[] = [];
-  let i = 0;
-  while (i + 8 <= buf.length) {
-    const len = buf.readUInt32BE(i + 4);
-    out.push(buf.subarray(i + 8, i + 8 + len));
-    i += 8 + len;
-  }
-  return Buffer.concat(out).toString('utf8');
-}
