@@ -8,15 +8,17 @@ import { threeByThree } from './common.ts';
 // explicit route kept the gossip URL; once reset, its reconnect failed routeStillValid and was
 // silently abandoned, and the seed, which never dialed it, did not reconnect either: a pool slot
 // stays unfilled between two live servers. Needs configured URLs that differ from the advertised
-// ones (docker: container names against IPs; local routes are 127.0.0.1 on both sides).
+// ones (docker: container names against IPs; local routes are 127.0.0.1 on both sides). The seed's
+// routes are the ones reset: when lhr-3 re-registers the seed first, it gossips the seed's IP to
+// lhr-2, which may dial it by gossip before its own configured reconnect lands (the upgrade).
 export const routeFlapSeed = {
   name: 'route-flap-seed',
-  description: 'route-flap on a seed-style route mesh: reset every route of lhr-2 (not the seed) each second for 8 s, then settle: every route pool must be whole again (docker backend: configured route names differ from gossiped IPs)',
+  description: 'route-flap on a seed-style route mesh: reset every route of lhr-1 (the seed) each second for 8 s, then settle: every route pool must be whole again (docker backend: configured route names differ from gossiped IPs)',
   topology: { ...threeByThree, routeMesh: 'seed' },
   observer: { vantage: 'iad-1' },
   steps: [
     { name: 'baseline', holdSeconds: 3 },
-    { name: 'reset the routes of lhr-2 every second', fault: { type: 'route-reset', servers: ['lhr-2'], everyMs: 1000 }, holdSeconds: 8 },
+    { name: 'reset the routes of lhr-1, the seed, every second', fault: { type: 'route-reset', servers: ['lhr-1'], everyMs: 1000 }, holdSeconds: 8 },
   ],
   settleSeconds: 12,
   detectors: ['routes.poolComplete', 'routes.maxConnectsPerSecond'],
