@@ -30,6 +30,8 @@ export interface AppliedFault {
   attributes?: Record<string, unknown>;
   /** Undo the fault; safe to call twice (teardown may call it again). */
   revert(): Promise<void>;
+  /** What it did while applied (a fault that acts again and again: its rounds and counts); read after revert, merged into the `reverted` record. */
+  outcome?(): Record<string, unknown>;
 }
 
 export interface FaultType<A> {

@@ -25,6 +25,12 @@ export interface Backend {
   logs(name: string): Promise<string>;
   /** Rewrite the server's configuration with these overrides (kept across its restarts; `{}` undoes them) and send SIGHUP. */
   reloadConfig?(name: string, overrides: ConfigOverrides): Promise<void>;
+  /**
+   * The network namespace holding the server's sockets, when it is a container's this host can enter
+   * (nsenter -t pid -n). Absent: the local backend's servers live in this host's namespace; other
+   * backends without it cannot reach their servers' sockets from here.
+   */
+  socketNamespace?(name: string): Promise<ContainerNamespace>;
   /** Set by the cluster: write the state file now (a pid or container changed mid-operation). */
   onStateChange?: () => void;
   /** Backend part of the state file. */
@@ -41,6 +47,13 @@ export interface Backend {
   teardown(): Promise<void>;
   /** Last resort on process exit: synchronous, best effort. */
   teardownSync(): void;
+}
+
+/** A running container's network namespace, as of now (a restart gives it a new pid and start time). */
+export interface ContainerNamespace {
+  container: string;
+  pid: number;
+  startedAt: string;
 }
 
 export type { Progress } from '../core/progress.ts';

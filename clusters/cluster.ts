@@ -1,7 +1,7 @@
 // StartedCluster: the live API on top of a backend. Only a started cluster exists as an object,
 // and once stopped every call fails, so a torn-down cluster cannot be used by mistake.
 import { HarnessError } from '../core/errors.ts';
-import type { Backend } from './backend.ts';
+import type { Backend, ContainerNamespace } from './backend.ts';
 import { Links } from './links.ts';
 import { gatewayBypasses, snapshotMesh, waitForMesh, type MeshReport } from './mesh.ts';
 import { monitorGet, type Varz } from '../core/nats-monitoring.ts';
@@ -46,7 +46,14 @@ export interface ClusterServer {
   logs(): Promise<string>;
   /** Rewrite its config with `overrides` (`{}`: as rendered) and reload it (SIGHUP); local and docker backends. */
   reloadConfig(overrides: ConfigOverrides): Promise<void>;
+  /**
+   * Where its sockets live: this host's namespace (local backend), or its container's, entered from
+   * this host with nsenter (docker backend). Throws on backends whose sockets this host cannot reach.
+   */
+  socketNamespace(): Promise<SocketNamespace>;
 }
+
+export type SocketNamespace = { kind: 'host' } | ({ kind: 'container' } & ContainerNamespace);
 
 export interface StartedCluster extends ClusterView, AsyncDisposable {
   readonly backend: BackendKind;
@@ -244,6 +251,12 @@ export class Cluster implements StartedCluster {
         self.alive();
         if (!impl.reloadConfig) throw new HarnessError(`the ${impl.kind} backend cannot rewrite ${name}'s configuration`);
         return impl.reloadConfig(name, overrides);
+      },
+      socketNamespace: async (): Promise<SocketNamespace> => {
+        self.alive();
+        if (impl.kind === 'local') return { kind: 'host' };
+        if (!impl.socketNamespace) throw new HarnessError(`the ${impl.kind} backend cannot reach ${name}'s sockets from this host`);
+        return { kind: 'container', ...(await impl.socketNamespace(name)) };
       },
     };
   }

@@ -14,8 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { EnvironmentError, HarnessError } from '../core/errors.ts';
 import { toxiproxyImage, variantImage } from '../core/layout.ts';
-import type { Backend, Progress } from './backend.ts';
-import { docker, LABEL_RUN, removeDockerRun, runLabels } from './docker-resources.ts';
+import type { Backend, ContainerNamespace, Progress } from './backend.ts';
+import { docker, inspectNamespace, LABEL_RUN, removeDockerRun, runLabels } from './docker-resources.ts';
 import { IptablesLoss } from './iptables-loss.ts';
 import type { ProxyRef } from './links.ts';
 import { monitorGet } from '../core/nats-monitoring.ts';
@@ -310,6 +310,14 @@ export class DockerBackend implements Backend {
     const st = await docker().getContainer(s.container).inspect();
     s.ip = st.NetworkSettings.Networks[this.net(s.spec.region)]?.IPAddress ?? '';
     if (!s.ip) throw new HarnessError(`${s.spec.name} has no IP on ${this.net(s.spec.region)}`);
+  }
+
+  /** The server container's network namespace now, entered from the host (nsenter), as for iptables. */
+  async socketNamespace(name: string): Promise<ContainerNamespace> {
+    const { container } = this.get(name);
+    const ns = await inspectNamespace(container);
+    if (!ns?.running) throw new HarnessError(`${name}: container ${container} is not running: no network namespace to enter`);
+    return { container: ns.name, pid: ns.pid, startedAt: ns.startedAt };
   }
 
   async reloadConfig(name: string, overrides: ConfigOverrides): Promise<void> {

@@ -1,7 +1,7 @@
 // How a super-cluster is wired in containers, for both the docker backend and the compose stack
 // (pure): server i's gateway is reached through `gw-<name>:<17000 + i>`, an alias the dialer's own
 // region Toxiproxy answers to; each region's Toxiproxy has one proxy per remote server.
-import type { ServerSpec, Topology } from './topology.ts';
+import { configuredRoutePeers, type ServerSpec, type Topology } from './topology.ts';
 
 export const PROXY_BASE_PORT = 17000;
 export const TOXIPROXY_API_PORT = 8474;
@@ -39,7 +39,7 @@ export function gatewayWiring(t: Topology, servers: readonly WiredServer[], s: W
   for (const o of servers) if (o.spec.region !== s.spec.region) (gateways[o.spec.region] ??= []).push(`${gatewayAlias(o.spec.name)}:${o.proxyPort}`);
   return {
     client: `0.0.0.0:${p.client}`, cluster: `0.0.0.0:${p.cluster}`, gateway: `0.0.0.0:${p.gateway}`, monitor: `0.0.0.0:${p.monitor}`,
-    routes: servers.filter((o) => o.spec.region === s.spec.region && o !== s).map((o) => `${o.spec.name}:${p.cluster}`),
+    routes: configuredRoutePeers(t, servers.map((o) => o.spec), s.spec).map((o) => `${o.name}:${p.cluster}`),
     gatewayAdvertise: `${gatewayAlias(s.spec.name)}:${s.proxyPort}`,
     gateways,
   };

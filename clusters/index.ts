@@ -5,7 +5,7 @@ export { renderConfig } from './render-config.ts';
 export type { ClusterSecrets, Credentials, ServerAddressing } from './render-config.ts';
 export { newRunId, resolveBackend, startCluster } from './start-cluster.ts';
 export type { BackendChoice, StartOptions } from './start-cluster.ts';
-export type { ClusterOwnership, ClusterServer, StartedCluster, UpgradeOptions, UpgradeStep, UpgradeTiming } from './cluster.ts';
+export type { ClusterOwnership, ClusterServer, SocketNamespace, StartedCluster, UpgradeOptions, UpgradeStep, UpgradeTiming } from './cluster.ts';
 export { lameDuckOf, NATS_LAME_DUCK_DEFAULTS, versionOfVariant } from './lame-duck.ts';
 export type { LameDuckSettings } from './lame-duck.ts';
 export { attachCluster, findAttachable } from './attach-cluster.ts';

@@ -16,7 +16,7 @@ import { recordSpawned, signalOurs, terminate } from './pids.ts';
 import { renderConfig, type ClusterSecrets, type ConfigOverrides } from './render-config.ts';
 import type { ClusterState, LocalServerState } from './state-file.ts';
 import { ToxiproxyClient } from './toxiproxy-client.ts';
-import { dockerOnlyProblems, serversOf, type ServerSpec, type Topology } from './topology.ts';
+import { configuredRoutePeers, dockerOnlyProblems, serversOf, type ServerSpec, type Topology } from './topology.ts';
 import type { ServerEndpoint } from './view.ts';
 import { waitFor } from './wait.ts';
 import { mapLimit, START_CONCURRENCY } from './limit.ts';
@@ -207,7 +207,8 @@ export class LocalBackend implements Backend {
 
   private writeConfig(name: string): void {
     const s = this.get(name);
-    const peers = [...this.servers.values()].filter((p) => p.spec.region === s.spec.region && p.spec.name !== name);
+    const all = [...this.servers.values()];
+    const peers = configuredRoutePeers(this.topology, all.map((p) => p.spec), s.spec).map((p) => this.get(p.name));
     const gateways: Record<string, string[]> = {};
     for (const p of this.servers.values()) {
       if (p.spec.region !== s.spec.region) (gateways[p.spec.region] ??= []).push(`${HOST}:${p.ports.proxy}`);

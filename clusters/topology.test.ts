@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
 import { BadInputError } from '../core/errors.ts';
-import { dockerOnlyProblems, durationMs, MAX_SERVERS_PER_REGION, parseTopology, presets, serversOf, topologyFromFlags } from './topology.ts';
+import { configuredRoutePeers, dockerOnlyProblems, durationMs, MAX_SERVERS_PER_REGION, parseTopology, presets, serversOf, topologyFromFlags } from './topology.ts';
 
 describe('clusters topology', () => {
+  it('topology - routeMesh: full lists every other server of the region, seed only the first (which lists none); bad values named', () => {
+    const t = parseTopology({ regions: [{ name: 'lhr', servers: 3 }, { name: 'iad', servers: 2 }] });
+    const all = serversOf(t);
+    const peers = (mesh: 'full' | 'seed' | undefined, name: string) => configuredRoutePeers({ routeMesh: mesh }, all, all.find((s) => s.name === name)!).map((s) => s.name);
+    assert.deepEqual(peers(undefined, 'lhr-2'), ['lhr-1', 'lhr-3']);
+    assert.deepEqual(peers('full', 'iad-1'), ['iad-2']);
+    assert.deepEqual(peers('seed', 'lhr-1'), []);
+    assert.deepEqual(peers('seed', 'lhr-3'), ['lhr-1']);
+    assert.deepEqual(peers('seed', 'iad-2'), ['iad-1']);
+    assert.throws(() => parseTopology({ regions: [{ name: 'lhr', servers: 3 }], routeMesh: 'ring' }), (e: BadInputError) => e.problems.some((p) => /^routeMesh: .*full.*seed/.test(p)));
+  });
+
   it('topology - preset three-regions expands to 9 named servers', () => {
     const t = parseTopology(presets['three-regions']);
     const names = serversOf(t).map((s) => s.name);

@@ -88,6 +88,13 @@ export const topologySchema = z.strictObject({
    * route-auth fault breaks with a config reload. Absent: routes need no credentials, as before.
    */
   routeAuth: z.boolean().optional(),
+  /**
+   * Which routes each server's configuration lists: `full` (absent), every other server of its
+   * region; `seed`, only the region's first server (which lists none): the others find each other
+   * by gossip, and each route to the seed is dialed by one side only, so only that side reconnects
+   * it (what upstream PR #8454 needs to leave a pool slot unfilled).
+   */
+  routeMesh: z.enum(['full', 'seed']).optional(),
   /** Route pool size; nats-server 2.10 defaults to 3. */
   routePoolSize: z.number().int().min(1).max(16).optional(),
   /**
@@ -220,4 +227,11 @@ export function topologyFromFlags(f: TopologyFlags): Topology {
     base.ping = { interval: f.pingInterval, max: f.pingMax === undefined ? undefined : Number(f.pingMax) };
   }
   return parseTopology(base);
+}
+
+/** The servers of its region a server's configuration lists as routes (topology `routeMesh`), in region order. Pure. */
+export function configuredRoutePeers<S extends { name: string; region: string }>(t: Pick<Topology, 'routeMesh'>, servers: readonly S[], self: S): S[] {
+  const region = servers.filter((o) => o.region === self.region);
+  if (t.routeMesh === 'seed') return region[0] === undefined || region[0].name === self.name ? [] : [region[0]];
+  return region.filter((o) => o.name !== self.name);
 }

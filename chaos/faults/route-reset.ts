@@ -4,8 +4,11 @@ import { z } from 'zod';
 import { BadInputError, HarnessError } from '../../core/errors.ts';
 import { monitorGet, type Varz } from '../../core/nats-monitoring.ts';
 import { defineFault, pickServers, serverSelector, once } from '../fault.ts';
+import type { SocketNamespace } from '../../clusters/index.ts';
 
 const run = promisify(execFile);
+/** Every ss / nsenter call of a round is bounded by this; a round never overlaps the next. */
+const ROUND_CALL_TIMEOUT_MS = 10_000;
 
 /** `127.0.0.1:6222` → its port. */
 const portOf = (addr: string): number => Number(addr.slice(addr.lastIndexOf(':') + 1));
@@ -16,32 +19,48 @@ const portOf = (addr: string): number => Number(addr.slice(addr.lastIndexOf(':')
  * port) and the ones it dialed (remote port = a peer's cluster port). Returns how many.
  */
 async function destroyRouteSockets(clusterPort: number, peerPorts: ReadonlySet<number>): Promise<number> {
-  const listen = await run('ss', ['-tlnpH', `( sport = :${clusterPort} )`], { timeout: 15_000 });
+  const listen = await run('ss', ['-tlnpH', `( sport = :${clusterPort} )`], { timeout: ROUND_CALL_TIMEOUT_MS });
   const pid = /pid=(\d+)/.exec(listen.stdout)?.[1];
   if (!pid) return 0;
-  const est = await run('ss', ['-tnpH', 'state', 'established'], { timeout: 15_000 });
+  const est = await run('ss', ['-tnpH', 'state', 'established'], { timeout: ROUND_CALL_TIMEOUT_MS });
   let n = 0;
   for (const line of est.stdout.split('\n')) {
     if (!line.includes(`pid=${pid},`)) continue;
     const [local, remote] = line.trim().split(/\s+/).slice(2, 4) as [string, string];
     if (portOf(local) !== clusterPort && !peerPorts.has(portOf(remote))) continue;
-    await run('ss', ['-K', '-tnH', 'state', 'established', `( sport = :${portOf(local)} and dport = :${portOf(remote)} )`], { timeout: 15_000 });
+    await run('ss', ['-K', '-tnH', 'state', 'established', `( sport = :${portOf(local)} and dport = :${portOf(remote)} )`], { timeout: ROUND_CALL_TIMEOUT_MS });
     n += 1;
   }
   return n;
 }
 
+/** ss's filter for route sockets: accepted on the cluster port, or dialed to a peer's. Pure. */
+export function routeSocketFilter(clusterPort: number, peerPorts: ReadonlySet<number>): string {
+  const dports = [...peerPorts].filter((p) => p !== clusterPort).map((p) => `dport = :${p}`);
+  return `( ${[`sport = :${clusterPort}`, `dport = :${clusterPort}`, ...dports].join(' or ')} )`;
+}
+
+/**
+ * The same in a container's network namespace, entered from this host (`nsenter -t <pid> -n`, as
+ * the docker backend does for iptables): only the server lives there, so every socket the filter
+ * matches is one of its routes. `ss -K` prints the sockets it destroyed; returns how many.
+ */
+async function destroyRouteSocketsIn(pid: number, clusterPort: number, peerPorts: ReadonlySet<number>): Promise<number> {
+  const out = await run('nsenter', ['-t', String(pid), '-n', 'ss', '-K', '-tnH', 'state', 'established', routeSocketFilter(clusterPort, peerPorts)], { timeout: ROUND_CALL_TIMEOUT_MS });
+  return out.stdout.split('\n').filter((l) => l.trim()).length;
+}
+
 // Routes are not behind Toxiproxy (within a region servers route directly), so this fault acts at
 // the socket: every `everyMs` (the first at apply) it destroys every route connection of each
-// target, accepted or dialed. Local backend only: the sockets must be in this host's namespace.
+// target, accepted or dialed. Local backend: in this host's namespace, by the server's pid; docker:
+// in each server container's namespace, entered from the host with nsenter. Rounds never overlap
+// (a tick that finds the last round still running is skipped and counted), every call is bounded
+// (ROUND_CALL_TIMEOUT_MS), and revert waits for the round in flight, so nothing acts after it.
 export const routeReset = defineFault({
   type: 'route-reset',
-  description: "reset (kernel socket destroy) every route connection of the servers, again every everyMs while applied; local backend only",
+  description: "reset (kernel socket destroy) every route connection of the servers, again every everyMs while applied; local (host namespace) and docker (each container's namespace, via nsenter) backends",
   attributes: z.strictObject({ ...serverSelector, everyMs: z.number().int().min(100).max(60_000).default(1000) }),
   async apply(ctx, a) {
-    if (ctx.cluster.backend !== 'local') {
-      throw new BadInputError(`route-reset: needs the local backend (route sockets in this host's namespace); this cluster runs on ${ctx.cluster.backend}`);
-    }
     const targets = pickServers(ctx, a);
     const portOf = async (n: string): Promise<number> => {
       const port = (await monitorGet<Varz>(ctx.cluster.server(n).endpoint().monitorUrl, 'varz')).cluster?.cluster_port;
@@ -51,28 +70,57 @@ export const routeReset = defineFault({
     const all = new Map(await Promise.all(ctx.cluster.servers().map(async (s) => [s.name, await portOf(s.name)] as const)));
     const ports = targets.map((n) => all.get(n)!);
     const peerPorts = new Set(all.values());
-    let resets = 0;
-    let stopped = false;
+    // Where each target's sockets are: asked once here (fails fast on a backend that cannot reach
+    // them), and again each round on docker (a restarted container has a new pid).
+    const where = async (n: string): Promise<SocketNamespace> => ctx.cluster.server(n).socketNamespace();
+    const namespaces: Record<string, string> = {};
+    for (const n of targets) {
+      const ns = await where(n);
+      namespaces[n] = ns.kind === 'host' ? 'host' : `${ns.container} (pid ${ns.pid})`;
+    }
+    const perServer = Object.fromEntries(targets.map((n) => [n, 0]));
+    let rounds = 0;
+    let skipped = 0;
+    let slowestMs = 0;
     let lastError = '';
+    const destroy = async (n: string, port: number): Promise<number> => {
+      const ns = await where(n);
+      return ns.kind === 'host' ? destroyRouteSockets(port, peerPorts) : destroyRouteSocketsIn(ns.pid, port, peerPorts);
+    };
     const round = async (): Promise<number> => {
+      const t0 = Date.now();
       let n = 0;
-      for (const p of ports) n += await destroyRouteSockets(p, peerPorts).catch((err: Error) => { lastError = err.message; return 0; });
-      resets += n;
+      for (const [i, name] of targets.entries()) {
+        const k = await destroy(name, ports[i]!).catch((err: Error) => { lastError = `${name}: ${err.message}`; return 0; });
+        perServer[name]! += k;
+        n += k;
+      }
+      rounds += 1;
+      slowestMs = Math.max(slowestMs, Date.now() - t0);
       return n;
     };
     // A fault that did nothing must not pass for one (ss timing out on a loaded machine did once).
     if ((await round()) === 0) {
       throw new HarnessError(`route-reset: no route socket of ${targets.join(', ')} was destroyed${lastError ? ` (${lastError})` : ' (ss found none)'}`);
     }
-    const timer = setInterval(() => { if (!stopped) void round(); }, a.everyMs);
+    let stopped = false;
+    let inFlight: Promise<unknown> | undefined;
+    const timer = setInterval(() => {
+      if (stopped) return;
+      if (inFlight) { skipped += 1; return; }
+      inFlight = round().finally(() => { inFlight = undefined; });
+    }, a.everyMs);
     return {
       targets,
-      attributes: { ports },
+      attributes: { ports, namespaces },
       revert: once(async () => {
         stopped = true;
         clearInterval(timer);
-        ctx.log(`route-reset: ${resets} route socket(s) destroyed on ${targets.join(', ')}`);
+        await inFlight;
+        const counts = targets.map((n) => `${n} ${perServer[n]}`).join(', ');
+        ctx.log(`route-reset: ${rounds} round(s) (${skipped} skipped while one ran, slowest ${slowestMs} ms), route sockets destroyed: ${counts}${lastError ? `; last error: ${lastError}` : ''}`);
       }),
+      outcome: () => ({ rounds, skippedRounds: skipped, slowestRoundMs: slowestMs, destroyed: { ...perServer }, ...(lastError ? { lastError } : {}) }),
     };
   },
 });

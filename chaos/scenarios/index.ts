@@ -9,6 +9,7 @@ import { pause } from './pause.ts';
 import { rollingRestart } from './rolling-restart.ts';
 import { routeAuth } from './route-auth.ts';
 import { routeFlap } from './route-flap.ts';
+import { routeFlapSeed } from './route-flap-seed.ts';
 import { statszStorm } from './statsz-storm.ts';
 import { stormAtScale } from './storm-at-scale.ts';
 
@@ -21,6 +22,7 @@ export const SCENARIOS = {
   'statsz-storm': statszStorm,
   'route-auth': routeAuth,
   'route-flap': routeFlap,
+  'route-flap-seed': routeFlapSeed,
   'storm-at-scale': stormAtScale,
   kill,
   pause,

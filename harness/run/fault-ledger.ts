@@ -53,7 +53,8 @@ export class FaultLedger {
     if (!this.#open.has(entry.id)) return;
     await entry.applied.revert();
     this.#open.delete(entry.id);
-    this.sink.append({ t: Date.now(), kind: 'fault', id: entry.id, step: entry.step, fault: entry.fault.type, phase: 'reverted', targets: entry.applied.targets });
+    const outcome = entry.applied.outcome?.();
+    this.sink.append({ t: Date.now(), kind: 'fault', id: entry.id, step: entry.step, fault: entry.fault.type, phase: 'reverted', targets: entry.applied.targets, ...(outcome ? { attributes: outcome } : {}) });
   }
 
   /** Ids still applied, oldest first. */

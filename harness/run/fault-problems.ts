@@ -3,7 +3,8 @@
 import { linkSelectionProblems, serverSelectionProblems, type LinkTopology } from '../../chaos/fault.ts';
 import type { TypedFault } from '../../chaos/faults/registry.ts';
 
-export function faultProblems(fault: TypedFault, topo: LinkTopology, protectedServers: ReadonlySet<string>): string[] {
+/** `backend`: where the plan runs, when known (route-reset reaches sockets on local and docker only). */
+export function faultProblems(fault: TypedFault, topo: LinkTopology & { backend?: string }, protectedServers: ReadonlySet<string>): string[] {
   switch (fault.type) {
     case 'kill':
     case 'restart':
@@ -13,8 +14,9 @@ export function faultProblems(fault: TypedFault, topo: LinkTopology, protectedSe
       return serverSelectionProblems(fault.attributes, topo.servers, protectedServers);
     case 'route-reset': {
       const problems = serverSelectionProblems(fault.attributes, topo.servers, protectedServers);
-      // perSourceLinks true: the docker backend, where route sockets live in the containers' namespaces.
-      if (topo.perSourceLinks === true) problems.push('type: route-reset needs the local backend (it destroys route sockets in this host\'s network namespace); allowed backends: local');
+      // Local: sockets in this host's namespace; docker: each container's, entered with nsenter from
+      // this host. A swarm's containers run on other engines' hosts: out of reach.
+      if (topo.backend === 'swarm') problems.push('type: route-reset needs a backend whose route sockets this host can reach (it destroys them in the host\'s or a local container\'s network namespace); allowed backends: local, docker');
       return problems;
     }
     case 'partition': {

@@ -96,7 +96,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** Every fault against the topology; the observer's vantage is spared by faults that pick servers. */
 function stepProblems(s: Scenario, faults: readonly (RunPlan['steps'][number]['fault'])[], t: Topology, input: PlanInput, vantage: string): string[] {
   const backend = input.attached?.backend ?? input.backend;
-  const topo = { servers: serversOf(t), perSourceLinks: backend === 'docker' || backend === 'swarm' ? true : backend === 'local' ? false : undefined };
+  const topo = { servers: serversOf(t), backend, perSourceLinks: backend === 'docker' || backend === 'swarm' ? true : backend === 'local' ? false : undefined };
   const spared = new Set([vantage]);
   return s.steps.flatMap((_, i) => {
     const f = faults[i];

@@ -24,8 +24,6 @@ export interface Cell {
   detectors: string[];
   /** Guards that may fail on a `pass` cell: they belong to the other bug this build keeps. */
   tolerated: string[];
-  /** The scenario runs on the local backend only (route-flap: route sockets are destroyed on this host). */
-  localOnly?: boolean;
 }
 
 const RECOVERY = ['recovery.maxSeconds', 'recovery.noneStuck'];
@@ -58,7 +56,8 @@ export const GATE_EXTRA: readonly Cell[] = [
 ];
 
 /**
- * The route detectors' cells (bench only; CI runs one seed of four of them in test/routes.test.ts).
+ * The route detectors' cells (bench only; CI runs one seed of four of them in test/routes.test.ts, local,
+ * and route-flap × drop-pool-slot on docker in test/routes-docker.test.ts). Both backends.
  * route-auth: nats-server #7194 / PR #7200, merged 2025-08-23; v2.11.8 (2025-08-14) and our stock
  * v2.10.14 loop, v2.15.3 does not (first tags with the fix on the module proxy: v2.12.1, v2.11.15). route-flap: no released
  * tag reproduced upstream's unfilled slot (PR #8454 / #8527) here, so the test-only drop-pool-slot
@@ -68,9 +67,9 @@ export const ROUTE_MATRIX: readonly Cell[] = [
   detect('route-auth', 'stock', ['routes.maxConnectsPerSecond']),
   detect('route-auth', 'v2.11.8', ['routes.maxConnectsPerSecond']),
   pass('route-auth', 'v2.15.3'),
-  { ...detect('route-flap', 'drop-pool-slot', ['routes.poolComplete']), localOnly: true },
-  { ...pass('route-flap', 'stock'), localOnly: true },
-  { ...pass('route-flap', 'v2.15.3'), localOnly: true },
+  detect('route-flap', 'drop-pool-slot', ['routes.poolComplete']),
+  pass('route-flap', 'stock'),
+  pass('route-flap', 'v2.15.3'),
 ];
 
 export const cellName = (c: Pick<Cell, 'scenario' | 'build'>): string => `${c.scenario} × ${c.build}`;
