@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync } from '../test/support/temp-dir.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { appendLineDurable, writeFileAtomic } from './atomic-file.ts';

@@ -2,7 +2,8 @@
 // mocha options, reporter and tally as `npm test`, one for each way a run could look green while
 // tests went unrun or unseen.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { mkdtempSync } from './support/temp-dir.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { readCounts, runMocha, type MochaRun } from './support/mocha-run.ts';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from '../../test/support/temp-dir.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LinkRecord, TimelineRecord } from '../timeline/records.ts';
