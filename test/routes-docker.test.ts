@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runScenario, type RunResult } from '../harness/run/execute-plan.ts';
-import type { ThresholdResult } from '../harness/verdict/result.ts';
+import { runScenario } from '../harness/run/execute-plan.ts';
 import { ensureBuilt, type Built } from './support/build.ts';
 import { requireDockerEngine } from './support/docker-engine.ts';
+import { result, shown } from './support/run-verdict.ts';
 
 // route-flap on the docker backend: route-reset destroys route sockets inside a server container's
 // network namespace, entered from the host (nsenter -t <container pid> -n ss -K). The failing case
@@ -12,13 +12,6 @@ import { requireDockerEngine } from './support/docker-engine.ts';
 // up. That stock v2.10.14 refills every pool on docker is measured by the detection bench's docker
 // route-flap cells (bench/results/detection.md), not here. One seed.
 const SEED = 1;
-
-const result = (r: RunResult, name: string): ThresholdResult => {
-  const x = r.verdict.results.find((t) => t.name === name);
-  assert.ok(x, `${name} was judged`);
-  return x;
-};
-const shown = (r: RunResult): string => r.verdict.results.map((t) => `${t.name} ${t.status} ${t.observed}: ${t.evidence.slice(0, 2).join(' | ')}`).join('\n') + `\nrun: ${r.runDir}`;
 
 describe('route detectors on docker', function () {
   this.timeout(300_000);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { runScenario, type RunResult } from '../harness/run/execute-plan.ts';
-import type { ThresholdResult } from '../harness/verdict/result.ts';
 import { ensureBuilt, ensureRouteAuthFixed, type Built } from './support/build.ts';
+import { result, shown } from './support/run-verdict.ts';
 
 // The route detectors, each failing on a build with its bug and passing on one without, for the
 // right reason (the detector naming the bug fails; the others, and every guard, pass). Local
@@ -9,13 +9,6 @@ import { ensureBuilt, ensureRouteAuthFixed, type Built } from './support/build.t
 // by PR #7200), v2.15.3 does not. route-flap: a test-only build that silently leaves the last pool
 // slot unfilled (a stand-in for PR #8454 / #8527) fails routes.poolComplete while every link is up.
 const SEED = 1;
-
-const result = (r: RunResult, name: string): ThresholdResult => {
-  const x = r.verdict.results.find((t) => t.name === name);
-  assert.ok(x, `${name} was judged`);
-  return x;
-};
-const shown = (r: RunResult): string => r.verdict.results.map((t) => `${t.name} ${t.status} ${t.observed}: ${t.evidence.slice(0, 2).join(' | ')}`).join('\n') + `\nrun: ${r.runDir}`;
 
 async function run(scenario: string, variant: string): Promise<RunResult> {
   const r = await runScenario({ scenario, variant, backend: 'local', seed: SEED });

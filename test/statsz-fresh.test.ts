@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { runScenario, type RunResult } from '../harness/run/execute-plan.ts';
 import { ensureBuilt, type Built } from './support/build.ts';
+import { shown } from './support/run-verdict.ts';
 
 // statsz.fresh: a limit must delay, never lose. statsz-storm with statsz.freshSeconds=3 (the bound:
 // patched's merged broadcast goes out within its one-second window). Patched passes; the test-only
@@ -8,8 +9,6 @@ import { ensureBuilt, type Built } from './support/build.ts';
 // limit is for) and fails statsz.fresh, naming servers whose newest STATSZ still misses a server.
 const SEED = 1;
 const FRESH = ['statsz.freshSeconds=3'];
-
-const shown = (r: RunResult): string => r.verdict.results.map((t) => `${t.name} ${t.status} ${t.observed}: ${t.evidence.slice(0, 2).join(' | ')}`).join('\n') + `\nrun: ${r.runDir}`;
 
 describe('statsz.fresh', function () {
   this.timeout(300_000);
