@@ -111,13 +111,17 @@ describe('watch - brownout watch on a cluster a shell script started', function 
   it('watch - --fail-fast on a stock 3×3 exits 1 within 10 s of a scripted mass restart, naming statsz.maxPerServerPerSecond', async () => {
     const c = await startScriptCluster({ variant: built.stock, basePort: 26000 });
     try {
+      // A running cluster, not one still booting: a stock build's boot storm (one STATSZ per server it
+      // discovers) is what the watch catches, so it starts once the mesh is whole and the storm is over.
+      await c.waitMeshed();
+      await sleep(2000);
       // No probe: a circuit breaker that only reads (monitoring and STATSZ) stops faster, without the probe's settle.
       const w = startWatch(['--attach', `external:${c.clusterFile}`, '--fail-fast', '--no-probe', '--duration', '90s', '--metrics-port', '0'], runsDir);
       const [, url] = await w.waitFor(/metrics: (http:\/\/\S+)/, 30_000);
       await w.waitFor(/watching 9 servers/, 30_000);
       // The scenario's quiet stretch: the watch judges a running cluster clean before anyone touches it.
       await sleep(4000);
-      assert.doesNotMatch(w.output(), /FAIL/, 'clean before the restart');
+      assert.doesNotMatch(w.output(), /FAIL/, `clean before the restart:\n${w.output()}`);
       const metrics = await (await fetch(url!)).text();
       assert.match(metrics, /brownout_route_connections_up\{server="iad-1",region="iad"\} 2/);
       // Someone else's deploy tooling restarts every server at once.
@@ -151,6 +155,7 @@ describe('watch - brownout watch on a cluster a shell script started', function 
     let pidsBefore: Map<string, number>;
     before(async () => {
       c = await startScriptCluster({ variant: built.patched, basePort: 26100 });
+      await c.waitMeshed();
       pidsBefore = c.pids();
     });
     after(async () => c?.stop());
