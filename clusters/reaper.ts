@@ -102,7 +102,10 @@ export async function reapLeftovers(opts: { all?: boolean } = {}): Promise<ReapR
     result.failed.push(...swarm.failed);
   }
   // iptables rules dead runs left in containers that outlive them (clusters/rule-ledger.ts).
-  const rules = await (await import('./rule-ledger.ts')).sweepRuleLedgers();
+  // A rule in a swarm task is reached through the node engine its ledger line names.
+  const { sweepRuleLedgers, dockerRuleTools } = await import('./rule-ledger.ts');
+  const { ledgerRuleTools } = await import('./swarm-loss-tools.ts');
+  const rules = await sweepRuleLedgers(undefined, ledgerRuleTools('clean', dockerRuleTools));
   for (const k of ['removed', 'skipped', 'failed'] as const) result[k].push(...rules[k]);
   return result;
 }

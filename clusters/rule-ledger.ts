@@ -24,6 +24,8 @@ export interface RuleNamespace {
   name: string;
   /** State.StartedAt when the rule went in: a container started again has a fresh namespace, without the rule. */
   startedAt: string;
+  /** The engine the container runs under when it is not the host's (a swarm node's address, e.g. `unix:///run/x.sock`, `ssh://user@host`): a sweep reaches it there. */
+  engine?: string;
 }
 
 export interface LedgerRule {
@@ -48,6 +50,8 @@ export interface NamespaceNow {
   running: boolean;
   pid: number;
   startedAt: string;
+  /** As RuleNamespace.engine. */
+  engine?: string;
 }
 
 /** How rules are touched: iptables in a process's network namespace, and a container looked up. */
@@ -189,8 +193,9 @@ export interface SweepResult {
   failed: string[];
 }
 
-/** Take out what dead owners' ledgers still hold; a ledger whose owner lives is left to it. */
-export async function sweepRuleLedgers(dir = ruleLedgersDir(), tools: RuleTools = dockerRuleTools): Promise<SweepResult> {
+/** Take out what dead owners' ledgers still hold; a ledger whose owner lives is left to it. `tools`: one set for every rule, or the set for each rule (a swarm task's rule goes through its node's engine). */
+export async function sweepRuleLedgers(dir = ruleLedgersDir(), tools: RuleTools | ((r: LedgerRule) => RuleTools) = dockerRuleTools): Promise<SweepResult> {
+  const toolsFor = typeof tools === 'function' ? tools : () => tools;
   const out: SweepResult = { removed: [], skipped: [], failed: [] };
   let files: string[];
   try {
@@ -212,7 +217,7 @@ export async function sweepRuleLedgers(dir = ruleLedgersDir(), tools: RuleTools 
       const { runId, open } = replayLedger(readText(file));
       for (const r of open) {
         try {
-          const how = await removeRule(tools, r);
+          const how = await removeRule(toolsFor(r), r);
           appendLineDurable(file, JSON.stringify({ op: 'removed', id: r.id, how, at: new Date().toISOString() } satisfies Line));
           out.removed.push(`${runId}: iptables rule ${r.rule.join(' ')} in ${r.ns.name} (${how})`);
         } catch (err) {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { freePortBlock, placementOf, swarmName, swarmPorts, SWARM_PORT_BLOCKS } from './swarm-backend.ts';
 import { engineOptions, swarmAddresses } from './swarm-engines.ts';
 import { lddPaths } from './iptables-image.ts';
-import { helperContainerOptions, lossPath } from './swarm-loss-tools.ts';
+import { helperContainerOptions, ledgerRuleTools, lossPath } from './swarm-loss-tools.ts';
+import { removeRule, type LedgerRule, type RuleTools } from './rule-ledger.ts';
 
 describe('clusters swarm backend (pure parts)', () => {
   it('swarm - IP loss: nsenter for a local engine, the helper container for a remote one or when forced', () => {
@@ -13,6 +14,14 @@ describe('clusters swarm backend (pure parts)', () => {
     assert.deepEqual(o.HostConfig, { NetworkMode: 'container:abc', CapDrop: ['ALL'], CapAdd: ['NET_ADMIN'], Privileged: false, Binds: [], Mounts: [] });
     assert.deepEqual(o.Cmd, ['-w', '5', '-t', 'filter', '-A', 'INPUT']);
     assert.equal(o.Labels?.['brownout.run'], 'r1');
+  });
+  it('swarm - a crash sweep reaches a swarm task\'s rule through the engine its ledger line names: the host\'s tools for a rule without one; an engine socket that is gone took its containers (and the rule) with it', async () => {
+    const host: RuleTools = { inspect: async () => { throw new Error('host engine asked'); }, iptables: async () => { throw new Error('host iptables asked'); } };
+    const toolsFor = ledgerRuleTools('t', host);
+    const rule = (engine?: string): LedgerRule => ({ id: '1', ns: { container: 'node1/c1', name: 'x', startedAt: 's', ...(engine ? { engine } : {}) }, table: 'filter', rule: ['INPUT', '-j', 'DROP'] });
+    assert.equal(toolsFor(rule()), host);
+    assert.equal(await removeRule(toolsFor(rule('unix:///run/brownout-no-such-engine.sock')), rule('unix:///run/brownout-no-such-engine.sock')), 'gone');
+    assert.equal(toolsFor(rule('unix:///a.sock')), toolsFor(rule('unix:///a.sock')), 'one set of tools per engine');
   });
   it('swarm - the helper image takes every library ldd lists (not the vdso)', () => {
     const text = '\tlinux-vdso.so.1 (0x00007ff)\n\tlibxtables.so.12 => /lib/x86_64-linux-gnu/libxtables.so.12 (0x1)\n\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x2)\n\t/lib64/ld-linux-x86-64.so.2 (0x3)\n';

@@ -32,7 +32,7 @@ export function engineOptions(address: string): Docker.DockerOptions {
 }
 
 export class SwarmEngines {
-  private constructor(readonly manager: Docker, private readonly byNode: Map<string, Docker>, private readonly local: Set<string>, readonly addresses: SwarmAddresses) {}
+  private constructor(readonly manager: Docker, private readonly byNode: Map<string, Docker>, private readonly local: Set<string>, readonly addresses: SwarmAddresses, private readonly addressByNode: Map<string, string>) {}
 
   static async connect(env: Record<string, string | undefined> = process.env): Promise<SwarmEngines> {
     const a = swarmAddresses(env);
@@ -41,14 +41,16 @@ export class SwarmEngines {
     const info = await manager.info().catch((cause: unknown) => { throw new EnvironmentError(`swarm manager ${a.manager} does not answer`, { cause }); });
     if (!info.Swarm?.ControlAvailable) throw new EnvironmentError(`${a.manager} is not a swarm manager (swarm state ${info.Swarm?.LocalNodeState})`);
     const byNode = new Map<string, Docker>();
+    const addressByNode = new Map<string, string>();
     const local = new Set<string>();
     for (const addr of a.engines) {
       const d = new Docker(engineOptions(addr));
       const id = (await d.info().catch((cause: unknown) => { throw new EnvironmentError(`swarm node engine ${addr} does not answer`, { cause }); })).Swarm?.NodeID;
       if (id) byNode.set(id, d);
+      if (id) addressByNode.set(id, addr);
       if (id && addr.startsWith('unix:')) local.add(id);
     }
-    return new SwarmEngines(manager, byNode, local, a);
+    return new SwarmEngines(manager, byNode, local, a, addressByNode);
   }
 
   /** The engine of the node a task runs on; faults on that node go through it. */
@@ -61,6 +63,11 @@ export class SwarmEngines {
   /** The node's engine is a unix socket on this machine: its containers' pids are ours to nsenter. */
   isLocal(nodeId: string): boolean {
     return this.local.has(nodeId);
+  }
+
+  /** The address the node's engine was reached at (as BROWNOUT_SWARM_ENGINES gave it). */
+  addressOf(nodeId: string): string | undefined {
+    return this.addressByNode.get(nodeId);
   }
 
   nodeIds(): string[] {

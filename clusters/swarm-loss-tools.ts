@@ -8,11 +8,13 @@
 //   mounts, from our FROM-scratch iptables image (iptables-image.ts) loaded into the node: the only
 //   way for an engine reached over SSH or TLS, and forced for every node by BROWNOUT_SWARM_LOSS=helper.
 // Helper containers carry the run's label and are removed after each command, on every path.
-import type Docker from 'dockerode';
+import { existsSync } from 'node:fs';
+import Docker from 'dockerode';
 import { HarnessError } from '../core/errors.ts';
 import { runLabels } from './docker-resources.ts';
-import { nsenterIptables, type NamespaceNow, type RuleTools } from './rule-ledger.ts';
-import type { SwarmEngines } from './swarm-engines.ts';
+import { ensureIptablesImage } from './iptables-image.ts';
+import { nsenterIptables, type LedgerRule, type NamespaceNow, type RuleTools } from './rule-ledger.ts';
+import { engineOptions, type SwarmEngines } from './swarm-engines.ts';
 import { demuxLogs } from '../core/docker-engine.ts';
 
 export const LABEL_ROLE = 'brownout.role';
@@ -48,7 +50,8 @@ export function swarmLossTools(engines: SwarmEngines, opts: SwarmLossOptions): R
       if (!nodeId || !container) return undefined;
       try {
         const st = await engines.node(nodeId).getContainer(container).inspect();
-        return { id: `${nodeId}/${st.Id}`, name: st.Name.replace(/^\//, ''), running: st.State.Running && st.State.Pid > 0, pid: st.State.Pid, startedAt: st.State.StartedAt };
+        const engine = engines.addressOf(nodeId);
+        return { id: `${nodeId}/${st.Id}`, name: st.Name.replace(/^\//, ''), running: st.State.Running && st.State.Pid > 0, pid: st.State.Pid, startedAt: st.State.StartedAt, ...(engine ? { engine } : {}) };
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode === 404) return undefined;
         throw err;
@@ -59,6 +62,55 @@ export function swarmLossTools(engines: SwarmEngines, opts: SwarmLossOptions): R
       if (!nodeId || !container) throw new HarnessError(`iptables on a swarm task needs its container (pid ${pid})`);
       if (lossPath(engines.isLocal(nodeId)) === 'nsenter') return nsenterIptables(pid, args);
       await helperIptables(engines.node(nodeId), await opts.helperImage(nodeId), container, args, opts);
+    },
+  };
+}
+
+/**
+ * The tools of a crash sweep (`clean`) for the rules a dead run left in swarm tasks: each rule's
+ * container is looked up through the engine its ledger line names (the node's own, reached as the
+ * run reached it), never the host's. A unix socket that no longer exists is an engine that is gone
+ * with its containers (the lab taken down): the rule went with them. An engine that does not answer
+ * otherwise is a failure, and the ledger stays for the next sweep.
+ */
+export function ledgerRuleTools(runId: string, hostTools: RuleTools): (r: LedgerRule) => RuleTools {
+  const byEngine = new Map<string, RuleTools>();
+  return (r) => {
+    const address = r.ns.engine;
+    if (!address) return hostTools;
+    let tools = byEngine.get(address);
+    if (!tools) {
+      tools = engineRuleTools(address, runId);
+      byEngine.set(address, tools);
+    }
+    return tools;
+  };
+}
+
+function engineRuleTools(address: string, runId: string): RuleTools {
+  const local = address.startsWith('unix:');
+  const gone = local && !existsSync(new URL(address).pathname);
+  let engine: Docker | undefined;
+  const d = (): Docker => (engine ??= new Docker(engineOptions(address)));
+  let image: Promise<string> | undefined;
+  return {
+    async inspect(key: string): Promise<NamespaceNow | undefined> {
+      const [nodeId, container] = key.split('/');
+      if (!nodeId || !container || gone) return undefined;
+      try {
+        const st = await d().getContainer(container).inspect();
+        return { id: `${nodeId}/${st.Id}`, name: st.Name.replace(/^\//, ''), running: st.State.Running && st.State.Pid > 0, pid: st.State.Pid, startedAt: st.State.StartedAt, engine: address };
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+        throw new HarnessError(`swarm node engine ${address}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+    },
+    async iptables(pid: number, args: string[], ns?: NamespaceNow): Promise<void> {
+      const container = (ns?.id ?? '').split('/')[1];
+      if (!container) throw new HarnessError(`iptables on a swarm task needs its container (pid ${pid})`);
+      if (lossPath(local) === 'nsenter') return nsenterIptables(pid, args);
+      image ??= ensureIptablesImage();
+      await helperIptables(d(), await image, container, args, { runId, helperImage: () => image! });
     },
   };
 }

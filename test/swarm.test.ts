@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { clusterStateSchema } from '../clusters/index.ts';
@@ -13,6 +13,8 @@ import { attachCluster } from '../clusters/attach-cluster.ts';
 import type { StartedCluster } from '../clusters/cluster.ts';
 import type { SwarmBackend } from '../clusters/swarm-backend.ts';
 import { SwarmEngines } from '../clusters/swarm-engines.ts';
+import { ledgerRuleTools } from '../clusters/swarm-loss-tools.ts';
+import { dockerRuleTools, ruleLedgersDir, sweepRuleLedgers } from '../clusters/rule-ledger.ts';
 import { labEnvironment } from '../clusters/swarm-lab-plan.ts';
 import { labDown, labLeftovers, labUp } from '../clusters/swarm-lab.ts';
 import { removeSwarmRun, swarmRunLeftovers } from '../clusters/swarm-resources.ts';
@@ -150,6 +152,36 @@ describe('swarm backend on a local multi-node swarm', function () {
       }
     });
 
+    it('swarm clean - a loss rule a killed run left in a task on another node is taken out by the crash sweep through that node\'s engine (its ledger line names it)', async () => {
+      const impl = (cluster as unknown as { impl: SwarmBackend }).impl;
+      const rulesIn = async (server: string) => {
+        const [nodeId, id] = impl.serverInfo(server).container.split('/');
+        const st = await impl.engines.node(nodeId!).getContainer(id!).inspect();
+        return execFileSync('nsenter', ['-t', String(st.State.Pid), '-n', 'iptables', '-S'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('brownout-loss:'));
+      };
+      const h = await cluster.links.packetLoss({ from: 'iad', to: 'syd' }, 0.3);
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'brownout-swarm-ledger-'));
+      try {
+        for (const server of ['syd-1', 'syd-2']) assert.equal((await rulesIn(server)).length, 2, `${server} holds the loss rules`);
+        // The run's ledger as a killed owner leaves it: the same lines, owned by a process that is gone.
+        const ledgers = readdirSync(ruleLedgersDir()).filter((f) => f.startsWith(cluster.runId) && f.endsWith('.rules.ndjson'));
+        assert.equal(ledgers.length, 1, `one ledger of the run: ${ledgers.join(', ')}`);
+        const dead = { pid: 2 ** 22 + 11, startTime: 1, exe: '/usr/bin/node' };
+        const lines = readFileSync(path.join(ruleLedgersDir(), ledgers[0]!), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { op: string; owner?: unknown; ns?: { engine?: string } });
+        const adds = lines.filter((l) => l.op === 'add');
+        assert.ok(adds.length >= 2 && adds.every((l) => l.ns?.engine?.startsWith('unix:///run/brownout-swarm/')), `every ledger line names its node's engine: ${JSON.stringify(adds.map((l) => l.ns?.engine))}`);
+        writeFileSync(path.join(dir, `${cluster.runId}.${dead.pid}-1.rules.ndjson`), `${lines.map((l) => JSON.stringify(l.op === 'add' ? { ...l, owner: dead } : l)).join('\n')}\n`);
+        const swept = await sweepRuleLedgers(dir, ledgerRuleTools('test', dockerRuleTools));
+        assert.deepEqual(swept.failed, []);
+        assert.equal(swept.removed.filter((x) => x.endsWith('(deleted)')).length, adds.length, swept.removed.join('\n'));
+        for (const server of ['syd-1', 'syd-2']) assert.deepEqual(await rulesIn(server), [], `${server}'s rules are out`);
+        assert.deepEqual(readdirSync(dir), [], 'the swept ledger is removed');
+      } finally {
+        await h.revert();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('swarm - restart, kill and pause act on the task on its own node', async () => {
       const s = cluster.server('lhr-1');
       const id = await s.serverId();
@@ -166,13 +198,20 @@ describe('swarm backend on a local multi-node swarm', function () {
     });
   });
 
-  describe('packet-loss: real IP loss across nodes', () => {
+  describe('packet-loss: real IP loss across nodes, placed through the helper container (the path a multi-host swarm takes)', () => {
     let stock: RunResult;
     let patched: RunResult;
     before(async () => {
       const built = await ensureBuilt();
-      const run = (variant: string) => runScenario({ scenario: 'packet-loss', variant, backend: 'swarm', seed: 1, topology: { regions: ['iad', 'lhr', 'syd'], servers: 1 } });
-      [stock, patched] = await Promise.all([run(built.stock), sleep(1500).then(() => run(built.patched))]);
+      // Every rule through a helper container on the task's own engine, as on a node this machine does
+      // not share a kernel with: the fault must be in place within its window, not spend it placing rules.
+      process.env.BROWNOUT_SWARM_LOSS = 'helper';
+      try {
+        const run = (variant: string) => runScenario({ scenario: 'packet-loss', variant, backend: 'swarm', seed: 1, topology: { regions: ['iad', 'lhr', 'syd'], servers: 1 } });
+        [stock, patched] = await Promise.all([run(built.stock), sleep(1500).then(() => run(built.patched))]);
+      } finally {
+        delete process.env.BROWNOUT_SWARM_LOSS;
+      }
       for (const r of [stock, patched]) process.stdout.write(`      ${r.variant}: ${r.runDir}/summary.md\n`);
     });
 

@@ -1,5 +1,6 @@
 // What the HTML report plots, reduced from one run's timeline: plain JSON, x in seconds since the
 // run started (so two runs of one scenario line up when overlaid). Pure.
+import { groupBy } from '../../core/collections.ts';
 import { recordsOf, type TimelineRecord } from '../timeline/records.ts';
 import { judgeContext } from '../verdict/context.ts';
 // Link state over time comes from the verdict's own reducer (one fact, one place); it moves to
@@ -35,17 +36,6 @@ export interface RunSeries {
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 const byName = <T extends { name: string }>(a: T, b: T): number => a.name.localeCompare(b.name);
-
-function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const x of xs) {
-    const k = key(x);
-    const list = out.get(k);
-    if (list) list.push(x);
-    else out.set(k, [x]);
-  }
-  return out;
-}
 
 /**
  * Per directed region pair (`iad→lhr`: the outbound gateways of iad's servers towards lhr), how
