@@ -5,7 +5,7 @@
 'use strict';
 const fs = require('node:fs');
 const Mocha = require('mocha');
-const { EVENT_TEST_PENDING, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_RUN_END } = Mocha.Runner.constants;
+const { EVENT_TEST_PENDING, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_RUN_END, EVENT_SUITE_BEGIN, EVENT_SUITE_END } = Mocha.Runner.constants;
 
 // A skip in a before() hook skips its suite: skipBecause puts the reason on the suite.
 function reasonOf(test) {
@@ -27,6 +27,15 @@ class BrownoutReporter extends Mocha.reporters.Spec {
       process.stdout.write(`      skipped because: ${reason ?? 'no reason given (use skipBecause in test/support/skip.ts)'}\n`);
     });
     runner.on(EVENT_TEST_PASS, (test) => reported.add(test));
+    // Wall time of each top-level describe, hooks included (the CI budget is spent in before() hooks
+    // that boot clusters, which per-test times do not show).
+    const began = new Map();
+    const spent = [];
+    runner.on(EVENT_SUITE_BEGIN, (suite) => { if (suite.parent && suite.parent.root) began.set(suite, Date.now()); });
+    runner.on(EVENT_SUITE_END, (suite) => {
+      const t = began.get(suite);
+      if (t !== undefined) spent.push({ title: suite.title, file: suite.file, ms: Date.now() - t });
+    });
     runner.on(EVENT_TEST_FAIL, (runnable, err) => {
       if (runnable.type !== 'test') return;
       reported.add(runnable);
@@ -38,6 +47,11 @@ class BrownoutReporter extends Mocha.reporters.Spec {
     runner.once(EVENT_RUN_END, () => {
       const s = runner.stats || {};
       const notRun = Math.max(0, (runner.total || 0) - reported.size);
+      const slow = spent.filter((x) => x.ms >= 20000).sort((a, b) => b.ms - a.ms);
+      if (slow.length) {
+        process.stdout.write(`\n  wall time of the slowest top-level suites (hooks included):\n`);
+        for (const x of slow) process.stdout.write(`    ${(x.ms / 1000).toFixed(0).padStart(5)} s  ${x.title}${x.file ? ` (${require('node:path').relative(process.cwd(), x.file)})` : ''}\n`);
+      }
       if (out) fs.writeFileSync(out, JSON.stringify({ passes: s.passes || 0, failures: s.failures || 0, pending: s.pending || 0, notRun, skipped }));
     });
   }
