@@ -124,7 +124,9 @@ EOF
     for f in "$dir"/pids/*.pid; do [[ -e $f ]] || continue; s=$(basename "$f" .pid); p=$(pid_of "$s"); [[ -n $p ]] && echo "$s $p"; done; true
     ;;
   down)
-    for f in "$dir"/pids/*.pid; do [[ -e $f ]] || continue; stop_server "$(basename "$f" .pid)" || true; done
+    # Every server at once (a server takes a second or two to shut down): each stop waits for its own.
+    for f in "$dir"/pids/*.pid; do [[ -e $f ]] || continue; stop_server "$(basename "$f" .pid)" & done
+    wait
     ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac
