@@ -272,6 +272,7 @@ stages:
     gates: [ { threshold: statsz.maxPerServerPerSecond }, { threshold: recovery.noneStuck } ]
 ` });
     const end = await c.settled(s.id);
+    await c.close();
     assert.equal(end.phase, 'succeeded', end.message);
     assert.equal(end.cluster.backend, 'swarm');
     const all = end.stages.flatMap((st) => st.servers);
