@@ -281,36 +281,6 @@ stages:
     assert.deepEqual(await swarmRunLeftovers(engines, end.cluster.runId!), []);
   });
 
-  it('swarm rollout - a canary that fails its gate is rolled back the same way: lame duck, its service back on the baseline image, nothing left on any node', async () => {
-    const built = await ensureBuilt();
-    const c = new RolloutController({ progress: silentProgress });
-    // A gate no server can pass (RSS under 1 MiB): the point is the way back on swarm, not the detector.
-    const s = await c.start({ source: 'swarm-rollback.yaml', playbook: `
-name: swarm-rollback
-cluster:
-  backend: swarm
-  topology: { regions: [ { name: iad, servers: 1 }, { name: lhr, servers: 1 } ], ping: { interval: 1s, max: 2 } }
-baseline: ${built.stock}
-target: ${built.patched}
-seed: 7
-stages:
-  - kind: canary
-    server: lhr-1
-    upgrade: { lameDuck: { enabled: true, durationSeconds: 30, graceSeconds: 3 } }
-    soakSeconds: 3
-    gates: [ { threshold: memory.maxRssMiB, bound: 1 } ]
-  - { kind: global, upgrade: { lameDuck: { enabled: false } }, soakSeconds: 3 }
-` });
-    const end = await c.settled(s.id);
-    await c.close();
-    assert.equal(end.phase, 'rolled-back', end.message);
-    assert.match(end.message, /memory\.maxRssMiB/);
-    assert.equal(end.stages[1]!.phase, 'pending', 'the global stage never started');
-    assert.deepEqual(end.rollback?.servers.map((u) => [u.server, u.step, u.to]), [['lhr-1', 'done', built.stock]]);
-    assert.ok(end.rollback!.servers[0]!.lameDuckMs >= 2_500, `the way back went through lame duck too: ${end.rollback!.servers[0]!.lameDuckMs} ms`);
-    assert.deepEqual(await swarmRunLeftovers(engines, end.cluster.runId!), []);
-  });
-
   it('swarm rollout - a controller SIGKILLed in the canary\'s lame duck: a new one resumes and completes, every server on the target, nothing left on any node', async () => {
     const built = await ensureBuilt();
     const runsDir = mkdtempSync(path.join(os.tmpdir(), 'brownout-swarm-resume-'));
@@ -412,5 +382,35 @@ stages:
       await removeSwarmRun(engines, runId);
       rmSync(runsDir, { recursive: true, force: true });
     }
+  });
+
+  it('swarm rollout - a canary that fails its gate is rolled back the same way: lame duck, its service back on the baseline image, nothing left on any node', async () => {
+    const built = await ensureBuilt();
+    const c = new RolloutController({ progress: silentProgress });
+    // A gate no server can pass (RSS under 1 MiB): the point is the way back on swarm, not the detector.
+    const s = await c.start({ source: 'swarm-rollback.yaml', playbook: `
+name: swarm-rollback
+cluster:
+  backend: swarm
+  topology: { regions: [ { name: iad, servers: 1 }, { name: lhr, servers: 1 } ], ping: { interval: 1s, max: 2 } }
+baseline: ${built.stock}
+target: ${built.patched}
+seed: 7
+stages:
+  - kind: canary
+    server: lhr-1
+    upgrade: { lameDuck: { enabled: true, durationSeconds: 30, graceSeconds: 3 } }
+    soakSeconds: 3
+    gates: [ { threshold: memory.maxRssMiB, bound: 1 } ]
+  - { kind: global, upgrade: { lameDuck: { enabled: false } }, soakSeconds: 3 }
+` });
+    const end = await c.settled(s.id);
+    await c.close();
+    assert.equal(end.phase, 'rolled-back', end.message);
+    assert.match(end.message, /memory\.maxRssMiB/);
+    assert.equal(end.stages[1]!.phase, 'pending', 'the global stage never started');
+    assert.deepEqual(end.rollback?.servers.map((u) => [u.server, u.step, u.to]), [['lhr-1', 'done', built.stock]]);
+    assert.ok(end.rollback!.servers[0]!.lameDuckMs >= 2_500, `the way back went through lame duck too: ${end.rollback!.servers[0]!.lameDuckMs} ms`);
+    assert.deepEqual(await swarmRunLeftovers(engines, end.cluster.runId!), []);
   });
 });
