@@ -126,7 +126,7 @@ describe('rollout playbook', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'playbook-'));
     const file = path.join(dir, 'broken.yaml');
     writeFileSync(file, 'name: p\ncluster:\n  preset: [three-regions\nbaseline: stock\n');
-    const err = (() => { try { loadPlaybook(file); } catch (e) { return e; } return undefined; })();
+    const err = (() => { try { loadPlaybook(file); } catch (e) { return e; } finally { rmSync(dir, { recursive: true, force: true }); } return undefined; })();
     assert.ok(err instanceof BadInputError);
     assert.match(err.message, new RegExp(`^playbook ${file}: YAML syntax error at line \\d+, column \\d+$`));
     assert.match(err.problems[0]!, new RegExp(`^${file}:\\d+:\\d+: `));

@@ -1,7 +1,7 @@
 // How `npm test` runs mocha, in one place: scripts/test.ts uses it for the real run and
 // test/runner-honesty.test.ts for fixture files, so the fixtures prove what the real run does.
 import { spawnSync, type StdioOptions } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../core/layout.ts';
@@ -34,9 +34,15 @@ export type MochaRun = Pick<TallyInput, 'mochaStatus' | 'mochaSignal' | 'counts'
 /** Runs mocha as npm test does and reads what the reporter wrote, without trusting it blindly.
  * `output` is mocha's stdout and stderr when stdio is 'pipe' (the fixture test reads it). */
 export function runMocha(o: MochaRunOptions): MochaRun {
-  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'brownout-test-')), 'counts.json');
-  const r = spawnSync('npx', mochaArgs(out, o), { cwd: REPO_ROOT, env: o.env ?? process.env, stdio: o.stdio ?? 'inherit', encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { mochaStatus: r.status, mochaSignal: r.signal, ...readCounts(out), output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'brownout-test-'));
+  const out = path.join(dir, 'counts.json');
+  try {
+    const r = spawnSync('npx', mochaArgs(out, o), { cwd: REPO_ROOT, env: o.env ?? process.env, stdio: o.stdio ?? 'inherit', encoding: 'utf8', maxBuffer: 64 << 20 });
+    return { mochaStatus: r.status, mochaSignal: r.signal, ...readCounts(out), output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+  } finally {
+    // The counts are read: nothing of the run stays in /tmp.
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export function readCounts(file: string): Pick<TallyInput, 'counts' | 'countsError'> {
