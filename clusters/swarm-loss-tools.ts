@@ -43,7 +43,10 @@ export interface SwarmLossOptions {
   onHelper?(info: Docker.ContainerInspectInfo): void;
 }
 
-export function swarmLossTools(engines: SwarmEngines, opts: SwarmLossOptions): RuleTools {
+/** What the tools need of a swarm's engines: a node's engine, whether it is a socket here, its address. */
+export type NodeEngines = Pick<SwarmEngines, 'node' | 'isLocal' | 'addressOf'>;
+
+export function swarmLossTools(engines: NodeEngines, opts: SwarmLossOptions): RuleTools {
   return {
     async inspect(key: string): Promise<NamespaceNow | undefined> {
       const [nodeId, container] = key.split('/');
@@ -87,32 +90,20 @@ export function ledgerRuleTools(runId: string, hostTools: RuleTools): (r: Ledger
   };
 }
 
+/** The run's own tools, on the one engine a ledger line names, whatever node id the line carries. */
 function engineRuleTools(address: string, runId: string): RuleTools {
   const local = address.startsWith('unix:');
-  const gone = local && !existsSync(new URL(address).pathname);
   let engine: Docker | undefined;
-  const d = (): Docker => (engine ??= new Docker(engineOptions(address)));
+  const one: NodeEngines = { node: () => (engine ??= new Docker(engineOptions(address))), isLocal: () => local, addressOf: () => address };
   let image: Promise<string> | undefined;
-  return {
-    async inspect(key: string): Promise<NamespaceNow | undefined> {
-      const [nodeId, container] = key.split('/');
-      if (!nodeId || !container || gone) return undefined;
-      try {
-        const st = await d().getContainer(container).inspect();
-        return { id: `${nodeId}/${st.Id}`, name: st.Name.replace(/^\//, ''), running: st.State.Running && st.State.Pid > 0, pid: st.State.Pid, startedAt: st.State.StartedAt, engine: address };
-      } catch (err) {
-        if ((err as { statusCode?: number }).statusCode === 404) return undefined;
-        throw new HarnessError(`swarm node engine ${address}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-      }
-    },
-    async iptables(pid: number, args: string[], ns?: NamespaceNow): Promise<void> {
-      const container = (ns?.id ?? '').split('/')[1];
-      if (!container) throw new HarnessError(`iptables on a swarm task needs its container (pid ${pid})`);
-      if (lossPath(local) === 'nsenter') return nsenterIptables(pid, args);
-      image ??= ensureIptablesImage();
-      await helperIptables(d(), await image, container, args, { runId, helperImage: () => image! });
-    },
-  };
+  const tools = swarmLossTools(one, { runId, helperImage: () => (image ??= ensureIptablesImage()) });
+  // A unix socket that is gone: its engine went, and its containers (and their rules) with it.
+  if (local && !existsSync(new URL(address).pathname)) return { ...tools, inspect: async () => undefined };
+  // An engine that does not answer is named in the sweep's failure line.
+  const inspect = (key: string) => tools.inspect(key).catch((err: unknown) => {
+    throw new HarnessError(`swarm node engine ${address}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  });
+  return { ...tools, inspect };
 }
 
 /** One iptables command in a task's namespace through a helper container; rejects with iptables' exit status in `code`. */
