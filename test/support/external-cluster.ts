@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { BUILD_DIR, REPO_ROOT } from '../../core/layout.ts';
 import type { ClusterFileInput, ExternalServerRef } from '../../clusters/index.ts';
+import { waitForMesh } from '../../clusters/mesh.ts';
 
 const run = promisify(execFile);
 
@@ -51,33 +52,10 @@ export interface ScriptCluster {
   writeClusterFile(name: string, data: unknown): string;
   /** The cluster file's data, to derive variants from. */
   clusterData(): ClusterFileInput;
-  /** Resolves once every server holds a route to each peer of its region and an outbound gateway to every other region (the script's `up` waits only for /healthz). */
+  /** Resolves once the harness's mesh rule holds for every server (the script's `up` waits only for /healthz); throws naming what is missing after `timeoutMs`. */
   waitMeshed(timeoutMs?: number): Promise<void>;
   /** `down` (every server stopped), the password variable unset, the folder removed. */
   stop(): Promise<void>;
-}
-
-/** Every server's /routez and /gatewayz show the full mesh; throws after `timeoutMs` naming the servers that were not there yet. */
-async function waitMeshed(servers: ExternalServerRef[], regions: string[], per: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const meshed = async (s: ExternalServerRef): Promise<boolean> => {
-    try {
-      const routez = (await (await fetch(`${s.monitorUrl}/routez`, { signal: AbortSignal.timeout(2000) })).json()) as { routes?: { remote_name?: string }[] };
-      const gatewayz = (await (await fetch(`${s.monitorUrl}/gatewayz`, { signal: AbortSignal.timeout(2000) })).json()) as { outbound_gateways?: Record<string, unknown> };
-      const peers = new Set((routez.routes ?? []).map((r) => r.remote_name));
-      return peers.size >= per - 1 && Object.keys(gatewayz.outbound_gateways ?? {}).length >= regions.length - 1;
-    } catch {
-      return false;
-    }
-  };
-  let missing: string[] = servers.map((s) => s.name);
-  while (Date.now() < deadline) {
-    const ok = await Promise.all(servers.map(meshed));
-    missing = servers.filter((_, i) => !ok[i]).map((s) => s.name);
-    if (missing.length === 0) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`script cluster not meshed within ${timeoutMs} ms: ${missing.join(', ')}`);
 }
 
 /** `SERVER → pid` of every running server the script started in `dir`. */
@@ -132,7 +110,8 @@ export async function startScriptCluster(o: ScriptClusterOptions): Promise<Scrip
     script$,
     writeClusterFile,
     clusterData: () => structuredClone(data),
-    waitMeshed: (timeoutMs = 30_000) => waitMeshed(servers, regions, per, timeoutMs),
+    // The harness's own mesh rule (clusters/mesh.ts): a route to every peer's current ID, an outbound gateway past its INFO to every other region.
+    waitMeshed: async (timeoutMs = 30_000) => { await waitForMesh(() => servers.map((x) => ({ ...x, variant: o.variant })), timeoutMs); },
     stop: async () => {
       try {
         await run('bash', [EXTERNAL_CLUSTER_SCRIPT, 'down', dir], { timeout: 60_000 });
