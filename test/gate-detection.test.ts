@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { groupBy } from '../core/collections.ts';
 import { runScenario, type RunResult } from '../harness/run/execute-plan.ts';
 import { ensureBuilt } from './support/build.ts';
 import { GATE_EXTRA, MATRIX, cellName, judgeCell, variantOf, type Cell } from './support/detection-matrix.ts';
@@ -28,7 +29,7 @@ describe('release gate detection matrix', function () {
     // (the swarm and docker packet-loss tests run stock and patched side by side the same way).
     // Every cell is still its own run with its own cluster; only the wall time is shared.
     const cells = [...MATRIX, ...GATE_EXTRA];
-    const byScenario = [...new Set(cells.map((c) => c.scenario))].flatMap((sc) => cells.filter((c) => c.scenario === sc));
+    const byScenario = [...groupBy(cells, (c) => c.scenario).values()].flat();
     let chain: Promise<unknown> = Promise.resolve();
     for (let i = 0; i < byScenario.length; i += 2) {
       const pair = byScenario.slice(i, i + 2);
