@@ -100,6 +100,7 @@ export function pendingRuns(cells: readonly Cell[], backends: readonly Backend[]
   for (const backend of backends) {
     for (const seed of seeds) {
       cells.forEach((cell, i) => {
+        if (cell.backends && !cell.backends.includes(backend)) return;
         if (!have.has(runKey({ cell: cellKey(cell), backend, seed }))) out.push({ cell, cellIndex: i + 1, backend, seed });
       });
     }

@@ -83,10 +83,12 @@ export interface SummaryInput {
 /** Pure: the page body (scripts/bench.ts adds the title and the stamp). */
 export function renderSummary(input: SummaryInput): string {
   const records = latestRecords(input.records).filter((r) => MATRIX.some((c) => cellKey(c) === r.cell) && r.seed >= 1 && r.seed <= SEEDS_PER_CELL);
-  // Every cell runs on both backends (route-flap on docker since route-reset enters the containers' namespaces).
-  const perBackend = SEEDS_PER_CELL * MATRIX.length;
-  const total = BACKENDS.length * perBackend;
-  const cells = BACKENDS.flatMap((b) => MATRIX.map((c) => summarizeCell(c, b, records)));
+  // Every cell runs on both backends (route-flap on docker since route-reset enters the containers'
+  // namespaces), except those that name theirs (route-dns: docker only).
+  const cellsOn = (b: Backend) => MATRIX.filter((c) => !c.backends || c.backends.includes(b));
+  const perBackendOf = (b: Backend) => SEEDS_PER_CELL * cellsOn(b).length;
+  const total = BACKENDS.reduce((n, b) => n + perBackendOf(b), 0);
+  const cells = BACKENDS.flatMap((b) => cellsOn(b).map((c) => summarizeCell(c, b, records)));
   const done = (b: Backend) => records.filter((r) => r.backend === b).length;
   const commits = [...new Set(records.map((r) => r.commit))];
   const dates = records.map((r) => r.date).sort();
@@ -95,7 +97,7 @@ export function renderSummary(input: SummaryInput): string {
   const took = [...new Set(complete.map((r) => r.scenario))].sort()
     .map((sc) => `${sc} ${median(complete.filter((r) => r.scenario === sc).map((r) => r.seconds)).toFixed(0)} s`).join(', ');
   const head = [
-    `**${records.length} of the ${total} runs done** (${BACKENDS.map((b) => `${b} ${done(b)}/${perBackend}`).join(', ')}): ${MATRIX.length} cells on each backend, × ${SEEDS_PER_CELL} seeds.`,
+    `**${records.length} of the ${total} runs done** (${BACKENDS.map((b) => `${b} ${done(b)}/${perBackendOf(b)}`).join(', ')}): ${BACKENDS.map((b) => `${cellsOn(b).length} cells on ${b}`).join(', ')}, × ${SEEDS_PER_CELL} seeds.`,
     records.length
       ? `Runs from ${dates[0]} to ${dates[dates.length - 1]}, commit${commits.length > 1 ? 's' : ''} ${commits.join(', ')}; a run takes (median, lock wait excluded) ${took || '-'}.`
       : 'No run is done yet.',

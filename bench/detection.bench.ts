@@ -87,7 +87,7 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
     appendRecord(LOG_FILE, rec);
     writeSummary();
     ran++;
-    progress.info(`${where}: expected ${expectedText(p.cell)}, got ${actualText(rec)}: ${rec.asExpected ? 'as expected' : 'NOT AS EXPECTED'} (run ${rec.runId}, ${rec.seconds.toFixed(0)} s) [${latestRecords(readLog(LOG_FILE).records).length}/${SEEDS_PER_CELL * MATRIX.length * BACKENDS.length} in the log]`);
+    progress.info(`${where}: expected ${expectedText(p.cell)}, got ${actualText(rec)}: ${rec.asExpected ? 'as expected' : 'NOT AS EXPECTED'} (run ${rec.runId}, ${rec.seconds.toFixed(0)} s) [${latestRecords(readLog(LOG_FILE).records).length} in the log]`);
   }
   const all = latestRecords(readLog(LOG_FILE).records);
   const data = backends.flatMap((b) => opts.cells.map((c) => {

@@ -39,6 +39,7 @@ const SERVER_FAULTS: Record<string, string> = {
   upgrade: `${NO_HOOKS_REASON} (the upgrade fault replaces a process that is not ours; follow a playbook with hooks: brownout rollout)`,
   'route-auth': `${NO_HOOKS_REASON} (route-auth rewrites a server's config file and sends it SIGHUP: neither is ours)`,
   'route-reset': `${NO_HOOKS_REASON} (route-reset destroys a server's sockets on its own host: not ours)`,
+  'dns-outage': `${NO_HOOKS_REASON} (dns-outage places an iptables rule in a server's network namespace: not ours)`,
 };
 /** Link faults: only through a Toxiproxy the user operates and names in the cluster file. */
 export const EXTERNAL_LINK_FAULTS = ['latency', 'bandwidth', 'blackhole', 'reset', 'partition', 'packet-loss'] as const;

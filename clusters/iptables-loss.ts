@@ -4,7 +4,7 @@
 // comment, so that removal (here, or a later sweep after a crash) matches our rule and no other.
 import { groupBy } from '../core/collections.ts';
 import { HarnessError } from '../core/errors.ts';
-import type { FirewallRule, LossHandle, LossRule, PacketLossDriver, ProxyRef } from './links.ts';
+import type { FirewallRule, LossHandle, LossRule, NameLookupOutage, PacketLossDriver, ProxyRef } from './links.ts';
 import { dockerRuleTools, ledgerOf, removeRule, type LedgerRule, type RuleLedger, type RuleTools } from './rule-ledger.ts';
 
 /** destination: in the server's namespace, drop what the proxy sends it and what it sends back;
@@ -29,6 +29,14 @@ export function lossRuleArgs(chain: 'INPUT' | 'OUTPUT', peer: string, probabilit
 /** A stateful host firewall: TCP packets that open no connection and belong to none are dropped, not answered with RST. Pure. */
 export function unknownTcpRule(tag: string): string[] {
   return ['INPUT', '-p', 'tcp', '!', '--syn', '-m', 'conntrack', '--ctstate', 'NEW,INVALID', '-m', 'comment', '--comment', `brownout-firewall:${tag}`, '-j', 'DROP'];
+}
+
+/** Docker's embedded DNS server, the only nameserver in a container on a user-defined network. */
+export const CONTAINER_DNS = '127.0.0.11';
+
+/** In a server's namespace, refuse (ICMP port unreachable, an immediate error) every lookup sent to the container's DNS server. Pure. */
+export function refuseLookupsRule(tag: string): string[] {
+  return ['OUTPUT', '-d', CONTAINER_DNS, '-m', 'comment', '--comment', `brownout-dns:${tag}`, '-j', 'REJECT'];
 }
 
 interface Planned extends LossRule {
@@ -91,6 +99,23 @@ export class IptablesLoss implements PacketLossDriver {
       out.push({ server: name, namespace: container, rule: `iptables -A ${r.rule.join(' ')}` });
     }
     return out;
+  }
+
+  async refuseNameLookups(servers: string[]): Promise<NameLookupOutage> {
+    const placed: LedgerRule[] = [];
+    const rules: FirewallRule[] = [];
+    try {
+      for (const name of servers) {
+        const { container } = this.backend.serverInfo(name);
+        const r = await this.insert(container, refuseLookupsRule);
+        placed.push(r);
+        rules.push({ server: name, namespace: container, rule: `iptables -A ${r.rule.join(' ')}` });
+      }
+    } catch (err) {
+      await this.remove(placed).catch(() => undefined);
+      throw err;
+    }
+    return { rules, revert: () => this.remove(placed.splice(0)) };
   }
 
   /** Take out every rule still in place (the cluster is let go of, or torn down); every rule is tried. */

@@ -76,11 +76,18 @@ export interface FirewallRule {
   rule: string;
 }
 
+/** Name lookups refused in some servers' namespaces, until reverted. */
+export interface NameLookupOutage extends Revertible {
+  readonly rules: FirewallRule[];
+}
+
 /** Real IP-level loss, supplied by backends that can do it (docker: iptables statistic). */
 export interface PacketLossDriver {
   apply(refs: ProxyRef[], probability: number, at?: 'destination' | 'proxy'): Promise<LossHandle>;
   /** In the servers' namespaces, drop TCP packets of unknown connections instead of answering RST (a stateful host firewall). */
   dropUnknownConnections(servers: string[]): Promise<FirewallRule[]>;
+  /** In the servers' namespaces, refuse every DNS lookup (the container's resolver), so configured host names stop resolving. */
+  refuseNameLookups(servers: string[]): Promise<NameLookupOutage>;
 }
 
 export interface LinkInfo {
@@ -198,6 +205,17 @@ export class Links {
    */
   async dropUnknownConnections(servers: string[]): Promise<FirewallRule[]> {
     return this.requireLoss().dropUnknownConnections(servers);
+  }
+
+  /**
+   * A name-resolution outage in the servers' namespaces (docker, swarm): their DNS lookups are
+   * refused, so a route or gateway configured by host name cannot be redialed, while one dialed by
+   * IP (learnt by gossip) still can. Reverted by the handle, or by reset().
+   */
+  async refuseNameLookups(servers: string[]): Promise<NameLookupOutage> {
+    const h = await this.requireLoss().refuseNameLookups(servers);
+    this.lossHandles.add(h);
+    return { rules: h.rules, revert: async () => { this.lossHandles.delete(h); await h.revert(); } };
   }
 
   private requireLoss(): PacketLossDriver {

@@ -16,7 +16,7 @@ describe('chaos inputs', function () {
     const r = chaos('earthquake');
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /unknown scenario "earthquake"/);
-    assert.match(r.stderr, /one of packet-loss, partition, latency, mass-restart, rolling-restart, statsz-storm, route-auth, route-flap, route-flap-seed, storm-at-scale, kill, pause/);
+    assert.match(r.stderr, /one of packet-loss, partition, latency, mass-restart, rolling-restart, statsz-storm, route-auth, route-flap, route-flap-seed, route-dns, storm-at-scale, kill, pause/);
     assert.doesNotMatch(r.stderr, /    at /);
   });
 

@@ -2,6 +2,7 @@
 import type { AppliedFault, FaultContext, FaultType } from '../fault.ts';
 import { bandwidth } from './bandwidth.ts';
 import { blackhole } from './blackhole.ts';
+import { dnsOutage } from './dns-outage.ts';
 import { kill } from './kill.ts';
 import { latency } from './latency.ts';
 import { packetLoss } from './packet-loss.ts';
@@ -14,7 +15,7 @@ import { routeReset } from './route-reset.ts';
 import { upgrade } from './upgrade.ts';
 
 const registry = {
-  latency, bandwidth, blackhole, reset, partition, 'packet-loss': packetLoss, kill, restart, pause, upgrade, 'route-auth': routeAuth, 'route-reset': routeReset,
+  latency, bandwidth, blackhole, reset, partition, 'packet-loss': packetLoss, kill, restart, pause, upgrade, 'route-auth': routeAuth, 'route-reset': routeReset, 'dns-outage': dnsOutage,
 } satisfies Record<string, FaultType<any>>;
 
 export type FaultName = keyof typeof registry;

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { BadInputError, HarnessError } from '../../core/errors.ts';
-import { monitorGet, type Varz } from '../../core/nats-monitoring.ts';
-import { defineFault, pickServers, serverSelector, once } from '../fault.ts';
+import { monitorGet, type Routez, type Varz } from '../../core/nats-monitoring.ts';
+import { defineFault, pickServers, serverSelector, once, type FaultContext } from '../fault.ts';
 import type { SocketNamespace } from '../../clusters/index.ts';
 
 const run = promisify(execFile);
@@ -50,24 +50,98 @@ async function destroyRouteSocketsIn(pid: number, clusterPort: number, peerPorts
   return out.stdout.split('\n').filter((l) => l.trim()).length;
 }
 
+/** A socket's far end as `ss` prints it (`172.18.0.4:6222`, `[::ffff:172.18.0.4]:54070`) → `ip:port`. Pure. */
+export function socketEnd(addr: string): string {
+  const port = portOf(addr);
+  const host = addr.slice(0, addr.lastIndexOf(':')).replace(/^\[(?:::ffff:)?/, '').replace(/\]$/, '');
+  return `${host}:${port}`;
+}
+
+/**
+ * Destroy the route sockets of one server whose far end is in `ends` (`ip:port`, as the server's own
+ * /routez reports each route's peer; every route it dialed to one peer has the same far end, so the
+ * sockets are told apart here, by their local port): on local, among the sockets of the process
+ * listening on `clusterPort`; on docker, in its container's namespace. `choose` picks which of the
+ * matching sockets go (all, or one). Returns how many.
+ */
+async function destroyRoutesTo(ns: SocketNamespace, clusterPort: number, ends: ReadonlySet<string>, choose: (sockets: string[]) => string[]): Promise<number> {
+  let pid = '';
+  if (ns.kind === 'host') {
+    const listen = await run('ss', ['-tlnpH', `( sport = :${clusterPort} )`], { timeout: ROUND_CALL_TIMEOUT_MS });
+    pid = /pid=(\d+)/.exec(listen.stdout)?.[1] ?? '';
+    if (!pid) return 0;
+  }
+  const ss = (args: string[]) => ns.kind === 'host'
+    ? run('ss', args, { timeout: ROUND_CALL_TIMEOUT_MS })
+    : run('nsenter', ['-t', String(ns.pid), '-n', 'ss', ...args], { timeout: ROUND_CALL_TIMEOUT_MS });
+  const est = await ss([ns.kind === 'host' ? '-tnpH' : '-tnH', 'state', 'established']);
+  const matching: string[] = [];
+  for (const line of est.stdout.split('\n')) {
+    if (!line.trim() || (pid && !line.includes(`pid=${pid},`))) continue;
+    const [local, remote] = line.trim().split(/\s+/).slice(2, 4) as [string, string];
+    const end = socketEnd(remote);
+    // The far address too: a dialing socket may share its local port with one to another peer.
+    if (ends.has(end)) matching.push(`( dst ${end.slice(0, end.lastIndexOf(':'))} and sport = :${portOf(local)} and dport = :${portOf(remote)} )`);
+  }
+  const chosen = choose(matching.sort());
+  for (const filter of chosen) await ss(['-K', '-tnH', 'state', 'established', filter]);
+  return chosen.length;
+}
+
+/** Each target's route peers' far ends from its own /routez, `peers` only when given. */
+async function routeEnds(ctx: FaultContext, target: string, peers: readonly string[] | undefined): Promise<string[]> {
+  const rz = await monitorGet<Routez>(ctx.cluster.server(target).endpoint().monitorUrl, 'routez');
+  return (rz.routes ?? []).filter((r) => peers === undefined || (r.remote_name !== undefined && peers.includes(r.remote_name))).map((r) => `${r.ip}:${r.port}`);
+}
+
+/** Every server's cluster port, from its /varz. */
+async function clusterPorts(ctx: FaultContext): Promise<Map<string, number>> {
+  const portOf = async (n: string): Promise<number> => {
+    const port = (await monitorGet<Varz>(ctx.cluster.server(n).endpoint().monitorUrl, 'varz')).cluster?.cluster_port;
+    if (!port) throw new BadInputError(`route-reset: ${n} reports no cluster port in /varz`);
+    return port;
+  };
+  return new Map(await Promise.all(ctx.cluster.servers().map(async (s) => [s.name, await portOf(s.name)] as const)));
+}
+
+/** Every route socket of the server listening on `clusterPort`, where its sockets are. */
+function destroyAllRoutes(ns: SocketNamespace, clusterPort: number, peerPorts: ReadonlySet<number>): Promise<number> {
+  return ns.kind === 'host' ? destroyRouteSockets(clusterPort, peerPorts) : destroyRouteSocketsIn(ns.pid, clusterPort, peerPorts);
+}
+
+/** Destroy every route socket of each server once (one round of route-reset); how many, by server. */
+export async function resetRoutesOnce(ctx: FaultContext, servers: readonly string[]): Promise<Record<string, number>> {
+  const all = await clusterPorts(ctx);
+  const peerPorts = new Set(all.values());
+  const out: Record<string, number> = {};
+  for (const n of servers) {
+    out[n] = await destroyAllRoutes(await ctx.cluster.server(n).socketNamespace(), all.get(n)!, peerPorts);
+  }
+  return out;
+}
+
 // Routes are not behind Toxiproxy (within a region servers route directly), so this fault acts at
 // the socket: every `everyMs` (the first at apply) it destroys every route connection of each
-// target, accepted or dialed. Local backend: in this host's namespace, by the server's pid; docker:
+// target, accepted or dialed (with `peers`, only those to the named servers; with `pick: one`, a
+// single one of them per target, chosen with the run's seed, as when one socket dies alone: the
+// pool's other connections stay up, so only that slot's own reconnect can refill it). Local backend: in this host's namespace, by the server's pid; docker:
 // in each server container's namespace, entered from the host with nsenter. Rounds never overlap
 // (a tick that finds the last round still running is skipped and counted), every call is bounded
 // (ROUND_CALL_TIMEOUT_MS), and revert waits for the round in flight, so nothing acts after it.
 export const routeReset = defineFault({
   type: 'route-reset',
-  description: "reset (kernel socket destroy) every route connection of the servers, again every everyMs while applied; local (host namespace) and docker (each container's namespace, via nsenter) backends",
-  attributes: z.strictObject({ ...serverSelector, everyMs: z.number().int().min(100).max(60_000).default(1000) }),
+  description: "reset (kernel socket destroy) every route connection of the servers (or those to `peers`, or `pick: one` of them), again every everyMs while applied; local (host namespace) and docker (each container's namespace, via nsenter) backends",
+  attributes: z.strictObject({
+    ...serverSelector,
+    everyMs: z.number().int().min(100).max(60_000).default(1000),
+    /** Only the route connections between the targets and these servers (by name), as each target's /routez lists them. */
+    peers: z.array(z.string()).min(1).optional(),
+    /** all: every matching route connection each round; one: a single one, chosen with the run's seed (the others stay up, as when one socket dies alone). */
+    pick: z.enum(['all', 'one']).default('all'),
+  }),
   async apply(ctx, a) {
     const targets = pickServers(ctx, a);
-    const portOf = async (n: string): Promise<number> => {
-      const port = (await monitorGet<Varz>(ctx.cluster.server(n).endpoint().monitorUrl, 'varz')).cluster?.cluster_port;
-      if (!port) throw new BadInputError(`route-reset: ${n} reports no cluster port in /varz`);
-      return port;
-    };
-    const all = new Map(await Promise.all(ctx.cluster.servers().map(async (s) => [s.name, await portOf(s.name)] as const)));
+    const all = await clusterPorts(ctx);
     const ports = targets.map((n) => all.get(n)!);
     const peerPorts = new Set(all.values());
     // Where each target's sockets are: asked once here (fails fast on a backend that cannot reach
@@ -85,7 +159,9 @@ export const routeReset = defineFault({
     let lastError = '';
     const destroy = async (n: string, port: number): Promise<number> => {
       const ns = await where(n);
-      return ns.kind === 'host' ? destroyRouteSockets(port, peerPorts) : destroyRouteSocketsIn(ns.pid, port, peerPorts);
+      if (a.peers === undefined && a.pick === 'all') return destroyAllRoutes(ns, port, peerPorts);
+      const ends = new Set(await routeEnds(ctx, n, a.peers));
+      return destroyRoutesTo(ns, port, ends, (sockets) => (a.pick === 'one' ? ctx.rng.pick(sockets, Math.min(1, sockets.length)) : sockets));
     };
     const round = async (): Promise<number> => {
       const t0 = Date.now();

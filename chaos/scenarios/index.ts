@@ -10,6 +10,7 @@ import { rollingRestart } from './rolling-restart.ts';
 import { routeAuth } from './route-auth.ts';
 import { routeFlap } from './route-flap.ts';
 import { routeFlapSeed } from './route-flap-seed.ts';
+import { routeDns } from './route-dns.ts';
 import { statszStorm } from './statsz-storm.ts';
 import { stormAtScale } from './storm-at-scale.ts';
 
@@ -23,6 +24,7 @@ export const SCENARIOS = {
   'route-auth': routeAuth,
   'route-flap': routeFlap,
   'route-flap-seed': routeFlapSeed,
+  'route-dns': routeDns,
   'storm-at-scale': stormAtScale,
   kill,
   pause,

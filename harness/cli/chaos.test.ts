@@ -45,7 +45,7 @@ describe('cli inputs', () => {
     const problems = problemsOf(() => planGate({ backend: 'bogus' as never, scenarios: ['partition', 'earthquake'] }));
     assert.deepEqual(problems, [
       '--backend: "bogus" is not a backend; allowed: auto, local, docker, swarm',
-      'earthquake: scenario: unknown scenario "earthquake"; one of packet-loss, partition, latency, mass-restart, rolling-restart, statsz-storm, route-auth, route-flap, route-flap-seed, storm-at-scale, kill, pause',
+      'earthquake: scenario: unknown scenario "earthquake"; one of packet-loss, partition, latency, mass-restart, rolling-restart, statsz-storm, route-auth, route-flap, route-flap-seed, route-dns, storm-at-scale, kill, pause',
     ]);
   });
 

@@ -3,6 +3,12 @@
 import { linkSelectionProblems, serverSelectionProblems, type LinkTopology } from '../../chaos/fault.ts';
 import type { TypedFault } from '../../chaos/faults/registry.ts';
 
+/** Pure: names in `key` that are not servers of the topology. */
+function serverNameProblems(key: string, names: readonly string[] | undefined, servers: LinkTopology['servers']): string[] {
+  const unknown = (names ?? []).filter((n) => !servers.some((s) => s.name === n));
+  return unknown.length ? [`${key}: no server ${unknown.map((n) => `"${n}"`).join(', ')}; allowed: ${servers.map((s) => s.name).join(', ')}`] : [];
+}
+
 /** `backend`: where the plan runs, when known (route-reset reaches sockets on local and docker only). */
 export function faultProblems(fault: TypedFault, topo: LinkTopology & { backend?: string }, protectedServers: ReadonlySet<string>): string[] {
   switch (fault.type) {
@@ -14,9 +20,17 @@ export function faultProblems(fault: TypedFault, topo: LinkTopology & { backend?
       return serverSelectionProblems(fault.attributes, topo.servers, protectedServers);
     case 'route-reset': {
       const problems = serverSelectionProblems(fault.attributes, topo.servers, protectedServers);
+      problems.push(...serverNameProblems('peers', fault.attributes.peers, topo.servers));
       // Local: sockets in this host's namespace; docker: each container's, entered with nsenter from
       // this host. A swarm's containers run on other engines' hosts: out of reach.
       if (topo.backend === 'swarm') problems.push('type: route-reset needs a backend whose route sockets this host can reach (it destroys them in the host\'s or a local container\'s network namespace); allowed backends: local, docker');
+      return problems;
+    }
+    case 'dns-outage': {
+      const problems = serverSelectionProblems(fault.attributes, topo.servers, protectedServers);
+      problems.push(...serverNameProblems('resetRoutesOf', fault.attributes.resetRoutesOf, topo.servers));
+      if (topo.backend === 'local' || topo.perSourceLinks === false) problems.push('type: dns-outage needs servers with a resolver of their own (it refuses DNS in their network namespaces); allowed backends: docker, swarm');
+      if (topo.backend === 'swarm' && fault.attributes.resetRoutesOf) problems.push('resetRoutesOf: resets route sockets, which this host cannot reach on swarm; allowed backends: docker, or leave it out');
       return problems;
     }
     case 'partition': {

@@ -11,9 +11,9 @@ import { DROP_POOL_SLOT_PATCHES } from './build.ts';
 import { SCENARIOS } from '../../chaos/scenarios/index.ts';
 import type { ThresholdResult, Verdict } from '../../harness/verdict/result.ts';
 
-export type MatrixScenario = 'packet-loss' | 'statsz-storm' | 'mass-restart' | 'route-auth' | 'route-flap';
+export type MatrixScenario = 'packet-loss' | 'statsz-storm' | 'mass-restart' | 'route-auth' | 'route-flap' | 'route-dns';
 /** Our four builds by alias; upstream tags as themselves; `drop-pool-slot`: the test-only build (test/support/build.ts). */
-export type MatrixBuild = 'stock' | 'patched' | 'statsz-only' | 'gateway-only' | 'v2.11.8' | 'v2.15.3' | 'drop-pool-slot';
+export type MatrixBuild = 'stock' | 'patched' | 'statsz-only' | 'gateway-only' | 'v2.11.8' | 'v2.12.14' | 'v2.12.15' | 'v2.15.3' | 'drop-pool-slot';
 
 export interface Cell {
   scenario: MatrixScenario;
@@ -24,6 +24,8 @@ export interface Cell {
   detectors: string[];
   /** Guards that may fail on a `pass` cell: they belong to the other bug this build keeps. */
   tolerated: string[];
+  /** Only on these backends (a scenario that needs docker); every backend when absent. */
+  backends?: readonly ('local' | 'docker')[];
 }
 
 const RECOVERY = ['recovery.maxSeconds', 'recovery.noneStuck'];
@@ -61,7 +63,10 @@ export const GATE_EXTRA: readonly Cell[] = [
  * route-auth: nats-server #7194 / PR #7200, merged 2025-08-23; v2.11.8 (2025-08-14) and our stock
  * v2.10.14 loop, v2.15.3 does not (first tags with the fix on the module proxy: v2.12.1, v2.11.15). route-flap: no released
  * tag reproduced upstream's unfilled slot (PR #8454 / #8527) here, so the test-only drop-pool-slot
- * build stands for it; v2.15.3 (2026-11) carries those fixes.
+ * build stands for it; v2.15.3 (2026-11) carries those fixes. route-dns (docker only) shows them on
+ * released tags: v2.12.14 has neither fix (PR #8454, #8527) and loses a slot per reset; v2.12.15 has
+ * #8454 only, so it loses the $SYS route when a reset hits that one (a seeded pick of one of four
+ * connections, three times: not every seed); v2.15.3 has both.
  */
 export const ROUTE_MATRIX: readonly Cell[] = [
   detect('route-auth', 'stock', ['routes.maxConnectsPerSecond']),
@@ -70,6 +75,9 @@ export const ROUTE_MATRIX: readonly Cell[] = [
   detect('route-flap', 'drop-pool-slot', ['routes.poolComplete']),
   pass('route-flap', 'stock'),
   pass('route-flap', 'v2.15.3'),
+  { ...detect('route-dns', 'v2.12.14', ['routes.poolComplete']), backends: ['docker'] },
+  { ...detect('route-dns', 'v2.12.15', ['routes.poolComplete']), backends: ['docker'] },
+  { ...pass('route-dns', 'v2.15.3'), backends: ['docker'] },
 ];
 
 export const cellName = (c: Pick<Cell, 'scenario' | 'build'>): string => `${c.scenario} × ${c.build}`;
