@@ -164,6 +164,21 @@ describe('clusters iptables loss ledger', () => {
     assert.equal(existsSync(path.join(dir, ns.ledgerName(dir) || 'none')), false, 'the ledger is gone once every rule is out');
   });
 
+  it('iptables loss - a DNS outage is one REJECT to the container resolver per server, in the ledger first, all out on revert', async () => {
+    const ns = new FakeNamespaces(['c-lhr-1']);
+    const loss = new IptablesLoss(backend, 'run-e', ns.tools, dir);
+    ns.beforeInsert = (rule) => {
+      assert.ok(readFileSync(path.join(dir, ns.ledgerName(dir)), 'utf8').includes(JSON.stringify(rule.slice(0, 3)).slice(1, -1)), `rule ${rule.join(' ')} inserted before it was in the ledger`);
+    };
+    const outage = await loss.refuseNameLookups(['lhr-1']);
+    assert.deepEqual(outage.rules.map((r) => [r.server, r.namespace]), [['lhr-1', 'c-lhr-1']]);
+    assert.match(outage.rules[0]!.rule, /^iptables -A OUTPUT -d 127\.0\.0\.11 -m comment --comment brownout-dns:\S+ -j REJECT$/);
+    assert.equal(ns.rules('c-lhr-1').length, 1);
+    await outage.revert();
+    assert.deepEqual(ns.rules('c-lhr-1'), []);
+    assert.equal(existsSync(path.join(dir, ns.ledgerName(dir) || 'none')), false, 'the ledger is gone once the rule is out');
+  });
+
   it('iptables loss - a failed delete is reported, naming the rule, and the rule stays in the ledger', async () => {
     const ns = new FakeNamespaces(['c-toxiproxy-iad']);
     const loss = new IptablesLoss(backend, 'run-b', ns.tools, dir);

@@ -1,45 +1,65 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { runScenario } from '../harness/run/execute-plan.ts';
-import { ensureBuilt, type Built } from './support/build.ts';
+import { runScenario, type RunResult } from '../harness/run/execute-plan.ts';
+import { ROUTE_DNS_TAGS, ensureStockTag } from './support/build.ts';
 import { requireDockerEngine } from './support/docker-engine.ts';
 import { result, shown } from './support/run-verdict.ts';
 
-// route-flap on the docker backend: route-reset destroys route sockets inside a server container's
-// network namespace, entered from the host (nsenter -t <container pid> -n ss -K). The failing case
-// only (CI budget): the test-only drop-pool-slot build fails routes.poolComplete while every link is
-// up. That stock v2.10.14 refills every pool on docker is measured by the detection bench's docker
-// route-flap cells (bench/results/detection.md), not here. One seed.
+// routes.poolComplete on released tags, on docker (configured route names differ from the IPs the
+// servers gossip; local routes are 127.0.0.1 on both sides). route-dns: lhr-2's DNS lookups are
+// refused (dns-outage, an iptables rule in its container's namespace) while lhr-1's routes are
+// reset, so lhr-2 redials lhr-1 by the gossiped IP; once names resolve, the configured dial upgrades
+// those connections; then one lhr-2↔lhr-1 route connection is reset every 3 s. v2.12.14 (before
+// nats-server PR #8454 and #8527) drops each reconnect without a word: routes.poolComplete fails
+// while every link is up. v2.15.3 redials each: every threshold passes. One seed; the test-only
+// drop-pool-slot build on docker, and v2.12.15 (#8454 only), are measured by the detection bench's
+// docker route cells (bench/results/detection.md).
 const SEED = 1;
+
+type Rec = { kind?: string; phase: string; type?: string; targets: string[]; attributes?: Record<string, unknown> };
+const faultRecords = (r: RunResult, type: string): Rec[] =>
+  readFileSync(path.join(r.runDir, 'timeline.ndjson'), 'utf8').split('\n').filter((l) => l.includes(`"${type}"`)).map((l) => JSON.parse(l) as Rec);
 
 describe('route detectors on docker', function () {
   this.timeout(300_000);
-  let built: Built;
   before(async function () {
     await requireDockerEngine(this);
     this.timeout(1_200_000);
-    built = await ensureBuilt();
+    await ensureStockTag(ROUTE_DNS_TAGS.affected);
+    await ensureStockTag(ROUTE_DNS_TAGS.fixed);
   });
 
-  it('routes - route-flap on docker: the drop-pool-slot test build fails routes.poolComplete; the resets happened in the container namespace', async () => {
-    const r = await runScenario({ scenario: 'route-flap', variant: built.dropPoolSlot, backend: 'docker', seed: SEED });
-    process.stdout.write(`      route-flap on ${built.dropPoolSlot} (docker): ${r.verdict.pass ? 'PASS' : 'FAIL'}; run: ${r.runDir}\n`);
+  const run = async (variant: string): Promise<RunResult> => {
+    const r = await runScenario({ scenario: 'route-dns', variant, backend: 'docker', seed: SEED });
+    process.stdout.write(`      route-dns on ${variant} (docker): ${r.verdict.pass ? 'PASS' : 'FAIL'}; run: ${r.runDir}\n`);
     assert.equal(r.incomplete, false, `the run completed (${r.error ?? 'no error'})`);
-    const records = readFileSync(path.join(r.runDir, 'timeline.ndjson'), 'utf8').split('\n').filter((l) => l.includes('"route-reset"')).map((l) => JSON.parse(l) as { phase: string; targets: string[]; attributes?: { namespaces?: Record<string, string>; destroyed?: Record<string, number> } });
-    const applied = records.find((x) => x.phase === 'applied');
-    const reverted = records.find((x) => x.phase === 'reverted');
-    const target = applied?.targets[0] ?? '';
-    assert.match(applied?.attributes?.namespaces?.[target] ?? '', /^brownout-.*-lhr-\d \(pid \d+\)$/, 'the fault entered the server container\'s namespace');
-    assert.ok((reverted?.attributes?.destroyed?.[target] ?? 0) >= 8, `route sockets destroyed in it: ${JSON.stringify(reverted?.attributes)}`);
+    // The faults acted where they say: the DNS rule in lhr-2's container, lhr-1's routes reset, then
+    // one lhr-2 route socket per round.
+    const dns = faultRecords(r, 'dns-outage').find((x) => x.phase === 'applied');
+    const rules = (dns?.attributes?.rules ?? []) as { server: string; namespace: string; rule: string }[];
+    assert.deepEqual(rules.map((x) => x.server), ['lhr-2'], JSON.stringify(dns));
+    assert.match(rules[0]!.namespace, /^brownout-.*-lhr-2$/);
+    assert.match(rules[0]!.rule, /-d 127\.0\.0\.11 .*-j REJECT/);
+    assert.ok(((dns?.attributes?.routeSocketsReset as Record<string, number>)?.['lhr-1'] ?? 0) >= 8, `lhr-1's routes reset: ${JSON.stringify(dns?.attributes)}`);
+    const reset = faultRecords(r, 'route-reset').find((x) => x.phase === 'reverted');
+    assert.equal((reset?.attributes?.destroyed as Record<string, number>)?.['lhr-2'], reset?.attributes?.rounds, `one socket a round: ${JSON.stringify(reset?.attributes)}`);
+    return r;
+  };
+
+  it(`routes - route-dns on docker: ${ROUTE_DNS_TAGS.affected} (before PR #8454/#8527) fails routes.poolComplete between lhr-2 and lhr-1 while every link is up`, async () => {
+    const r = await run(ROUTE_DNS_TAGS.affected);
     const p = result(r, 'routes.poolComplete');
     assert.equal(p.status, 'fail', shown(r));
-    assert.ok(p.evidence.some((e) => /^(iad|lhr|syd)-\d → (iad|lhr|syd)-\d: 2 of 3 pooled routes since /.test(e)), shown(r));
-    assert.equal(result(r, 'recovery.noneStuck').status, 'pass', `silent: the link rule sees every route up\n${shown(r)}`);
+    assert.ok(p.evidence.some((e) => /^lhr-2 → lhr-1: .*(of 3 pooled routes|no route pinned to account)/.test(e)), shown(r));
     assert.deepEqual(r.verdict.detectorsFailed, ['routes.poolComplete'], shown(r));
-    // The build is stock v2.10.14 plus one patch, so it keeps the STATSZ storm: a STATSZ guard may fail
-    // beside it (a tail of the boot storm at the run's start, seen once in a full run on docker), as the matrix
-    // lets gateway-only's. Every other guard must pass.
-    assert.deepEqual(r.verdict.guardsFailed.filter((g) => !g.startsWith('statsz.')), [], shown(r));
+    // Silent to every other threshold: the link rule sees a route up between the two.
+    assert.deepEqual(r.verdict.guardsFailed, [], shown(r));
+  });
+
+  it(`routes - route-dns on docker: ${ROUTE_DNS_TAGS.fixed} (after both fixes) redials every reset connection and passes`, async () => {
+    const r = await run(ROUTE_DNS_TAGS.fixed);
+    assert.equal(result(r, 'routes.poolComplete').status, 'pass', shown(r));
+    assert.equal(r.verdict.pass, true, shown(r));
   });
 });

@@ -67,6 +67,17 @@ export function ensureBuilt(): Promise<Built> {
 export const ROUTE_AUTH_FIXED_TAG = 'v2.15.3';
 
 export async function ensureRouteAuthFixed(): Promise<string> {
-  await buildVariant({ tag: ROUTE_AUTH_FIXED_TAG, patches: 'none' });
-  return ROUTE_AUTH_FIXED_TAG;
+  return ensureStockTag(ROUTE_AUTH_FIXED_TAG);
+}
+
+/**
+ * nats-server PR #8454 and #8527 (2026-08, a route slot or the $SYS route left empty after a
+ * reconnect): v2.12.14 carries neither fix, v2.15.3 both (test/routes-docker.test.ts, route-dns).
+ */
+export const ROUTE_DNS_TAGS = { affected: 'v2.12.14', fixed: 'v2.15.3' } as const;
+
+/** An upstream tag, stock (with its image when an engine answers), built on demand: a cache hit once built. */
+export async function ensureStockTag(tag: string): Promise<string> {
+  await buildVariant({ tag, patches: 'none' });
+  return tag;
 }
