@@ -57,14 +57,46 @@ export function socketEnd(addr: string): string {
   return `${host}:${port}`;
 }
 
+/** Which route connections a round may take: every one, the pool's slots, or those pinned to an account ($SYS). */
+export type RouteKind = 'any' | 'pooled' | 'pinned';
+
+/** A far end (`ip:port`) → the accounts of the routes that have it (`''`: pooled), from one /routez. */
+type EndIndex = Map<string, string[]>;
+
+const indexEnds = (routes: readonly { ip: string; port: number; account?: string }[]): EndIndex => {
+  const out: EndIndex = new Map();
+  for (const r of routes) out.set(`${r.ip}:${r.port}`, [...(out.get(`${r.ip}:${r.port}`) ?? []), r.account ?? '']);
+  return out;
+};
+
 /**
- * Destroy the route sockets of one server whose far end is in `ends` (`ip:port`, as the server's own
- * /routez reports each route's peer; every route it dialed to one peer has the same far end, so the
- * sockets are told apart here, by their local port): on local, among the sockets of the process
- * listening on `clusterPort`; on docker, in its container's namespace. `choose` picks which of the
- * matching sockets go (all, or one). Returns how many.
+ * Pure: what one socket of a server is, from the two /routez views of its routes: `mine` (the
+ * server's, far ends on the peers' side) and `theirs` (the peers', far ends on this server's side).
+ * Every route one side dialed has the same far end there (the other's cluster port), so a socket is
+ * known by the side whose port is its own: this server's local port in the peers' view, or the
+ * peer's port in this server's. Undefined: not a route to those peers, or not told apart.
  */
-async function destroyRoutesTo(ns: SocketNamespace, clusterPort: number, ends: ReadonlySet<string>, choose: (sockets: string[]) => string[]): Promise<number> {
+export function socketRoute(local: string, remote: string, mine: EndIndex, theirs: EndIndex): { pinned: boolean } | undefined {
+  if (!mine.has(socketEnd(remote))) return undefined;
+  const byLocal = theirs.get(socketEnd(local));
+  const byRemote = mine.get(socketEnd(remote))!;
+  const accounts = byLocal?.length === 1 ? byLocal : byRemote.length === 1 ? byRemote : undefined;
+  return accounts ? { pinned: accounts[0] !== '' } : undefined;
+}
+
+/**
+ * Destroy the route sockets of server `target` to `peers` (every peer when absent) of the given
+ * kind, as `choose` picks them (all, or one): on local among the sockets of the process listening on
+ * `clusterPort`, on docker in its container's namespace. Each socket's kind comes from both sides'
+ * /routez (socketRoute). Returns how many.
+ */
+async function destroyRoutesTo(ctx: FaultContext, target: string, ns: SocketNamespace, clusterPort: number, sel: { peers?: readonly string[]; routes: RouteKind }, choose: (sockets: string[]) => string[]): Promise<number> {
+  const routez = (n: string) => monitorGet<Routez>(ctx.cluster.server(n).endpoint().monitorUrl, 'routez');
+  const own = ((await routez(target)).routes ?? []).filter((r) => sel.peers === undefined || (r.remote_name !== undefined && sel.peers.includes(r.remote_name)));
+  const peers = [...new Set(own.map((r) => r.remote_name).filter((n): n is string => n !== undefined && ctx.cluster.servers().some((s) => s.name === n)))];
+  const theirs = (await Promise.all(peers.map(async (p) => ((await routez(p)).routes ?? []).filter((r) => r.remote_name === target)))).flat();
+  const mine = indexEnds(own);
+  const theirIndex = indexEnds(theirs);
   let pid = '';
   if (ns.kind === 'host') {
     const listen = await run('ss', ['-tlnpH', `( sport = :${clusterPort} )`], { timeout: ROUND_CALL_TIMEOUT_MS });
@@ -79,19 +111,16 @@ async function destroyRoutesTo(ns: SocketNamespace, clusterPort: number, ends: R
   for (const line of est.stdout.split('\n')) {
     if (!line.trim() || (pid && !line.includes(`pid=${pid},`))) continue;
     const [local, remote] = line.trim().split(/\s+/).slice(2, 4) as [string, string];
+    const route = socketRoute(local, remote, mine, theirIndex);
+    if (!route && !(sel.routes === 'any' && mine.has(socketEnd(remote)))) continue;
+    if (sel.routes !== 'any' && route?.pinned !== (sel.routes === 'pinned')) continue;
     const end = socketEnd(remote);
     // The far address too: a dialing socket may share its local port with one to another peer.
-    if (ends.has(end)) matching.push(`( dst ${end.slice(0, end.lastIndexOf(':'))} and sport = :${portOf(local)} and dport = :${portOf(remote)} )`);
+    matching.push(`( dst ${end.slice(0, end.lastIndexOf(':'))} and sport = :${portOf(local)} and dport = :${portOf(remote)} )`);
   }
   const chosen = choose(matching.sort());
   for (const filter of chosen) await ss(['-K', '-tnH', 'state', 'established', filter]);
   return chosen.length;
-}
-
-/** Each target's route peers' far ends from its own /routez, `peers` only when given. */
-async function routeEnds(ctx: FaultContext, target: string, peers: readonly string[] | undefined): Promise<string[]> {
-  const rz = await monitorGet<Routez>(ctx.cluster.server(target).endpoint().monitorUrl, 'routez');
-  return (rz.routes ?? []).filter((r) => peers === undefined || (r.remote_name !== undefined && peers.includes(r.remote_name))).map((r) => `${r.ip}:${r.port}`);
 }
 
 /** Every server's cluster port, from its /varz. */
@@ -122,7 +151,8 @@ export async function resetRoutesOnce(ctx: FaultContext, servers: readonly strin
 
 // Routes are not behind Toxiproxy (within a region servers route directly), so this fault acts at
 // the socket: every `everyMs` (the first at apply) it destroys every route connection of each
-// target, accepted or dialed (with `peers`, only those to the named servers; with `pick: one`, a
+// target, accepted or dialed (with `peers`, only those to the named servers; with `routes: pooled`
+// or `pinned`, only the pool's slots or only the routes pinned to an account; with `pick: one`, a
 // single one of them per target, chosen with the run's seed, as when one socket dies alone: the
 // pool's other connections stay up, so only that slot's own reconnect can refill it). Local backend: in this host's namespace, by the server's pid; docker:
 // in each server container's namespace, entered from the host with nsenter. Rounds never overlap
@@ -130,7 +160,7 @@ export async function resetRoutesOnce(ctx: FaultContext, servers: readonly strin
 // (ROUND_CALL_TIMEOUT_MS), and revert waits for the round in flight, so nothing acts after it.
 export const routeReset = defineFault({
   type: 'route-reset',
-  description: "reset (kernel socket destroy) every route connection of the servers (or those to `peers`, or `pick: one` of them), again every everyMs while applied; local (host namespace) and docker (each container's namespace, via nsenter) backends",
+  description: "reset (kernel socket destroy) every route connection of the servers (or those to `peers`, of a kind: `routes: pooled|pinned`, or `pick: one` of them), again every everyMs while applied; local (host namespace) and docker (each container's namespace, via nsenter) backends",
   attributes: z.strictObject({
     ...serverSelector,
     everyMs: z.number().int().min(100).max(60_000).default(1000),
@@ -138,6 +168,8 @@ export const routeReset = defineFault({
     peers: z.array(z.string()).min(1).optional(),
     /** all: every matching route connection each round; one: a single one, chosen with the run's seed (the others stay up, as when one socket dies alone). */
     pick: z.enum(['all', 'one']).default('all'),
+    /** Which route connections: any, pooled (the pool's slots), or pinned (routes pinned to an account, as $SYS is). */
+    routes: z.enum(['any', 'pooled', 'pinned']).default('any'),
   }),
   async apply(ctx, a) {
     const targets = pickServers(ctx, a);
@@ -159,9 +191,8 @@ export const routeReset = defineFault({
     let lastError = '';
     const destroy = async (n: string, port: number): Promise<number> => {
       const ns = await where(n);
-      if (a.peers === undefined && a.pick === 'all') return destroyAllRoutes(ns, port, peerPorts);
-      const ends = new Set(await routeEnds(ctx, n, a.peers));
-      return destroyRoutesTo(ns, port, ends, (sockets) => (a.pick === 'one' ? ctx.rng.pick(sockets, Math.min(1, sockets.length)) : sockets));
+      if (a.peers === undefined && a.pick === 'all' && a.routes === 'any') return destroyAllRoutes(ns, port, peerPorts);
+      return destroyRoutesTo(ctx, n, ns, port, a, (sockets) => (a.pick === 'one' ? ctx.rng.pick(sockets, Math.min(1, sockets.length)) : sockets));
     };
     const round = async (): Promise<number> => {
       const t0 = Date.now();

@@ -10,13 +10,15 @@ import { threeByThree } from './common.ts';
 // How it arises here (seed mesh: lhr-2 and lhr-3 list only lhr-1, by its container name): lhr-2's
 // DNS lookups are refused and lhr-1's routes reset, so lhr-2 cannot redial lhr-1 by name; lhr-3 can,
 // and gossips lhr-1's IP to lhr-2, which dials it there. Names resolve again; lhr-2's configured dial
-// lands as a duplicate and upgrades the gossip-dialed connections. Then one route connection between
-// lhr-2 and lhr-1 is reset every 3 s, the others staying up. Affected tags lose one slot per reset
-// (measured on docker: v2.12.12, v2.12.14); v2.12.15 and v2.15.3 redial each. Docker backend only
-// (local routes are IPs on both sides, and nothing resolves names).
+// lands as a duplicate and upgrades the gossip-dialed connections (the pooled ones through
+// upgradeRouteToSolicited, PR #8454; the $SYS route through handleDuplicateRoute, PR #8527). Then the
+// lhr-2↔lhr-1 $SYS route is reset alone, and after it one pooled connection every 3 s, the others
+// staying up. Before both fixes (v2.12.14) each of those reconnects is dropped; with #8454 only
+// (v2.12.15) the $SYS route is; with both (v2.15.3) none. Docker backend only (local routes are IPs
+// on both sides, and nothing resolves names).
 export const routeDns = {
   name: 'route-dns',
-  description: "a DNS outage on lhr-2 while lhr-1's routes are reset (seed route mesh: lhr-2 redials lhr-1 by gossiped IP), then one lhr-2↔lhr-1 route connection reset every 3 s: every pool must be whole again (docker backend)",
+  description: "a DNS outage on lhr-2 while lhr-1's routes are reset (seed route mesh: lhr-2 redials lhr-1 by gossiped IP), then the lhr-2↔lhr-1 $SYS route reset alone and one pooled connection every 3 s: every pool must be whole again (docker backend)",
   topology: { ...threeByThree, routeMesh: 'seed' },
   observer: { vantage: 'iad-1' },
   steps: [
@@ -28,9 +30,14 @@ export const routeDns = {
     },
     { name: 'names resolve again: the configured dial lands as a duplicate', holdSeconds: 3 },
     {
-      name: 'reset one lhr-2↔lhr-1 route connection every 3 s',
-      fault: { type: 'route-reset', servers: ['lhr-2'], peers: ['lhr-1'], pick: 'one', everyMs: 3000 },
-      holdSeconds: 8,
+      name: 'reset the lhr-2↔lhr-1 $SYS route (pinned), alone',
+      fault: { type: 'route-reset', servers: ['lhr-2'], peers: ['lhr-1'], routes: 'pinned', pick: 'one', everyMs: 60_000 },
+      holdSeconds: 3,
+    },
+    {
+      name: 'reset one pooled lhr-2↔lhr-1 route connection every 3 s',
+      fault: { type: 'route-reset', servers: ['lhr-2'], peers: ['lhr-1'], routes: 'pooled', pick: 'one', everyMs: 3000 },
+      holdSeconds: 5,
     },
   ],
   settleSeconds: 10,

@@ -64,9 +64,9 @@ export const GATE_EXTRA: readonly Cell[] = [
  * v2.10.14 loop, v2.15.3 does not (first tags with the fix on the module proxy: v2.12.1, v2.11.15). route-flap: no released
  * tag reproduced upstream's unfilled slot (PR #8454 / #8527) here, so the test-only drop-pool-slot
  * build stands for it; v2.15.3 (2026-11) carries those fixes. route-dns (docker only) shows them on
- * released tags: v2.12.14 has neither fix (PR #8454, #8527) and loses a slot per reset; v2.12.15 has
- * #8454 only, so it loses the $SYS route when a reset hits that one (a seeded pick of one of four
- * connections, three times: not every seed); v2.15.3 has both.
+ * released tags: v2.12.14 has neither fix (PR #8454, #8527) and loses the $SYS route and a slot per
+ * reset; v2.12.15 has #8454 only and loses the $SYS route (the scenario resets it alone first);
+ * v2.15.3 has both.
  */
 export const ROUTE_MATRIX: readonly Cell[] = [
   detect('route-auth', 'stock', ['routes.maxConnectsPerSecond']),
