@@ -13,7 +13,7 @@ describe('detection bench cells', () => {
   });
 
   it('detection bench - cells are chosen as scenario/build; an unknown one is bad input listing the allowed', () => {
-    assert.equal(selectCells(undefined).length, 17, 'the gate matrix (8) and the route cells (9)');
+    assert.equal(selectCells(undefined).length, 19, 'the gate matrix (8) and the route cells (11)');
     assert.deepEqual(selectCells('statsz-storm/patched, packet-loss/stock').map((c) => `${c.scenario}/${c.build}`), ['packet-loss/stock', 'statsz-storm/patched']);
     assert.throws(() => selectCells('packet-loss/nightly'), (e: { problems: string[] }) => /packet-loss\/nightly; allowed: packet-loss\/stock, statsz-storm\/stock/.test(e.problems[0]!));
   });

@@ -70,7 +70,7 @@ describe('detection bench log', () => {
     assert.equal(parseBudget('0'), 0);
     assert.equal(parseBudget(undefined), undefined);
     const o = benchOptions({ BROWNOUT_BENCH_BACKENDS: 'docker, local', BROWNOUT_BENCH_SEEDS: '2-3', BROWNOUT_BENCH_LOCK: 'none' });
-    assert.deepEqual([o.backends, o.seeds, o.lockFile, o.cells.length, o.budgetMs], [['docker', 'local'], [2, 3], undefined, 17, undefined]);
+    assert.deepEqual([o.backends, o.seeds, o.lockFile, o.cells.length, o.budgetMs], [['docker', 'local'], [2, 3], undefined, 19, undefined]);
     assert.equal(benchOptions({}).lockFile, '/tmp/brownout-cluster.lock');
     assert.throws(() => benchOptions({ BROWNOUT_BENCH_BACKENDS: 'k8s', BROWNOUT_BENCH_CELLS: 'packet-loss/nightly', BROWNOUT_BENCH_SEEDS: '0', BROWNOUT_BENCH_BUDGET: 'soon' }),
       (e: { problems: string[] }) => e.problems.length === 4 && /k8s; allowed: local, docker/.test(e.problems.join('\n')));

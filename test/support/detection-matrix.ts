@@ -13,7 +13,7 @@ import type { ThresholdResult, Verdict } from '../../harness/verdict/result.ts';
 
 export type MatrixScenario = 'packet-loss' | 'statsz-storm' | 'mass-restart' | 'route-auth' | 'route-flap' | 'route-dns';
 /** Our four builds by alias; upstream tags as themselves; `drop-pool-slot`: the test-only build (test/support/build.ts). */
-export type MatrixBuild = 'stock' | 'patched' | 'statsz-only' | 'gateway-only' | 'v2.11.8' | 'v2.12.14' | 'v2.12.15' | 'v2.15.3' | 'drop-pool-slot';
+export type MatrixBuild = 'stock' | 'patched' | 'statsz-only' | 'gateway-only' | 'v2.11.8' | 'v2.12.14' | 'v2.12.15' | 'v2.14.5' | 'v2.14.6' | 'v2.15.3' | 'drop-pool-slot';
 
 export interface Cell {
   scenario: MatrixScenario;
@@ -65,8 +65,8 @@ export const GATE_EXTRA: readonly Cell[] = [
  * tag reproduced upstream's unfilled slot (PR #8454 / #8527) here, so the test-only drop-pool-slot
  * build stands for it; v2.15.3 (2026-11) carries those fixes. route-dns (docker only) shows them on
  * released tags: v2.12.14 has neither fix (PR #8454, #8527) and loses the $SYS route and a slot per
- * reset; v2.12.15 has #8454 only and loses the $SYS route (the scenario resets it alone first);
- * v2.15.3 has both.
+ * reset; v2.12.15 and v2.14.5 have #8454 only and lose the $SYS route (the scenario resets it alone
+ * first); v2.14.6 and v2.15.3 have both.
  */
 export const ROUTE_MATRIX: readonly Cell[] = [
   detect('route-auth', 'stock', ['routes.maxConnectsPerSecond']),
@@ -77,6 +77,8 @@ export const ROUTE_MATRIX: readonly Cell[] = [
   pass('route-flap', 'v2.15.3'),
   { ...detect('route-dns', 'v2.12.14', ['routes.poolComplete']), backends: ['docker'] },
   { ...detect('route-dns', 'v2.12.15', ['routes.poolComplete']), backends: ['docker'] },
+  { ...detect('route-dns', 'v2.14.5', ['routes.poolComplete']), backends: ['docker'] },
+  { ...pass('route-dns', 'v2.14.6'), backends: ['docker'] },
   { ...pass('route-dns', 'v2.15.3'), backends: ['docker'] },
 ];
 
