@@ -14,12 +14,11 @@ import path from 'node:path';
 
 const BOUNDS = [1, 2, 3, 5];
 
-export async function run(): Promise<{ name: string; markdown: string; data: unknown }> {
-  const progress = createProgress('statsz-fresh');
-  const n = Number(process.env.BROWNOUT_BENCH_SEEDS ?? 5);
-  await buildVariant({ tag: DEFAULT_NATS_TAG, patches: STATSZ_DROP_PATCHES }, { progress });
-  const variants = [DEFAULT_NATS_TAG, patchedName(DEFAULT_NATS_TAG), resolveVariant({ tag: DEFAULT_NATS_TAG, patches: STATSZ_DROP_PATCHES }).name];
-  const rows: { variant: string; seed: number; run: string; stale: number[]; judged: number; evidence: string }[] = [];
+type Row = { variant: string; seed: number; run: string; stale: number[]; judged: number; evidence: string };
+
+/** statsz-storm on each variant, seeds 1..n, local, judged at every bound; and the page for it. */
+export async function freshTable(variants: string[], n: number, progress: ReturnType<typeof createProgress>): Promise<{ markdown: string; rows: Row[] }> {
+  const rows: Row[] = [];
   for (let seed = 1; seed <= n; seed++) {
     for (const variant of variants) {
       const r = await runScenario({ scenario: 'statsz-storm', variant, backend: 'local', seed });
@@ -42,5 +41,14 @@ export async function run(): Promise<{ name: string; markdown: string; data: unk
       return `- ${v}: runs with a stale state at 3 s: ${mine.filter((r) => r.stale[2]! > 0).length}/${mine.length}; at 5 s: ${mine.filter((r) => r.stale[3]! > 0).length}/${mine.length}.`;
     }),
   ].join('\n');
+  return { markdown, rows };
+}
+
+export async function run(): Promise<{ name: string; markdown: string; data: unknown }> {
+  const progress = createProgress('statsz-fresh');
+  const n = Number(process.env.BROWNOUT_BENCH_SEEDS ?? 5);
+  await buildVariant({ tag: DEFAULT_NATS_TAG, patches: STATSZ_DROP_PATCHES }, { progress });
+  const variants = [DEFAULT_NATS_TAG, patchedName(DEFAULT_NATS_TAG), resolveVariant({ tag: DEFAULT_NATS_TAG, patches: STATSZ_DROP_PATCHES }).name];
+  const { markdown, rows } = await freshTable(variants, n, progress);
   return { name: 'statsz.fresh bound', markdown, data: rows };
 }
