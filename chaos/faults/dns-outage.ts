@@ -31,6 +31,8 @@ export const dnsOutage = defineFault({
       throw new BadInputError(`dns-outage needs the docker or swarm backend (this cluster runs on ${ctx.cluster.backend}): its servers have no resolver of their own`, { problems: ['type: dns-outage; allowed backends: docker, swarm'] });
     }
     const targets = pickServers(ctx, a);
+    const spared = (a.resetRoutesOf ?? []).filter((n) => ctx.protectedServers.has(n));
+    if (spared.length) throw new BadInputError('dns-outage: bad resetRoutesOf', { problems: [`resetRoutesOf: ${spared.join(', ')} is the observer's vantage and must be spared`] });
     const outage = await links.refuseNameLookups(targets);
     const revert = once(() => outage.revert());
     let reset: Record<string, number> | undefined;

@@ -154,8 +154,9 @@ export async function resetRoutesOnce(ctx: FaultContext, servers: readonly strin
 // target, accepted or dialed (with `peers`, only those to the named servers; with `routes: pooled`
 // or `pinned`, only the pool's slots or only the routes pinned to an account; with `pick: one`, a
 // single one of them per target, chosen with the run's seed, as when one socket dies alone: the
-// pool's other connections stay up, so only that slot's own reconnect can refill it). Local backend: in this host's namespace, by the server's pid; docker:
-// in each server container's namespace, entered from the host with nsenter. Rounds never overlap
+// pool's other connections stay up, so only that slot's own reconnect can refill it). Local
+// backend: in this host's namespace, by the server's pid; docker: in each server container's
+// namespace, entered from the host with nsenter. Rounds never overlap
 // (a tick that finds the last round still running is skipped and counted), every call is bounded
 // (ROUND_CALL_TIMEOUT_MS), and revert waits for the round in flight, so nothing acts after it.
 export const routeReset = defineFault({

@@ -29,6 +29,8 @@ export function faultProblems(fault: TypedFault, topo: LinkTopology & { backend?
     case 'dns-outage': {
       const problems = serverSelectionProblems(fault.attributes, topo.servers, protectedServers);
       problems.push(...serverNameProblems('resetRoutesOf', fault.attributes.resetRoutesOf, topo.servers));
+      const spared = (fault.attributes.resetRoutesOf ?? []).filter((n) => protectedServers.has(n));
+      if (spared.length) problems.push(`resetRoutesOf: ${spared.join(', ')} is the observer's vantage and must be spared; allowed: ${topo.servers.map((s) => s.name).filter((n) => !protectedServers.has(n)).join(', ')}`);
       if (topo.backend === 'local' || topo.perSourceLinks === false) problems.push('type: dns-outage needs servers with a resolver of their own (it refuses DNS in their network namespaces); allowed backends: docker, swarm');
       if (topo.backend === 'swarm' && fault.attributes.resetRoutesOf) problems.push('resetRoutesOf: resets route sockets, which this host cannot reach on swarm; allowed backends: docker, or leave it out');
       return problems;

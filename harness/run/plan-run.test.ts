@@ -41,6 +41,8 @@ describe('run plan', () => {
       /^steps\[0\]\.fault\.type: dns-outage needs servers with a resolver of their own .*; allowed backends: docker, swarm$/],
     ['a DNS outage resetting the routes of a server not in the topology', { ...withSteps([{ name: 'a', fault: { type: 'dns-outage', servers: ['lhr-2'], resetRoutesOf: ['fra-1'] }, holdSeconds: 1 }]), backend: 'docker' },
       /^steps\[0\]\.fault\.resetRoutesOf: no server "fra-1"; allowed: iad-1/],
+    ['a DNS outage resetting the routes of the vantage', { ...withSteps([{ name: 'a', fault: { type: 'dns-outage', servers: ['lhr-2'], resetRoutesOf: ['iad-1'] }, holdSeconds: 1 }]), backend: 'docker' },
+      /^steps\[0\]\.fault\.resetRoutesOf: iad-1 is the observer's vantage and must be spared; allowed: iad-2/],
     ['a DNS outage resetting routes on the swarm backend', { ...withSteps([{ name: 'a', fault: { type: 'dns-outage', servers: ['lhr-2'], resetRoutesOf: ['lhr-1'] }, holdSeconds: 1 }]), backend: 'swarm' },
       /^steps\[0\]\.fault\.resetRoutesOf: resets route sockets, which this host cannot reach on swarm; allowed backends: docker, or leave it out$/],
     ['a route-reset pick that is not all or one', withSteps([{ name: 'a', fault: { type: 'route-reset', servers: ['lhr-1'], pick: 'two' }, holdSeconds: 1 }]),
