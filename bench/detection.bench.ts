@@ -1,5 +1,5 @@
-// The detection matrix (test/support/detection-matrix.ts) over 20 seeds on both backends: 8 cells ×
-// 20 seeds × 2 backends, about a minute a run, more than one sitting. So it resumes: every finished
+// The detection matrix (test/support/detection-matrix.ts) over 20 seeds on both backends (a cell that
+// names its backends, route-dns: docker only), under a minute a run, more than one sitting. So it resumes: every finished
 // run is appended to bench/results/detection-runs.ndjson, what the log holds is skipped on start,
 // and bench/results/detection.md is written from the whole log after every run. Each run holds the
 // machine's cluster lock on its own, so other users of the machine interleave between runs.
@@ -13,9 +13,9 @@ import { buildVariant } from '../harness/variants/variant.ts';
 import { DROP_POOL_SLOT_PATCHES } from '../test/support/build.ts';
 import { createProgress } from '../core/progress.ts';
 import { runScenario } from '../harness/run/execute-plan.ts';
-import { MATRIX, SEEDS_PER_CELL, cellKey, variantOf } from './detection-cells.ts';
+import { SEEDS_PER_CELL, cellKey, variantOf } from './detection-cells.ts';
 import { holdLock } from './detection-lock.ts';
-import { BACKENDS, actualText, appendRecord, expectedText, latestRecords, pendingRuns, readLog, recordOf, type Backend } from './detection-log.ts';
+import { actualText, appendRecord, expectedText, latestRecords, pendingRuns, readLog, recordOf, type Backend } from './detection-log.ts';
 import { benchOptions } from './detection-options.ts';
 import { SUMMARY_TITLE, renderSummary, summarizeCell } from './detection-summary.ts';
 

@@ -13,25 +13,59 @@ const ROUND_CALL_TIMEOUT_MS = 10_000;
 /** `127.0.0.1:6222` → its port. */
 const portOf = (addr: string): number => Number(addr.slice(addr.lastIndexOf(':') + 1));
 
+/** One established TCP socket as `ss` prints its ends (`172.18.0.4:6222`, `[::ffff:172.18.0.4]:54070`). */
+interface Socket {
+  local: string;
+  remote: string;
+}
+
+/** `ss` where the server's sockets are: this host's namespace, or its container's (nsenter). */
+function ssIn(ns: SocketNamespace, args: string[]) {
+  return ns.kind === 'host'
+    ? run('ss', args, { timeout: ROUND_CALL_TIMEOUT_MS })
+    : run('nsenter', ['-t', String(ns.pid), '-n', 'ss', ...args], { timeout: ROUND_CALL_TIMEOUT_MS });
+}
+
 /**
- * Destroy (`ss -K`, the kernel's SOCK_DESTROY: both ends see the connection reset) every route
- * socket of the process listening on `clusterPort`: the ones it accepted (local port = its cluster
- * port) and the ones it dialed (remote port = a peer's cluster port). Returns how many.
+ * The established sockets of the server listening on `clusterPort`: on the host, those of its
+ * process (by the pid `ss` gives the listener); in a container, every one (only the server lives there).
  */
-async function destroyRouteSockets(clusterPort: number, peerPorts: ReadonlySet<number>): Promise<number> {
-  const listen = await run('ss', ['-tlnpH', `( sport = :${clusterPort} )`], { timeout: ROUND_CALL_TIMEOUT_MS });
-  const pid = /pid=(\d+)/.exec(listen.stdout)?.[1];
-  if (!pid) return 0;
-  const est = await run('ss', ['-tnpH', 'state', 'established'], { timeout: ROUND_CALL_TIMEOUT_MS });
-  let n = 0;
-  for (const line of est.stdout.split('\n')) {
-    if (!line.includes(`pid=${pid},`)) continue;
-    const [local, remote] = line.trim().split(/\s+/).slice(2, 4) as [string, string];
-    if (portOf(local) !== clusterPort && !peerPorts.has(portOf(remote))) continue;
-    await run('ss', ['-K', '-tnH', 'state', 'established', `( sport = :${portOf(local)} and dport = :${portOf(remote)} )`], { timeout: ROUND_CALL_TIMEOUT_MS });
-    n += 1;
+async function serverSockets(ns: SocketNamespace, clusterPort: number): Promise<Socket[]> {
+  let pid = '';
+  if (ns.kind === 'host') {
+    const listen = await ssIn(ns, ['-tlnpH', `( sport = :${clusterPort} )`]);
+    pid = /pid=(\d+)/.exec(listen.stdout)?.[1] ?? '';
+    if (!pid) return [];
   }
-  return n;
+  const est = await ssIn(ns, [ns.kind === 'host' ? '-tnpH' : '-tnH', 'state', 'established']);
+  return est.stdout.split('\n')
+    .filter((line) => line.trim() && (!pid || line.includes(`pid=${pid},`)))
+    .map((line) => { const [local, remote] = line.trim().split(/\s+/).slice(2, 4) as [string, string]; return { local, remote }; });
+}
+
+/**
+ * Destroy one socket (`ss -K`, the kernel's SOCK_DESTROY: both ends see the connection reset), named
+ * by its ports and its far address: a dialing socket may share its local port with one to another peer.
+ */
+async function destroySocket(ns: SocketNamespace, s: Socket): Promise<void> {
+  await ssIn(ns, ['-K', '-tnH', 'state', 'established', socketFilter(s)]);
+}
+
+/** ss's filter for exactly one socket. Pure. */
+function socketFilter(s: Socket): string {
+  const end = socketEnd(s.remote);
+  return `( dst ${end.slice(0, end.lastIndexOf(':'))} and sport = :${portOf(s.local)} and dport = :${portOf(s.remote)} )`;
+}
+
+/**
+ * Every route socket of the process listening on `clusterPort`, in this host's namespace: the ones
+ * it accepted (local port = its cluster port) and the ones it dialed (remote port = a peer's
+ * cluster port), destroyed one by one. Returns how many.
+ */
+async function destroyRouteSockets(ns: SocketNamespace, clusterPort: number, peerPorts: ReadonlySet<number>): Promise<number> {
+  const routes = (await serverSockets(ns, clusterPort)).filter((s) => portOf(s.local) === clusterPort || peerPorts.has(portOf(s.remote)));
+  for (const s of routes) await destroySocket(ns, s);
+  return routes.length;
 }
 
 /** ss's filter for route sockets: accepted on the cluster port, or dialed to a peer's. Pure. */
@@ -90,36 +124,24 @@ export function socketRoute(local: string, remote: string, mine: EndIndex, their
  * `clusterPort`, on docker in its container's namespace. Each socket's kind comes from both sides'
  * /routez (socketRoute). Returns how many.
  */
-async function destroyRoutesTo(ctx: FaultContext, target: string, ns: SocketNamespace, clusterPort: number, sel: { peers?: readonly string[]; routes: RouteKind }, choose: (sockets: string[]) => string[]): Promise<number> {
+async function destroyRoutesTo(ctx: FaultContext, target: string, ns: SocketNamespace, clusterPort: number, sel: { peers?: readonly string[]; routes: RouteKind }, choose: (sockets: Socket[]) => Socket[]): Promise<number> {
   const routez = (n: string) => monitorGet<Routez>(ctx.cluster.server(n).endpoint().monitorUrl, 'routez');
   const own = ((await routez(target)).routes ?? []).filter((r) => sel.peers === undefined || (r.remote_name !== undefined && sel.peers.includes(r.remote_name)));
-  const peers = [...new Set(own.map((r) => r.remote_name).filter((n): n is string => n !== undefined && ctx.cluster.servers().some((s) => s.name === n)))];
-  const theirs = (await Promise.all(peers.map(async (p) => ((await routez(p)).routes ?? []).filter((r) => r.remote_name === target)))).flat();
   const mine = indexEnds(own);
-  const theirIndex = indexEnds(theirs);
-  let pid = '';
-  if (ns.kind === 'host') {
-    const listen = await run('ss', ['-tlnpH', `( sport = :${clusterPort} )`], { timeout: ROUND_CALL_TIMEOUT_MS });
-    pid = /pid=(\d+)/.exec(listen.stdout)?.[1] ?? '';
-    if (!pid) return 0;
+  // The peers' views are needed only to tell pooled from pinned.
+  let theirs: EndIndex = new Map();
+  if (sel.routes !== 'any') {
+    const peers = [...new Set(own.map((r) => r.remote_name).filter((n): n is string => n !== undefined && ctx.cluster.servers().some((s) => s.name === n)))];
+    theirs = indexEnds((await Promise.all(peers.map(async (p) => ((await routez(p)).routes ?? []).filter((r) => r.remote_name === target)))).flat());
   }
-  const ss = (args: string[]) => ns.kind === 'host'
-    ? run('ss', args, { timeout: ROUND_CALL_TIMEOUT_MS })
-    : run('nsenter', ['-t', String(ns.pid), '-n', 'ss', ...args], { timeout: ROUND_CALL_TIMEOUT_MS });
-  const est = await ss([ns.kind === 'host' ? '-tnpH' : '-tnH', 'state', 'established']);
-  const matching: string[] = [];
-  for (const line of est.stdout.split('\n')) {
-    if (!line.trim() || (pid && !line.includes(`pid=${pid},`))) continue;
-    const [local, remote] = line.trim().split(/\s+/).slice(2, 4) as [string, string];
-    const route = socketRoute(local, remote, mine, theirIndex);
-    if (!route && !(sel.routes === 'any' && mine.has(socketEnd(remote)))) continue;
-    if (sel.routes !== 'any' && route?.pinned !== (sel.routes === 'pinned')) continue;
-    const end = socketEnd(remote);
-    // The far address too: a dialing socket may share its local port with one to another peer.
-    matching.push(`( dst ${end.slice(0, end.lastIndexOf(':'))} and sport = :${portOf(local)} and dport = :${portOf(remote)} )`);
-  }
-  const chosen = choose(matching.sort());
-  for (const filter of chosen) await ss(['-K', '-tnH', 'state', 'established', filter]);
+  const matching = (await serverSockets(ns, clusterPort)).filter((s) => {
+    if (sel.routes === 'any') return mine.has(socketEnd(s.remote));
+    return socketRoute(s.local, s.remote, mine, theirs)?.pinned === (sel.routes === 'pinned');
+  });
+  // In the order of their filters' text, so the seeded pick takes the same socket for the same sockets.
+  const order = (a: Socket, b: Socket) => (socketFilter(a) < socketFilter(b) ? -1 : socketFilter(a) > socketFilter(b) ? 1 : 0);
+  const chosen = choose(matching.sort(order));
+  for (const s of chosen) await destroySocket(ns, s);
   return chosen.length;
 }
 
@@ -135,7 +157,7 @@ async function clusterPorts(ctx: FaultContext): Promise<Map<string, number>> {
 
 /** Every route socket of the server listening on `clusterPort`, where its sockets are. */
 function destroyAllRoutes(ns: SocketNamespace, clusterPort: number, peerPorts: ReadonlySet<number>): Promise<number> {
-  return ns.kind === 'host' ? destroyRouteSockets(clusterPort, peerPorts) : destroyRouteSocketsIn(ns.pid, clusterPort, peerPorts);
+  return ns.kind === 'host' ? destroyRouteSockets(ns, clusterPort, peerPorts) : destroyRouteSocketsIn(ns.pid, clusterPort, peerPorts);
 }
 
 /** Destroy every route socket of each server once (one round of route-reset); how many, by server. */
