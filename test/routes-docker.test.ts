@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runScenario, type RunResult } from '../harness/run/execute-plan.ts';
+import { readTimeline, recordsOf, type FaultRecord } from '../harness/timeline/index.ts';
 import { ROUTE_DNS_TAGS, ensureStockTag } from './support/build.ts';
 import { requireDockerEngine } from './support/docker-engine.ts';
 import { result, shown } from './support/run-verdict.ts';
@@ -18,9 +18,8 @@ import { result, shown } from './support/run-verdict.ts';
 // (bench/results/detection.md).
 const SEED = 1;
 
-type Rec = { kind?: string; phase: string; type?: string; targets: string[]; attributes?: Record<string, unknown> };
-const faultRecords = (r: RunResult, type: string): Rec[] =>
-  readFileSync(path.join(r.runDir, 'timeline.ndjson'), 'utf8').split('\n').filter((l) => l.includes(`"${type}"`)).map((l) => JSON.parse(l) as Rec);
+const faultRecords = async (r: RunResult, type: string): Promise<FaultRecord[]> =>
+  recordsOf(await readTimeline(path.join(r.runDir, 'timeline.ndjson')), 'fault').filter((x) => x.fault === type);
 
 describe('route detectors on docker', function () {
   this.timeout(300_000);
@@ -37,14 +36,14 @@ describe('route detectors on docker', function () {
     assert.equal(r.incomplete, false, `the run completed (${r.error ?? 'no error'})`);
     // The faults acted where they say: the DNS rule in lhr-2's container, lhr-1's routes reset, then
     // one lhr-2 route socket per round.
-    const dns = faultRecords(r, 'dns-outage').find((x) => x.phase === 'applied');
+    const dns = (await faultRecords(r, 'dns-outage')).find((x) => x.phase === 'applied');
     const rules = (dns?.attributes?.rules ?? []) as { server: string; namespace: string; rule: string }[];
     assert.deepEqual(rules.map((x) => x.server), ['lhr-2'], JSON.stringify(dns));
     assert.match(rules[0]!.namespace, /^brownout-.*-lhr-2$/);
     assert.match(rules[0]!.rule, /-d 127\.0\.0\.11 .*-j REJECT/);
     assert.ok(((dns?.attributes?.routeSocketsReset as Record<string, number>)?.['lhr-1'] ?? 0) >= 8, `lhr-1's routes reset: ${JSON.stringify(dns?.attributes)}`);
     // One socket a round: first the $SYS route alone, then one pooled connection a round.
-    const resets = faultRecords(r, 'route-reset').filter((x) => x.phase === 'reverted');
+    const resets = (await faultRecords(r, 'route-reset')).filter((x) => x.phase === 'reverted');
     assert.equal(resets.length, 2, JSON.stringify(resets));
     for (const x of resets) assert.equal((x.attributes?.destroyed as Record<string, number>)?.['lhr-2'], x.attributes?.rounds, `one socket a round: ${JSON.stringify(x.attributes)}`);
     assert.deepEqual(resets.map((x) => x.attributes?.rounds), [1, 2]);
